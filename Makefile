@@ -1,0 +1,35 @@
+# The two commands: `make run` and `make test`. CMake does the building.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: run test test-sanitize build deps deps-test bench clean
+
+run: deps build
+	./$(BUILD)/sockpit
+
+test: deps-test build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-sanitize: deps-test
+	cmake -S . -B $(ASAN_BUILD) -DSOCKPIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+build:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@scripts/ensure-deps run
+
+deps-test:
+	@scripts/ensure-deps test
+
+bench: deps-test build
+	@for b in tests/bench/*.sh; do echo "== $$b"; SOCKPIT=$(BUILD)/sockpit SOCKPIT_BUILD=$(BUILD) bash $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

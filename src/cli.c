@@ -1,0 +1,349 @@
+/* The TUI's command line and the value parsers all commands share. Every
+ * error is one line that names the option and what it wants. */
+#include "sockpit/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockpit/dns.h"
+
+const char sp_tui_usage[] =
+    "Usage: sockpit [OPTIONS]            start the terminal UI\n"
+    "       sockpit COMMAND [OPTIONS]    run a pane in batch form\n"
+    "\n"
+    "Commands:\n"
+    "  services   the port/service table and what this host listens on\n"
+    "  hosts      LAN neighbours, interfaces, reverse-DNS sweeps\n"
+    "  watch      watch DNS names and log every change of their addresses\n"
+    "  chat       send messages to a chat server and print the replies\n"
+    "  serve      run the chat server (bot or room)\n"
+    "  help CMD   show a command's options\n"
+    "\n"
+    "Options:\n"
+    "  --pane services|hosts|watch|chat   pane to start on (default services)\n"
+    "  --dns-server ADDR[:PORT][,...]     DNS servers to ask, e.g. 127.0.0.1:5353,[::1]:53\n"
+    "  --no-color                         monochrome (also when NO_COLOR is set)\n"
+    "  --services-file FILE               services database (default /etc/services)\n"
+    "  --sweep-concurrency N              PTR lookups in flight during a sweep (1-1024, default 64)\n"
+    "  --probe-rate N                     sweep probes per second (1-10000, default 200)\n"
+    "  --interval SEC                     DNS watch interval (0.2-86400, default 5)\n"
+    "  --ttl-mode                         DNS watch: re-query when the TTL runs out\n"
+    "  --state-dir DIR                    where dns-changes.log is kept\n"
+    "  --config-dir DIR                   where watch.list is kept\n"
+    "  --chat HOST:PORT                   chat server (default: embedded bot on 127.0.0.1:50007)\n"
+    "  --keepalive off|IDLE,INTVL,CNT     TCP keep-alive for chat (default 60,30,10)\n"
+    "  --max-frame BYTES                  largest chat frame accepted (default 1048576)\n"
+    "  --version                          print the version\n"
+    "  --help                             this text\n";
+
+void sp_opts_defaults(sp_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->pane = "services";
+    o->sweep_concurrency = 64;
+    o->probe_rate = 200;
+    o->watch_interval = 5;
+    o->keepalive = SP_KEEPALIVE_DEFAULT;
+    o->max_frame = SP_MAX_FRAME_DEFAULT;
+}
+
+void sp_opts_free(sp_opts *o)
+{
+    free(o->dns_servers);
+    o->dns_servers = NULL;
+}
+
+static void vreport(const char *cmd, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "sockpit%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int sp_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(cmd, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "Try 'sockpit %s --help'.\n", cmd);
+    else
+        fputs("Try 'sockpit --help'.\n", stderr);
+    return SP_EXIT_USAGE;
+}
+
+int sp_runtime_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(cmd, fmt, ap);
+    va_end(ap);
+    return SP_EXIT_FAIL;
+}
+
+int sp_parse_long(const char *s, long lo, long hi, const char *what, long *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno == ERANGE || v < lo || v > hi) {
+        snprintf(err, errlen, "%s: '%s' must be a whole number from %ld to %ld", what, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int sp_parse_seconds(const char *s, double lo, double hi, const char *what, double *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno == ERANGE || !isfinite(v) || v < lo || v > hi) {
+        snprintf(err, errlen, "%s: '%s' must be a number of seconds from %g to %g", what, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int sp_parse_keepalive(const char *s, sp_keepalive *ka, char *err, size_t errlen)
+{
+    if (strcmp(s, "off") == 0) {
+        *ka = (sp_keepalive){ false, 0, 0, 0 };
+        return 0;
+    }
+    if (strcmp(s, "on") == 0) {
+        *ka = SP_KEEPALIVE_DEFAULT;
+        return 0;
+    }
+    long v[3];
+    const char *p = s;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        v[i] = strtol(p, &end, 10);
+        char want = i < 2 ? ',' : '\0';
+        if (end == p || *end != want || errno || v[i] < 1 || v[i] > (i == 2 ? 127 : 32767)) {
+            snprintf(err, errlen,
+                     "--keepalive: '%s' must be 'off' or IDLE,INTVL,CNT (seconds 1-32767, seconds 1-32767, probes 1-127)",
+                     s);
+            return -1;
+        }
+        p = end + 1;
+    }
+    *ka = (sp_keepalive){ true, (int)v[0], (int)v[1], (int)v[2] };
+    return 0;
+}
+
+int sp_parse_hostport(const char *s, int default_port, char *host, size_t hostlen, int *port, char *err,
+                      size_t errlen)
+{
+    const char *h = s, *p = NULL;
+    size_t hn;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close) {
+            snprintf(err, errlen, "'%s': '[' without ']' (write IPv6 as [::1]:PORT)", s);
+            return -1;
+        }
+        h = s + 1;
+        hn = (size_t)(close - h);
+        if (close[1] == ':')
+            p = close + 2;
+        else if (close[1]) {
+            snprintf(err, errlen, "'%s': unexpected text after ']'", s);
+            return -1;
+        }
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (colon && strchr(s, ':') != colon) {
+            snprintf(err, errlen, "'%s': write an IPv6 address with a port as [ADDR]:PORT", s);
+            return -1;
+        }
+        hn = colon ? (size_t)(colon - s) : strlen(s);
+        if (colon)
+            p = colon + 1;
+    }
+    if (hn == 0) {
+        snprintf(err, errlen, "'%s': the host is missing (want HOST:PORT)", s);
+        return -1;
+    }
+    if (hn >= hostlen || hn > 253) {
+        snprintf(err, errlen, "'%.40s...': the host name is too long", s);
+        return -1;
+    }
+    long v = default_port;
+    if (p) {
+        char *end;
+        errno = 0;
+        v = strtol(p, &end, 10);
+        if (!*p || *end || errno || v < 1 || v > 65535) {
+            snprintf(err, errlen, "'%s': the port must be a number from 1 to 65535", s);
+            return -1;
+        }
+    } else if (default_port <= 0) {
+        snprintf(err, errlen, "'%s': the port is missing (want HOST:PORT)", s);
+        return -1;
+    }
+    memcpy(host, h, hn);
+    host[hn] = '\0';
+    *port = (int)v;
+    return 0;
+}
+
+int sp_parse_pane(const char *s, const char **pane, char *err, size_t errlen)
+{
+    static const char *const names[] = { "services", "hosts", "watch", "chat" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *pane = names[i];
+            return 0;
+        }
+    }
+    snprintf(err, errlen, "--pane: unknown pane '%s' (choose services, hosts, watch or chat)", s);
+    return -1;
+}
+
+enum {
+    OPT_PANE = 1000, OPT_DNS, OPT_NO_COLOR, OPT_SERVICES_FILE, OPT_SWEEP_CONC, OPT_PROBE_RATE,
+    OPT_INTERVAL, OPT_TTL_MODE, OPT_STATE_DIR, OPT_CONFIG_DIR, OPT_CHAT, OPT_KEEPALIVE,
+    OPT_MAX_FRAME, OPT_VERSION, OPT_HELP,
+};
+
+static const struct option tui_options[] = {
+    { "pane", required_argument, NULL, OPT_PANE },
+    { "dns-server", required_argument, NULL, OPT_DNS },
+    { "no-color", no_argument, NULL, OPT_NO_COLOR },
+    { "services-file", required_argument, NULL, OPT_SERVICES_FILE },
+    { "sweep-concurrency", required_argument, NULL, OPT_SWEEP_CONC },
+    { "probe-rate", required_argument, NULL, OPT_PROBE_RATE },
+    { "interval", required_argument, NULL, OPT_INTERVAL },
+    { "ttl-mode", no_argument, NULL, OPT_TTL_MODE },
+    { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+    { "config-dir", required_argument, NULL, OPT_CONFIG_DIR },
+    { "chat", required_argument, NULL, OPT_CHAT },
+    { "keepalive", required_argument, NULL, OPT_KEEPALIVE },
+    { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { "help", no_argument, NULL, OPT_HELP },
+    { NULL, 0, NULL, 0 },
+};
+
+/* getopt_long's own messages are not one line with our hint, so errors are
+ * detected with opterr off and reported here. */
+static void describe_getopt_error(int argc, char **argv, int idx, char *err, size_t errlen)
+{
+    const char *arg = idx - 1 < argc && idx > 0 ? argv[idx - 1] : "?";
+    if (optopt && optopt >= OPT_PANE) {
+        for (const struct option *o = tui_options; o->name; o++)
+            if (o->val == optopt) {
+                snprintf(err, errlen, "option '--%s' needs a value", o->name);
+                return;
+            }
+    }
+    if (strncmp(arg, "--", 2) == 0) {
+        const char *eq = strchr(arg, '=');
+        for (const struct option *o = tui_options; o->name; o++) {
+            if (eq && strncmp(arg + 2, o->name, (size_t)(eq - arg - 2)) == 0 &&
+                strlen(o->name) == (size_t)(eq - arg - 2) && o->has_arg == no_argument) {
+                snprintf(err, errlen, "option '--%s' takes no value", o->name);
+                return;
+            }
+        }
+    }
+    snprintf(err, errlen, "unknown option '%s'", arg);
+}
+
+sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, size_t errlen)
+{
+    long l;
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        optopt = 0;
+        int c = getopt_long(argc, argv, "+", tui_options, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case OPT_PANE:
+            if (sp_parse_pane(optarg, &o->pane, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            break;
+        case OPT_DNS:
+            free(o->dns_servers);
+            o->dns_servers = sp_dns_parse_servers(optarg, err, errlen);
+            if (!o->dns_servers)
+                return SP_CLI_ERROR;
+            break;
+        case OPT_NO_COLOR:
+            o->no_color = true;
+            break;
+        case OPT_SERVICES_FILE:
+            o->services_file = optarg;
+            break;
+        case OPT_SWEEP_CONC:
+            if (sp_parse_long(optarg, 1, 1024, "--sweep-concurrency", &l, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            o->sweep_concurrency = (unsigned)l;
+            break;
+        case OPT_PROBE_RATE:
+            if (sp_parse_long(optarg, 1, 10000, "--probe-rate", &l, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            o->probe_rate = (double)l;
+            break;
+        case OPT_INTERVAL:
+            if (sp_parse_seconds(optarg, 0.2, 86400, "--interval", &o->watch_interval, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            break;
+        case OPT_TTL_MODE:
+            o->ttl_mode = true;
+            break;
+        case OPT_STATE_DIR:
+            o->state_dir = optarg;
+            break;
+        case OPT_CONFIG_DIR:
+            o->config_dir = optarg;
+            break;
+        case OPT_CHAT: {
+            char host[256];
+            int port;
+            char why[200];
+            if (sp_parse_hostport(optarg, 0, host, sizeof host, &port, why, sizeof why) < 0) {
+                snprintf(err, errlen, "--chat: %s", why);
+                return SP_CLI_ERROR;
+            }
+            o->chat = optarg;
+            break;
+        }
+        case OPT_KEEPALIVE:
+            if (sp_parse_keepalive(optarg, &o->keepalive, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            break;
+        case OPT_MAX_FRAME:
+            if (sp_parse_long(optarg, 1, 0x7fffffff, "--max-frame", &l, err, errlen) < 0)
+                return SP_CLI_ERROR;
+            o->max_frame = (uint32_t)l;
+            break;
+        case OPT_VERSION:
+            return SP_CLI_VERSION;
+        case OPT_HELP:
+            return SP_CLI_HELP;
+        default:
+            describe_getopt_error(argc, argv, optind, err, errlen);
+            return SP_CLI_ERROR;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unknown command '%s' (commands: services, hosts, watch, chat, serve, help)",
+                 argv[optind]);
+        return SP_CLI_ERROR;
+    }
+    return SP_CLI_RUN;
+}

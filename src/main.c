@@ -1,0 +1,83 @@
+/* sockpit: the TUI, or one pane's batch form when a command is given. */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sockpit/app.h"
+#include "sockpit/cli.h"
+#include "sockpit/commands.h"
+#include "sockpit/version.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    { "services", cmd_services }, { "hosts", cmd_hosts }, { "watch", cmd_watch },
+    { "chat", cmd_chat },         { "serve", cmd_serve },
+};
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void print_version(void)
+{
+    if (SOCKPIT_GIT_COMMIT[0])
+        printf("sockpit %s (git %s)\n", SOCKPIT_VERSION, SOCKPIT_GIT_COMMIT);
+    else
+        printf("sockpit %s\n", SOCKPIT_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    /* A peer that goes away must be an error return, never a dead process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    if (argc > 1 && argv[1][0] != '-') {
+        if (strcmp(argv[1], "help") == 0) {
+            if (argc < 3) {
+                fputs(sp_tui_usage, stdout);
+                return SP_EXIT_OK;
+            }
+            const command *c = find_command(argv[2]);
+            if (!c)
+                return sp_usage_error(NULL, "help: unknown command '%s'", argv[2]);
+            char *help_argv[] = { argv[2], "--help", NULL };
+            return c->run(2, help_argv);
+        }
+        const command *c = find_command(argv[1]);
+        if (c)
+            return c->run(argc - 1, argv + 1);
+    }
+
+    sp_opts opts;
+    sp_opts_defaults(&opts);
+    char err[512];
+    int rc;
+    switch (sp_cli_parse_tui(argc, argv, &opts, err, sizeof err)) {
+    case SP_CLI_HELP:
+        fputs(sp_tui_usage, stdout);
+        rc = SP_EXIT_OK;
+        break;
+    case SP_CLI_VERSION:
+        print_version();
+        rc = SP_EXIT_OK;
+        break;
+    case SP_CLI_ERROR:
+        rc = sp_usage_error(NULL, "%s", err);
+        break;
+    default:
+        rc = sp_app_main(&opts);
+        break;
+    }
+    sp_opts_free(&opts);
+    return rc;
+}
