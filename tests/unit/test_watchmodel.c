@@ -21,9 +21,9 @@
 #include "sockpit/watchlist.h"
 #include "sockpit/xdg.h"
 
+/* s must be initialised (zeroed); it may hold an earlier set. */
 static void set_of(sp_addrset *s, const char *text)
 {
-    sp_addrset_init(s);
     assert_int_equal(sp_addrset_parse(text, strlen(text), s), 0);
 }
 
@@ -32,7 +32,7 @@ static void fmt(const sp_addrset *s, char *buf, size_t cap) { sp_addrset_format(
 static void test_set_order_and_duplicates(void **st)
 {
     (void)st;
-    sp_addrset a, b;
+    sp_addrset a = { 0 }, b = { 0 };
     set_of(&a, "198.18.5.9, 198.18.5.1, 198.18.5.1, ::1");
     set_of(&b, "::1,198.18.5.1 198.18.5.9");
     assert_true(sp_addrset_equal(&a, &b));
@@ -40,7 +40,7 @@ static void test_set_order_and_duplicates(void **st)
     fmt(&a, buf, sizeof buf);
     assert_string_equal(buf, "198.18.5.1, 198.18.5.9, ::1");
     /* Numeric order, not text order. */
-    sp_addrset c;
+    sp_addrset c = { 0 };
     set_of(&c, "10.0.0.10, 10.0.0.9, 9.0.0.1");
     fmt(&c, buf, sizeof buf);
     assert_string_equal(buf, "9.0.0.1, 10.0.0.9, 10.0.0.10");
@@ -53,7 +53,7 @@ static void test_set_order_and_duplicates(void **st)
 static void test_set_diff(void **st)
 {
     (void)st;
-    sp_addrset old, new, add, rem;
+    sp_addrset old = { 0 }, new = { 0 }, add, rem;
     set_of(&old, "198.18.5.1, 198.18.5.2, fd00::1");
     set_of(&new, "198.18.5.1, 198.18.5.9, fd00::2");
     sp_addrset_init(&add);
@@ -399,7 +399,7 @@ static void record(void *ud, const sp_wevent *ev)
 
 static void feed_ok(sp_watch *w, sp_watch_name *n, const char *addrs)
 {
-    sp_addrset set;
+    sp_addrset set = { 0 };
     set_of(&set, addrs);
     sp_watch_result r = { .ok = true, .answered = true, .set = &set, .ttl = 30, .rtt_ms = 0.5 };
     sp_watch_feed(w, n, &r);
