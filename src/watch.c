@@ -138,6 +138,17 @@ bool sp_watch_uses_ttl(const sp_watch *w, const sp_watch_name *n, double *interv
 
 static void on_timer(sp_loop *loop, uint64_t id, void *ud);
 
+/* Timers fire on a 10 ms grid, so names that are due close together go
+ * out in one loop wake-up and their answers are read in one pass: with
+ * 1,000 names a second that is ~100 wake-ups instead of ~2,000. */
+#define GRID 0.01
+
+static void arm(sp_watch *w, sp_watch_name *n, double now)
+{
+    double fire = ceil(n->due / GRID) * GRID;
+    n->timer = sp_loop_timer(w->loop, fire > now ? fire - now : 0, 0, on_timer, n);
+}
+
 /* Plans the next round; `from_due` continues the fixed-interval rhythm. */
 static void schedule(sp_watch *w, sp_watch_name *n, double now)
 {
@@ -155,7 +166,7 @@ static void schedule(sp_watch *w, sp_watch_name *n, double now)
     }
     if (n->due < now)
         n->due = now;
-    n->timer = sp_loop_timer(w->loop, n->due - now, 0, on_timer, n);
+    arm(w, n, now);
 }
 
 static void free_name(sp_watch_name *n)
@@ -478,7 +489,10 @@ sp_watch_name *sp_watch_add(sp_watch *w, const char *name, sp_wmode mode, long i
     w->v[w->n++] = n;
     double now = sp_now();
     n->due = now + (delay > 0 ? delay : 0);
-    n->timer = sp_loop_timer(w->loop, n->due - now, 0, on_timer, n);
+    if (delay > 0)
+        arm(w, n, now);
+    else
+        n->timer = sp_loop_timer(w->loop, 0, 0, on_timer, n);
     return n;
 }
 
