@@ -63,7 +63,8 @@ static void test_overlap_case(void **state)
     expect(b, "is your dog named rex?", "NAME");      /* is, your */
     expect(b, "you are how?", "FINE");                /* only "are" is shared */
     expect(b, "you ok", "Sorry.");                    /* "you" is not "you?" */
-    expect(b, "tell me how are you? please", "JOKE"); /* tell, me beat are, you? by order: first max */
+    expect(b, "tell me how are you? please", "FINE"); /* how, are, you? (3) beat tell, me (2) */
+    expect(b, "tell me how you are", "FINE");         /* 2 and 2: the earlier key keeps it */
     sp_bot_free(b);
 }
 
