@@ -241,22 +241,14 @@ static const struct option tui_options[] = {
 static void describe_getopt_error(int argc, char **argv, int idx, char *err, size_t errlen)
 {
     const char *arg = idx - 1 < argc && idx > 0 ? argv[idx - 1] : "?";
-    if (optopt && optopt >= OPT_PANE) {
-        for (const struct option *o = tui_options; o->name; o++)
-            if (o->val == optopt) {
-                snprintf(err, errlen, "option '--%s' needs a value", o->name);
-                return;
-            }
-    }
-    if (strncmp(arg, "--", 2) == 0) {
-        const char *eq = strchr(arg, '=');
-        for (const struct option *o = tui_options; o->name; o++) {
-            if (eq && strncmp(arg + 2, o->name, (size_t)(eq - arg - 2)) == 0 &&
-                strlen(o->name) == (size_t)(eq - arg - 2) && o->has_arg == no_argument) {
-                snprintf(err, errlen, "option '--%s' takes no value", o->name);
-                return;
-            }
-        }
+    for (const struct option *o = tui_options; optopt && o->name; o++) {
+        if (o->val != optopt)
+            continue;
+        if (o->has_arg == no_argument)
+            snprintf(err, errlen, "option '--%s' takes no value", o->name);
+        else
+            snprintf(err, errlen, "option '--%s' needs a value", o->name);
+        return;
     }
     snprintf(err, errlen, "unknown option '%s'", arg);
 }

@@ -64,7 +64,10 @@ static void rearm(sp_loop *loop, void *ud)
         }
         return;
     }
-    double when = sp_now() + (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    /* c-ares reports the time left in whole milliseconds, rounded down:
+     * waking at that instant finds the query not yet expired and would spin
+     * until the real deadline, so wake a millisecond later. */
+    double when = sp_now() + (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + 0.001;
     /* Re-arm only when the deadline moved by more than a millisecond, so a
      * busy loop does not churn the timer heap. */
     if (d->timer && when > d->deadline - 0.001 && when < d->deadline + 0.001)
