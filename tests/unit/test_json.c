@@ -39,7 +39,7 @@ static void fill_mixed(sp_json *j)
 
 static void fill_hostile(sp_json *j)
 {
-    sp_json_strn(j, "text", "q\"b\\\n\x1b[2J\x7f\xff\0z", 12);
+    sp_json_strn(j, "text", "q\"b\\\n\x1b[2J\x7f\xff\0z", 13);
 }
 
 static void test_object_shape(void **state)
