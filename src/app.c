@@ -295,7 +295,8 @@ static void draw_tabs(sp_app *app)
     int x = 0;
     for (int i = 0; i < NPANES; i++) {
         char label[64];
-        snprintf(label, sizeof label, " %d %s ", i + 1, pane_ops[i]->title);
+        /* Brackets mark the active tab without color too, as tmux's '*'. */
+        snprintf(label, sizeof label, i == app->active ? "[%d %s]" : " %d %s ", i + 1, pane_ops[i]->title);
         attr_t a = ui_attr(i == app->active ? SP_STYLE_TAB_ACTIVE : SP_STYLE_TAB);
         x += ui_text(w, 0, x, app->cols - x, label, (size_t)-1, a, false);
         x += ui_text(w, 0, x, app->cols - x, " ", 1, ui_attr(SP_STYLE_TAB), false);
