@@ -95,6 +95,7 @@ static void clear_msg(sp_loop *loop, uint64_t id, void *ud)
 
 static void set_msg(sp_app *app, bool error, const char *fmt, va_list ap)
 {
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
     vsnprintf(app->msg, sizeof app->msg, fmt, ap);
     app->msg_error = error;
     app->dirty_status = true;
@@ -364,10 +365,10 @@ static void draw_hints(sp_app *app)
     if (app->prompt_on) {
         x = hint(w, x, m, "Enter", "OK");
         x = hint(w, x, m, "Esc", "Cancel");
-        x = hint(w, x, m, "^U", "Clear");
+        hint(w, x, m, "^U", "Clear");
     } else if (app->ov != OV_NONE) {
         x = hint(w, x, m, "Esc", "Close");
-        x = hint(w, x, m, "\xe2\x86\x91\xe2\x86\x93", "Scroll");
+        hint(w, x, m, "\xe2\x86\x91\xe2\x86\x93", "Scroll");
     } else {
         x = hint(w, x, m, "F1", "Help");
         x = hint(w, x, m, "Tab", "Pane");
@@ -616,10 +617,10 @@ static void prompt_key(sp_app *app, const sp_key *k)
 static bool overlay_key(sp_app *app, const sp_key *k)
 {
     sp_nav nav;
-    if (!k->fn && (k->code == KEY_ESC || k->code == 'q' || k->code == '\r' || k->code == '\n' ||
-                   (app->ov == OV_HELP && k->code == '?'))) {
-        app->ov = OV_NONE;
-    } else if (k->fn && (k->code == KEY_F(1) || k->code == KEY_ENTER)) {
+    bool close = k->fn ? (k->code == KEY_F(1) || k->code == KEY_ENTER)
+                       : (k->code == KEY_ESC || k->code == 'q' || k->code == '\r' || k->code == '\n' ||
+                          (app->ov == OV_HELP && k->code == '?'));
+    if (close) {
         app->ov = OV_NONE;
     } else if (sp_key_nav(k, &nav)) {
         switch (nav) {

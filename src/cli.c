@@ -61,6 +61,7 @@ void sp_opts_free(sp_opts *o)
 static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "sockpit%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }
