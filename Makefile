@@ -3,8 +3,9 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: run test test-sanitize build deps deps-test bench clean
+.PHONY: run test test-sanitize build deps deps-test bench install clean
 
 run: deps build
 	./$(BUILD)/sockpit
@@ -30,6 +31,9 @@ deps-test:
 
 bench: deps-test build
 	@for b in tests/bench/*.sh; do echo "== $$b"; SOCKPIT=$(BUILD)/sockpit SOCKPIT_BUILD=$(BUILD) bash $$b || exit 1; done
+
+install: deps build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
