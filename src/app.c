@@ -93,7 +93,7 @@ static void clear_msg(sp_loop *loop, uint64_t id, void *ud)
     app->dirty_status = true;
 }
 
-static void set_msg(sp_app *app, bool error, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void set_msg(sp_app *app, bool error, const char *fmt, va_list ap)
 {
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
     vsnprintf(app->msg, sizeof app->msg, fmt, ap);

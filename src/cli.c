@@ -58,7 +58,7 @@ void sp_opts_free(sp_opts *o)
     o->dns_servers = NULL;
 }
 
-static void vreport(const char *cmd, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "sockpit%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
