@@ -832,7 +832,7 @@ static int start_terminal(sp_app *app)
     nonl();
     set_escdelay(25);
     curs_set(0);
-    ui_init_styles(!app->opts->no_color && !getenv("NO_COLOR"));
+    ui_init_styles(!app->opts->no_color);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     /* Keys are read from a window nothing draws into, so wget_wch never
