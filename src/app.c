@@ -827,7 +827,9 @@ static int start_terminal(sp_app *app)
                         "use a terminal such as xterm or the batch commands\n", term ? term : "");
         return -1;
     }
-    raw();
+    /* cbreak, not raw: Ctrl-C and Ctrl-Z stay signals (quit, suspend), read
+     * through the loop like the others. */
+    cbreak();
     noecho();
     nonl();
     set_escdelay(25);
