@@ -241,12 +241,10 @@ static const struct option tui_options[] = {
     { NULL, 0, NULL, 0 },
 };
 
-/* getopt_long's own messages are not one line with our hint, so errors are
- * detected with opterr off and reported here. */
-static void describe_getopt_error(int argc, char **argv, int idx, char *err, size_t errlen)
+void sp_describe_getopt_error(const struct option *table, int argc, char **argv, char *err, size_t errlen)
 {
-    const char *arg = idx - 1 < argc && idx > 0 ? argv[idx - 1] : "?";
-    for (const struct option *o = tui_options; optopt && o->name; o++) {
+    const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
+    for (const struct option *o = table; optopt && o->name; o++) {
         if (o->val != optopt)
             continue;
         if (o->has_arg == no_argument)
@@ -255,7 +253,17 @@ static void describe_getopt_error(int argc, char **argv, int idx, char *err, siz
             snprintf(err, errlen, "option '--%s' needs a value", o->name);
         return;
     }
-    snprintf(err, errlen, "unknown option '%s'", arg);
+    if (optopt > 0 && optopt < 128 && arg[0] == '-' && arg[1] != '-')
+        snprintf(err, errlen, "unknown option '-%c'", optopt);
+    else
+        snprintf(err, errlen, "unknown option '%s'", arg);
+}
+
+int sp_option_error(const char *cmd, const struct option *table, int argc, char **argv)
+{
+    char err[300];
+    sp_describe_getopt_error(table, argc, argv, err, sizeof err);
+    return sp_usage_error(cmd, "%s", err);
 }
 
 sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, size_t errlen)
@@ -345,7 +353,7 @@ sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, siz
         case OPT_HELP:
             return SP_CLI_HELP;
         default:
-            describe_getopt_error(argc, argv, optind, err, errlen);
+            sp_describe_getopt_error(tui_options, argc, argv, err, errlen);
             return SP_CLI_ERROR;
         }
     }
