@@ -2,8 +2,9 @@
  * Layout, top to bottom: the connection state with keep-alive settings, the
  * scrollback (last 10,000 messages, wrapped, with time, direction and each
  * reply's round-trip time), a divider with the scroll position, and the
- * input line. The input line has focus at start; Esc leaves it so the
- * single-letter keys work, Enter, `i` or any other printable key return.
+ * input line. The input line does not have focus at start, so digits,
+ * Space and q keep working as everywhere; Enter, `i` or any printable key
+ * that is not a command gives it focus, and Esc leaves it again.
  * Without --chat the pane serves itself: when nothing listens on
  * 127.0.0.1:50007 it runs the bot server there, inside the same loop. */
 #include <errno.h>
@@ -175,7 +176,6 @@ static sp_pane *create(sp_app *app)
         return NULL;
     }
     cp->base.app = app;
-    cp->focus = true;
     sp_lineedit_init(&cp->input, INPUT_MAX, 200);
     const sp_opts *o = sp_app_opts(app);
     sp_keepalive_str(&o->keepalive, cp->ka, sizeof cp->ka);

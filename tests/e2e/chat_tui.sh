@@ -26,6 +26,12 @@ tmux -L "$S" new-session -d -x 100 -y 30 \
   "$SOCKPIT --pane chat --chat 127.0.0.1:$P --keepalive 45,15,5 --dns-server 127.0.0.1:9 --config-dir $T --state-dir $T; echo EXITED \$? > $T/exit; sleep 5"
 waitfor "connected to 127.0.0.1:$P"
 waitfor "keep-alive 45/15/5"
+# Outside the input line digits switch panes; i enters it.
+tmux -L "$S" send-keys 1
+waitfor "[1 Services]"
+tmux -L "$S" send-keys 4
+waitfor "press i or Enter to type"
+tmux -L "$S" send-keys i
 # 你好X世 -> Left, Backspace removes X -> 你好世, End, 界 -> 你好世界
 tmux -L "$S" send-keys '你好X世' Left BSpace End '界'
 waitfor "> 你好世界"
