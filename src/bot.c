@@ -3,6 +3,7 @@
  * ids of their distinct words (for the shared-word count), so a reply costs
  * one pass over the message and a merge per key. */
 #include "sockpit/bot.h"
+#include "sockpit/datadir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -451,34 +452,4 @@ fail:
     return NULL;
 }
 
-static int try_dir(const char *dir, char *out, size_t outlen)
-{
-    if (!dir || !*dir)
-        return -1;
-    int w = snprintf(out, outlen, "%s/chatbot.tsv", dir);
-    if (w < 0 || (size_t)w >= outlen)
-        return -1;
-    return access(out, R_OK) == 0 ? 0 : -1;
-}
-
-int sp_bot_default_path(char *out, size_t outlen)
-{
-    if (try_dir(getenv("SOCKPIT_DATA_DIR"), out, outlen) == 0)
-        return 0;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char dir[PATH_MAX + 32];
-            snprintf(dir, sizeof dir, "%s/../share/sockpit", exe);
-            if (try_dir(dir, out, outlen) == 0)
-                return 0;
-        }
-    }
-    if (try_dir(SOCKPIT_DATA_DIR_INSTALLED, out, outlen) == 0)
-        return 0;
-    return try_dir(SOCKPIT_SOURCE_ASSETS, out, outlen);
-}
+int sp_bot_default_path(char *out, size_t outlen) { return sp_data_file("chatbot.tsv", out, outlen); }

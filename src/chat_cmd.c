@@ -293,14 +293,9 @@ int cmd_chat(int argc, char **argv)
             fputs(usage, stdout);
             free(dns_servers);
             return SP_EXIT_OK;
-        default: {
-            const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
-            snprintf(err, sizeof err, "unknown option '%s'", arg);
-            for (const struct option *o = options; o->name; o++)
-                if (optopt == o->val)
-                    snprintf(err, sizeof err, "option '--%s' needs a value", o->name);
+        default:
+            sp_describe_getopt_error(options, argc, argv, err, sizeof err);
             goto usage_err;
-        }
         }
     }
     if (optind >= argc) {

@@ -74,15 +74,6 @@ static const struct option options[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static int option_error(int argc, char **argv)
-{
-    const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
-    for (const struct option *o = options; o->name; o++)
-        if (optopt == o->val)
-            return sp_usage_error("serve", "option '--%s' needs a value", o->name);
-    return sp_usage_error("serve", "unknown option '%s'", arg);
-}
-
 int cmd_serve(int argc, char **argv)
 {
     char host[256] = "127.0.0.1";
@@ -136,7 +127,7 @@ int cmd_serve(int argc, char **argv)
             fputs(usage, stdout);
             return SP_EXIT_OK;
         default:
-            return option_error(argc, argv);
+            return sp_option_error("serve", options, argc, argv);
         }
     }
     if (optind < argc)
