@@ -345,7 +345,9 @@ static void ch_rearm(sp_loop *loop, void *ud)
         return;
     }
     double now = sp_now();
-    double when = now + (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    /* ares_timeout rounds down to the millisecond: waking exactly then finds
+     * nothing expired yet and would spin, so wake a millisecond later. */
+    double when = now + (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + 0.001;
     /* Leave the timer alone when the deadline moved by under a millisecond:
      * with many queries in flight this runs on every loop iteration. */
     if (w->ch_timer && when > w->ch_deadline - 0.001 && when < w->ch_deadline + 0.001)
