@@ -530,15 +530,6 @@ void sp_watch_set_mode(sp_watch *w, sp_watch_name *n, sp_wmode mode, long interv
     schedule(w, n, now);
 }
 
-void sp_watch_set_default(sp_watch *w, double interval, bool ttl_mode)
-{
-    w->interval = interval > 0 ? interval : 5.0;
-    w->ttl_mode = ttl_mode;
-    for (size_t i = 0; i < w->n; i++)
-        if (w->v[i]->mode == SP_WMODE_DEFAULT)
-            sp_watch_set_mode(w, w->v[i], SP_WMODE_DEFAULT, 0);
-}
-
 void sp_watch_requery(sp_watch *w, sp_watch_name *n)
 {
     if (n->pending)

@@ -468,21 +468,28 @@ static void on_tick(sp_loop *loop, uint64_t id, void *ud)
     (void)loop;
     (void)id;
     watch_pane *p = ud;
-    if (p->w && sp_watch_count(p->w))
-        sp_app_dirty(p->base.app, &p->base);
+    sp_app_dirty(p->base.app, &p->base);
+}
+
+/* The 1 Hz tick that moves the SINCE column runs only while the pane is
+ * shown and has names: an idle sockpit must not wake up for nothing. */
+static void update_tick(watch_pane *p)
+{
+    sp_loop *loop = sp_app_loop(p->base.app);
+    bool want = p->visible && p->w && sp_watch_count(p->w) > 0;
+    if (want && !p->tick)
+        p->tick = sp_loop_timer(loop, 1.0, 1.0, on_tick, p);
+    if (!want && p->tick) {
+        sp_loop_cancel(loop, p->tick);
+        p->tick = 0;
+    }
 }
 
 static void visible(sp_pane *pane, bool shown)
 {
     watch_pane *p = (watch_pane *)pane;
     p->visible = shown;
-    sp_loop *loop = sp_app_loop(pane->app);
-    if (shown && !p->tick)
-        p->tick = sp_loop_timer(loop, 1.0, 1.0, on_tick, p);
-    if (!shown && p->tick) {
-        sp_loop_cancel(loop, p->tick);
-        p->tick = 0;
-    }
+    update_tick(p);
 }
 
 static void freeze(sp_pane *pane, bool frozen)
@@ -555,6 +562,7 @@ static void add_submit(void *ud, const char *text)
     if (p->base.frozen)
         sp_app_status(p->base.app, "Watching %s; the pane is frozen: Space shows it", name);
     select_name(p, name);
+    update_tick(p);
     sp_app_dirty(p->base.app, &p->base);
 }
 
@@ -568,6 +576,7 @@ static void delete_yes(void *ud)
     sp_watchlist_remove(&p->list, p->target);
     save_list(p);
     sp_app_status(p->base.app, "Stopped watching %s (its events stay in the log)", p->target);
+    update_tick(p);
     sp_app_dirty(p->base.app, &p->base);
 }
 

@@ -81,8 +81,6 @@ sp_watch_name *sp_watch_get(sp_watch *w, size_t i);
 
 /* Changes a name's schedule; the next lookup is re-planned from the last. */
 void sp_watch_set_mode(sp_watch *w, sp_watch_name *n, sp_wmode mode, long interval_ms);
-/* The defaults for SP_WMODE_DEFAULT names. */
-void sp_watch_set_default(sp_watch *w, double interval, bool ttl_mode);
 /* The schedule in effect: true for TTL mode, else *interval in seconds. */
 bool sp_watch_uses_ttl(const sp_watch *w, const sp_watch_name *n, double *interval);
 /* Looks the name up now (unless a lookup is in flight). */
