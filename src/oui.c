@@ -265,6 +265,14 @@ const char *sp_oui_lookup(const sp_oui *o, const unsigned char *mac, size_t len)
 {
     if (len < 6)
         return NULL;
+    bool zero = true;
+    for (size_t i = 0; i < len; i++)
+        zero &= mac[i] == 0;
+    if (zero)
+        return NULL; /* loopback and NOARP entries: no hardware */
+    /* Group addresses (IPv4/IPv6 multicast) belong to no vendor. */
+    if (mac[0] & 0x01)
+        return SP_OUI_MULTICAST;
     /* The universal/local bit: such addresses are not in any registry. */
     if (mac[0] & 0x02)
         return SP_OUI_LOCAL;

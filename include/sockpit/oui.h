@@ -23,6 +23,7 @@ typedef struct sp_oui {
 } sp_oui;
 
 #define SP_OUI_LOCAL "(random/local)"
+#define SP_OUI_MULTICAST "(multicast)"
 
 /* Parses a registry file's bytes. Returns NULL only when out of memory; an
  * empty table when nothing was recognised. */
@@ -35,7 +36,8 @@ sp_oui *sp_oui_load_default(const char **path);
 void sp_oui_free(sp_oui *o);
 
 /* The vendor of a MAC: SP_OUI_LOCAL for locally administered addresses,
- * NULL when unknown (or o is NULL). */
+ * SP_OUI_MULTICAST for group addresses, NULL when unknown, all zero, or o
+ * is NULL. */
 const char *sp_oui_lookup(const sp_oui *o, const unsigned char *mac, size_t len);
 
 #endif
