@@ -231,8 +231,8 @@ static void sweep_submit(void *ud, const char *text)
     }
 }
 
-/* The IPv4 subnet of the selected interface (or of the first one with an
- * IPv4 address that is not loopback). */
+/* The IPv4 subnet of the selected interface, or of the first one with an
+ * IPv4 address; never loopback (a /8 is refused anyway). */
 static void default_subnet(hosts_pane *h, char *out, size_t cap)
 {
     const sp_neigh_table *t = shown_table(h);
@@ -245,7 +245,7 @@ static void default_subnet(hosts_pane *h, char *out, size_t cap)
     for (int pass = 0; pass < 2 && !out[0]; pass++)
         for (size_t i = 0; i < t->nlinks && !out[0]; i++) {
             const sp_link *l = &t->links[i];
-            if (pass == 0 ? l->ifindex != want : (l->flags & IFF_LOOPBACK) != 0)
+            if ((l->flags & IFF_LOOPBACK) || (pass == 0 && l->ifindex != want))
                 continue;
             for (size_t k = 0; k < l->naddrs; k++)
                 if (l->addrs[k].family == AF_INET) {
