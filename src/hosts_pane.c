@@ -162,8 +162,8 @@ static void sweep_done(void *ud)
     sp_sweep_get_progress(h->sweep, &p);
     char c[64];
     sp_cidr_format(&sp_sweep_config_of(h->sweep)->cidr, c, sizeof c);
-    sp_app_status(h->app, "sweep of %s done: %llu names for %llu addresses in %.2f s", c,
-                  (unsigned long long)p.named, (unsigned long long)p.total, p.elapsed);
+    sp_app_status(h->app, "sweep of %s done: %llu names for %llu addresses in %.0f ms", c,
+                  (unsigned long long)p.named, (unsigned long long)p.total, p.elapsed * 1000);
     progress_timer(h, false);
     sp_app_dirty(h->app, &h->base);
 }
