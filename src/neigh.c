@@ -137,11 +137,18 @@ static int parse_addr(const struct nlmsghdr *nlh, sp_rtnl_msg *out)
     return 0;
 }
 
+/* mnl_nlmsg_ok compares the length as a signed int, so a hostile length
+ * over 2 GiB would pass it: check with unsigned sizes first. */
+static bool msg_ok(const struct nlmsghdr *nlh, size_t len)
+{
+    return len >= sizeof *nlh && nlh->nlmsg_len >= sizeof *nlh && nlh->nlmsg_len <= len;
+}
+
 int sp_rtnl_parse(const void *msg, size_t len, sp_rtnl_msg *out)
 {
     memset(out, 0, sizeof *out);
     const struct nlmsghdr *nlh = msg;
-    if (!mnl_nlmsg_ok(nlh, (int)(len > 0x7fffffff ? 0x7fffffff : len)))
+    if (!msg_ok(nlh, len))
         return -1;
     out->seq = nlh->nlmsg_seq;
     switch (nlh->nlmsg_type) {
@@ -505,13 +512,13 @@ int sp_rtnl_feed(sp_neigh_table *t, const void *buf, size_t len, double now, sp_
 {
     memset(res, 0, sizeof *res);
     int applied = 0;
-    const struct nlmsghdr *nlh = buf;
-    int left = (int)(len > 0x7fffffff ? 0x7fffffff : len);
-    while (left > 0) {
-        if (!mnl_nlmsg_ok(nlh, left))
+    size_t off = 0;
+    while (off < len) {
+        const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const char *)buf + off);
+        if (!msg_ok(nlh, len - off))
             return -1;
         sp_rtnl_msg m;
-        if (sp_rtnl_parse(nlh, (size_t)left, &m) < 0)
+        if (sp_rtnl_parse(nlh, len - off, &m) < 0)
             return -1;
         switch (m.kind) {
         case SP_RTNL_DONE:
@@ -534,7 +541,7 @@ int sp_rtnl_feed(sp_neigh_table *t, const void *buf, size_t len, double now, sp_
             applied++;
             break;
         }
-        nlh = mnl_nlmsg_next(nlh, &left);
+        off += MNL_ALIGN(nlh->nlmsg_len);
     }
     return applied;
 }
@@ -576,8 +583,8 @@ static int parse_arp_line(sp_neigh_table *t, const char *s, size_t len, double n
         else if (*p)
             return -1;
     }
-    if (*p)
-        return -1;
+    if (*p || (strcmp(hwtype, "0x1") == 0 && maclen != 6))
+        return -1; /* Ethernet addresses are six bytes */
     int ifindex = 0;
     for (size_t i = 0; i < t->nlinks; i++)
         if (strcmp(t->links[i].name, dev) == 0)
@@ -596,7 +603,7 @@ static int parse_arp_line(sp_neigh_table *t, const char *s, size_t len, double n
     bool changed = apply_neigh(t, &m, now);
     sp_neigh *r = find_row(t, AF_INET, addr, ifindex, false);
     if (r && !ifindex)
-        snprintf(r->ifname, sizeof r->ifname, "%s", dev);
+        memcpy(r->ifname, dev, strlen(dev) + 1); /* checked shorter than IF_NAMESIZE above */
     return changed;
 }
 
