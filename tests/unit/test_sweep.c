@@ -89,6 +89,29 @@ static void test_ptr_name_and_ttl(void **state)
     assert_int_equal(sp_rdns_ptr_name(AF_INET6, a6, n, sizeof n), 0);
     assert_string_equal(n, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     assert_int_equal(sp_rdns_ptr_name(AF_INET6, a6, n, 20), -1);
+
+    /* A reply: question 7.0.18.198.in-addr.arpa PTR, a CNAME (TTL 100) and
+     * a PTR (TTL 300): the smallest TTL counts. */
+    unsigned char pkt[256] = { 0x12, 0x34, 0x84, 0x00, 0, 1, 0, 2, 0, 0, 0, 0 };
+    size_t len = 12;
+    static const unsigned char q[] = "\x01" "7" "\x01" "0" "\x02" "18" "\x03" "198" "\x07" "in-addr" "\x04" "arpa";
+    memcpy(pkt + len, q, sizeof q);
+    len += sizeof q;
+    static const unsigned char tail_q[] = { 0, 12, 0, 1 };
+    memcpy(pkt + len, tail_q, 4);
+    len += 4;
+    static const unsigned char cname[] = { 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 100, 0, 2, 0xc0, 12 };
+    memcpy(pkt + len, cname, sizeof cname);
+    len += sizeof cname;
+    static const unsigned char ptr[] = { 0xc0, 12, 0, 12, 0, 1, 0, 0, 1, 44, 0, 2, 0xc0, 12 };
+    memcpy(pkt + len, ptr, sizeof ptr);
+    len += sizeof ptr;
+    assert_int_equal(sp_rdns_answer_ttl(pkt, (int)len), 100);
+    /* Truncated anywhere: -1, never a read past the end. */
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(sp_rdns_answer_ttl(pkt, (int)cut), -1);
+    pkt[7] = 0;
+    assert_int_equal(sp_rdns_answer_ttl(pkt, (int)len), -1);
 }
 
 /* ---- a PTR server in the test's loop ---- */
