@@ -354,6 +354,7 @@ static bool apply_neigh(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
     } else if (r->state != m->state) {
         r->state = m->state;
         r->last_change = now;
+        r->name_wanted = true; /* a cheap cache hit unless the answer expired */
         changed = true;
     }
     if (m->lladdr_len && set_mac(t, r, m->lladdr, m->lladdr_len)) {

@@ -85,7 +85,7 @@ typedef struct sp_neigh {
     char ifname[IF_NAMESIZE];
     uint16_t state;
     char *name;                   /* reverse DNS ("-" NXDOMAIN, "?" timeout), NULL: not known yet */
-    bool name_wanted;             /* set when added or changed: the owner may (re)resolve it */
+    bool name_wanted;             /* set when added or its state changed: the owner may (re)resolve it */
     double first_seen, last_change; /* wall-clock seconds */
     uint32_t mark;                /* resync generation */
 } sp_neigh;
