@@ -16,12 +16,12 @@ hosts_setup || fail "namespace set-up failed"
 inA() { ip netns exec "$NS_A" "$@"; }
 
 screen() { tmux -L "$TM" capture-pane -p; }
-# wait_for REGEX [SECONDS]: polls the screen; prints how long it took.
+# wait_for REGEX [SECONDS]: polls the screen until REGEX shows.
 wait_for() {
     local re=$1 limit=${2:-5} start now
     start=$(date +%s.%N)
     while :; do
-        screen | grep -qE -- "$re" && { now=$(date +%s.%N); echo "$now - $start" | bc -l 2>/dev/null || true; return 0; }
+        screen | grep -qE -- "$re" && return 0
         now=$(date +%s.%N)
         awk -v a="$start" -v b="$now" -v l="$limit" 'BEGIN{exit !(b-a>l)}' && return 1
         sleep 0.05
