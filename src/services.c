@@ -12,11 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct sp_service_key {
-    const char *key;  /* a name or an alias */
-    uint32_t entry;
-};
-
 static const char *const proto_names[SP_PROTO_COUNT] = { "tcp", "udp", "sctp", "dccp", "ddp" };
 
 const char *sp_proto_name(int proto)
@@ -398,6 +393,27 @@ const sp_service *sp_services_by_name(const sp_services *t, const char *name, in
             return s;
     }
     return NULL;
+}
+
+size_t sp_services_range(const sp_services *t, unsigned lo, unsigned hi, unsigned proto_mask,
+                         const sp_service **out)
+{
+    size_t n = 0;
+    if (lo > hi)
+        return 0;
+    /* One walk over the port index; within a port and protocol the first
+     * index is the first line, as getservbyport reads the file. */
+    for (size_t i = port_lower_bound(t, lo); i < t->n; i++) {
+        const sp_service *s = &t->v[t->by_port[i]];
+        if (s->port > hi)
+            break;
+        if (!(proto_mask & (1u << s->proto)))
+            continue;
+        if (n && out[n - 1]->port == s->port && out[n - 1]->proto == s->proto)
+            continue;
+        out[n++] = s;
+    }
+    return n;
 }
 
 bool sp_services_is_primary(const sp_services *t, const sp_service *s)

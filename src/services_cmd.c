@@ -249,15 +249,15 @@ static size_t collect(const sp_services *t, const opts *o, const sp_listen_set *
 {
     size_t n = 0;
     if (o->range) {
-        for (unsigned port = o->lo; port <= o->hi; port++) {
-            for (int p = 0; p < SP_PROTO_COUNT; p++) {
-                if (o->proto >= 0 ? p != o->proto : p != SP_PROTO_TCP && p != SP_PROTO_UDP)
-                    continue;
-                const sp_service *s = sp_services_by_port(t, port, p);
-                if (s && (!o->listening || listening(ls, s)))
-                    out[n++] = (row){ s };
-            }
-        }
+        unsigned mask = o->proto >= 0 ? 1u << o->proto : 1u << SP_PROTO_TCP | 1u << SP_PROTO_UDP;
+        const sp_service **hit = malloc((t->n + 1) * sizeof *hit);
+        if (!hit)
+            abort();
+        size_t m = sp_services_range(t, o->lo, o->hi, mask, hit);
+        for (size_t i = 0; i < m; i++)
+            if (!o->listening || listening(ls, hit[i]))
+                out[n++] = (row){ hit[i] };
+        free(hit);
         return n;
     }
     for (size_t i = 0; i < t->n; i++) {
@@ -323,7 +323,7 @@ static int run(const opts *o)
         goto out;
     }
 
-    row *rows = malloc((t->n + 2 * (size_t)(o->range ? o->hi - o->lo + 1 : 0) + 1) * sizeof *rows);
+    row *rows = malloc((t->n + 1) * sizeof *rows);
     if (!rows) {
         rc = sp_runtime_error(CMD, "out of memory");
         goto out;

@@ -60,6 +60,12 @@ typedef struct sp_services_bad {
     const char *why;
 } sp_services_bad;
 
+/* A name or an alias and the line it is on. */
+typedef struct sp_service_key {
+    const char *key;
+    uint32_t entry;
+} sp_service_key;
+
 typedef struct sp_services {
     sp_service *v;            /* file order */
     size_t n;
@@ -76,7 +82,7 @@ typedef struct sp_services {
     uint32_t *group_entries;
     const char **group_aliases;
     char *haystacks;
-    struct sp_service_key *names;
+    sp_service_key *names;    /* sorted by (key, line): getservbyname */
     size_t nnames;
 } sp_services;
 
@@ -94,6 +100,13 @@ const sp_service *sp_services_by_port(const sp_services *t, unsigned port, int p
 /* getservbyname: the first line whose name or an alias is `name`, with
  * this protocol (-1: any). O(log n). */
 const sp_service *sp_services_by_name(const sp_services *t, const char *name, int proto);
+
+/* What getservbyport answers for each port lo..hi and each protocol whose
+ * bit (1u << proto) is in proto_mask, in (port, proto) order: the textbook's
+ * loop in one pass. out needs room for t->n entries. Returns how many
+ * were written. */
+size_t sp_services_range(const sp_services *t, unsigned lo, unsigned hi, unsigned proto_mask,
+                         const sp_service **out);
 
 /* Whether a port is one the lookup by port answers with this very entry
  * (a later line for the same port and protocol is hidden, as in libc). */
