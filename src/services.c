@@ -395,6 +395,24 @@ const sp_service *sp_services_by_name(const sp_services *t, const char *name, in
     return NULL;
 }
 
+size_t sp_services_port_entries(const sp_services *t, unsigned port, int proto, size_t *first)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const sp_service *s = &t->v[t->by_port[mid]];
+        if (s->port < port || (s->port == port && (int)s->proto < proto))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < t->n && t->v[t->by_port[lo + n]].port == port && t->v[t->by_port[lo + n]].proto == proto)
+        n++;
+    *first = lo;
+    return n;
+}
+
 size_t sp_services_range(const sp_services *t, unsigned lo, unsigned hi, unsigned proto_mask,
                          const sp_service **out)
 {

@@ -101,6 +101,10 @@ const sp_service *sp_services_by_port(const sp_services *t, unsigned port, int p
  * this protocol (-1: any). O(log n). */
 const sp_service *sp_services_by_name(const sp_services *t, const char *name, int proto);
 
+/* Every line for a port and protocol, hidden ones too: returns how many,
+ * and the first index into by_port in *first. O(log n). */
+size_t sp_services_port_entries(const sp_services *t, unsigned port, int proto, size_t *first);
+
 /* What getservbyport answers for each port lo..hi and each protocol whose
  * bit (1u << proto) is in proto_mask, in (port, proto) order: the textbook's
  * loop in one pass. out needs room for t->n entries. Returns how many
