@@ -201,7 +201,11 @@ static int cmp_listener(const void *a, const void *b)
     return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-void sp_listen_sort(sp_listen_set *s) { qsort(s->v, s->n, sizeof *s->v, cmp_listener); }
+void sp_listen_sort(sp_listen_set *s)
+{
+    if (s->n > 1)
+        qsort(s->v, s->n, sizeof *s->v, cmp_listener);
+}
 
 size_t sp_listen_find(const sp_listen_set *s, unsigned port, int proto, size_t *first)
 {
@@ -233,8 +237,35 @@ void sp_listen_addr(const sp_listener *l, char *buf, size_t len)
     }
 }
 
-/* A whole procfs file; its size is unknown until read. */
-static int slurp(int dirfd, const char *path, char **buf, size_t *cap, size_t *len)
+/* Whether the last complete line of buf is a TCP socket in a state other
+ * than LISTEN. The kernel lists TCP listeners first (the listening hash),
+ * then everything else (the established hash), so from that line on there
+ * is nothing left to find: stopping there spares generating thousands of
+ * TIME_WAIT lines on a busy host. */
+static bool past_listeners(const char *buf, size_t len)
+{
+    if (len == 0 || buf[len - 1] != '\n')
+        return false;
+    const char *end = buf + len - 1, *line = end;
+    while (line > buf && line[-1] != '\n')
+        line--;
+    const char *q = line;
+    for (int field = 0; field < 3; field++) {
+        while (q < end && *q == ' ')
+            q++;
+        while (q < end && *q != ' ')
+            q++;
+    }
+    while (q < end && *q == ' ')
+        q++;
+    if (end - q < 2 || (q + 2 < end && q[2] != ' ') || hexval(q[0]) < 0 || hexval(q[1]) < 0)
+        return false; /* the header, or not a socket line */
+    return !(q[0] == '0' && (q[1] == 'A' || q[1] == 'a'));
+}
+
+/* A procfs file (its size is unknown until read); TCP files only as far as
+ * their listeners go. */
+static int slurp(int dirfd, const char *path, bool tcp, char **buf, size_t *cap, size_t *len)
 {
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -264,6 +295,8 @@ static int slurp(int dirfd, const char *path, char **buf, size_t *cap, size_t *l
         if (r == 0)
             break;
         n += (size_t)r;
+        if (tcp && past_listeners(*buf, n))
+            break;
     }
     close(fd);
     *len = n;
@@ -286,7 +319,7 @@ int sp_listen_read(sp_listen_set *s, const char *procroot, char *err, size_t err
     size_t cap = 0, len, ok = 0;
     int rc = 0, last_errno = ENOENT;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (slurp(root, files[i].path, &buf, &cap, &len) < 0) {
+        if (slurp(root, files[i].path, files[i].proto == SP_PROTO_TCP, &buf, &cap, &len) < 0) {
             last_errno = errno;
             continue;
         }
@@ -394,6 +427,8 @@ static bool still_owns(int root, const owner *o)
 
 static const owner *find_owner(const owner *v, size_t n, uint64_t inode)
 {
+    if (n == 0)
+        return NULL;
     owner key = { .inode = inode };
     return bsearch(&key, v, n, sizeof *v, cmp_owner);
 }
@@ -490,11 +525,12 @@ size_t sp_procmap_resolve(sp_procmap *m, sp_listen_set *s)
             keep[nkeep++] = *o;
             continue;
         }
-        if (!bsearch(&ino, m->missed, m->nmissed, sizeof *m->missed, cmp_u64))
+        if (!m->nmissed || !bsearch(&ino, m->missed, m->nmissed, sizeof *m->missed, cmp_u64))
             fresh = true;
         wanted[nwanted++] = ino;
     }
-    qsort(wanted, nwanted, sizeof *wanted, cmp_u64);
+    if (nwanted > 1)
+        qsort(wanted, nwanted, sizeof *wanted, cmp_u64);
     size_t u = 0;
     for (size_t i = 0; i < nwanted; i++)
         if (u == 0 || wanted[u - 1] != wanted[i])
@@ -515,7 +551,7 @@ size_t sp_procmap_resolve(sp_procmap *m, sp_listen_set *s)
         }
     }
     m->nknown = 0;
-    if (nk <= m->capknown) {
+    if (nk && nk <= m->capknown) {
         memcpy(m->known, keep, nkeep * sizeof *keep);
         memcpy(m->known + nkeep, found, nfound * sizeof *found);
         m->nknown = nk;
