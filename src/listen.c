@@ -237,16 +237,18 @@ void sp_listen_addr(const sp_listener *l, char *buf, size_t len)
     }
 }
 
-/* Whether the last complete line of buf is a TCP socket in a state other
+/* Whether the last complete line of buf[0..*len) is a TCP socket in a state other
  * than LISTEN. The kernel lists TCP listeners first (the listening hash),
  * then everything else (the established hash), so from that line on there
  * is nothing left to find: stopping there spares generating thousands of
- * TIME_WAIT lines on a busy host. */
-static bool past_listeners(const char *buf, size_t len)
+ * TIME_WAIT lines on a busy host. When it says so, *len is cut after
+ * that line. */
+static bool past_listeners(const char *buf, size_t *len)
 {
-    if (len == 0 || buf[len - 1] != '\n')
+    const char *end = memrchr(buf, '\n', *len);
+    if (!end)
         return false;
-    const char *end = buf + len - 1, *line = end;
+    const char *line = end;
     while (line > buf && line[-1] != '\n')
         line--;
     const char *q = line;
@@ -260,7 +262,10 @@ static bool past_listeners(const char *buf, size_t len)
         q++;
     if (end - q < 2 || (q + 2 < end && q[2] != ' ') || hexval(q[0]) < 0 || hexval(q[1]) < 0)
         return false; /* the header, or not a socket line */
-    return !(q[0] == '0' && (q[1] == 'A' || q[1] == 'a'));
+    if (q[0] == '0' && (q[1] == 'A' || q[1] == 'a'))
+        return false;
+    *len = (size_t)(end - buf) + 1; /* drop the partial line after it */
+    return true;
 }
 
 /* A procfs file (its size is unknown until read); TCP files only as far as
@@ -295,7 +300,7 @@ static int slurp(int dirfd, const char *path, bool tcp, char **buf, size_t *cap,
         if (r == 0)
             break;
         n += (size_t)r;
-        if (tcp && past_listeners(*buf, n))
+        if (tcp && past_listeners(*buf, &n))
             break;
     }
     close(fd);

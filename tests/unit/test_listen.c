@@ -242,6 +242,42 @@ static void test_procmap(void **state)
     assert_int_equal(sp_listen_read(&s, "/nonexistent", err, sizeof err), -1);
 }
 
+/* On a busy host /proc/net/tcp holds thousands of TIME_WAIT lines after
+ * the listeners; the reader stops at the first of them. */
+static void test_early_stop(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/sp-test-proc-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char p[512];
+    snprintf(p, sizeof p, "%s/net", root);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/net/tcp", root);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n", f);
+    for (int i = 0; i < 5; i++)
+        fprintf(f, "%4d: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 %d 1\n", i,
+                1000 + i, 100 + i);
+    for (int i = 5; i < 5000; i++)
+        fprintf(f, "%4d: 0100007F:%04X 0100007F:0050 06 00000000:00000000 03:00000000 00000000 0 0 0 3\n", i,
+                20000 + i);
+    /* Never written by a kernel: proves the reader stopped early. */
+    fputs("5000: 00000000:0063 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 999 1\n", f);
+    fclose(f);
+    sp_listen_set s;
+    sp_listen_init(&s);
+    char err[256];
+    assert_int_equal(sp_listen_read(&s, root, err, sizeof err), 0);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.v[0].port, 1000);
+    assert_int_equal(s.v[4].port, 1004);
+    sp_listen_free(&s);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int bound(int type, int family, uint16_t *port)
 {
     int fd = socket(family, type | SOCK_CLOEXEC, 0);
@@ -340,6 +376,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_captured),   cmocka_unit_test(test_odd_spacing),
         cmocka_unit_test(test_garbage_lines), cmocka_unit_test(test_procmap),
+        cmocka_unit_test(test_early_stop),
         cmocka_unit_test(test_real_loopback), cmocka_unit_test(test_copy_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
