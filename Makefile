@@ -1,10 +1,13 @@
 # The two commands: `make run` and `make test`. CMake does the building.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: run test test-sanitize build deps deps-test bench clean
+.PHONY: run test test-sanitize fuzz lint build deps deps-test bench install clean
 
 run: deps build
 	./$(BUILD)/sockpit
@@ -17,6 +20,17 @@ test-sanitize: deps-test
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+fuzz: deps-test
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DSOCKPIT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzzers $(FUZZ_BUILD)
+
+lint: deps-test
+	cmake -S . -B $(BUILD) -DCMAKE_EXPORT_COMPILE_COMMANDS=ON $(CMAKE_FLAGS) >/dev/null
+	clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*' src/*.c
+	cppcheck --error-exitcode=1 --quiet --enable=warning,portability,performance --std=c11 \
+	  -I include -I $(BUILD)/generated --inline-suppr src/
 
 build:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -31,5 +45,8 @@ deps-test:
 bench: deps-test build
 	@for b in tests/bench/*.sh; do echo "== $$b"; SOCKPIT=$(BUILD)/sockpit SOCKPIT_BUILD=$(BUILD) bash $$b || exit 1; done
 
+install: deps build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -93,8 +93,9 @@ static void clear_msg(sp_loop *loop, uint64_t id, void *ud)
     app->dirty_status = true;
 }
 
-static void set_msg(sp_app *app, bool error, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void set_msg(sp_app *app, bool error, const char *fmt, va_list ap)
 {
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
     vsnprintf(app->msg, sizeof app->msg, fmt, ap);
     app->msg_error = error;
     app->dirty_status = true;
@@ -295,7 +296,8 @@ static void draw_tabs(sp_app *app)
     int x = 0;
     for (int i = 0; i < NPANES; i++) {
         char label[64];
-        snprintf(label, sizeof label, " %d %s ", i + 1, pane_ops[i]->title);
+        /* Brackets mark the active tab without color too, as tmux's '*'. */
+        snprintf(label, sizeof label, i == app->active ? "[%d %s]" : " %d %s ", i + 1, pane_ops[i]->title);
         attr_t a = ui_attr(i == app->active ? SP_STYLE_TAB_ACTIVE : SP_STYLE_TAB);
         x += ui_text(w, 0, x, app->cols - x, label, (size_t)-1, a, false);
         x += ui_text(w, 0, x, app->cols - x, " ", 1, ui_attr(SP_STYLE_TAB), false);
@@ -363,10 +365,10 @@ static void draw_hints(sp_app *app)
     if (app->prompt_on) {
         x = hint(w, x, m, "Enter", "OK");
         x = hint(w, x, m, "Esc", "Cancel");
-        x = hint(w, x, m, "^U", "Clear");
+        hint(w, x, m, "^U", "Clear");
     } else if (app->ov != OV_NONE) {
         x = hint(w, x, m, "Esc", "Close");
-        x = hint(w, x, m, "\xe2\x86\x91\xe2\x86\x93", "Scroll");
+        hint(w, x, m, "\xe2\x86\x91\xe2\x86\x93", "Scroll");
     } else {
         x = hint(w, x, m, "F1", "Help");
         x = hint(w, x, m, "Tab", "Pane");
@@ -615,10 +617,10 @@ static void prompt_key(sp_app *app, const sp_key *k)
 static bool overlay_key(sp_app *app, const sp_key *k)
 {
     sp_nav nav;
-    if (!k->fn && (k->code == KEY_ESC || k->code == 'q' || k->code == '\r' || k->code == '\n' ||
-                   (app->ov == OV_HELP && k->code == '?'))) {
-        app->ov = OV_NONE;
-    } else if (k->fn && (k->code == KEY_F(1) || k->code == KEY_ENTER)) {
+    bool close = k->fn ? (k->code == KEY_F(1) || k->code == KEY_ENTER)
+                       : (k->code == KEY_ESC || k->code == 'q' || k->code == '\r' || k->code == '\n' ||
+                          (app->ov == OV_HELP && k->code == '?'));
+    if (close) {
         app->ov = OV_NONE;
     } else if (sp_key_nav(k, &nav)) {
         switch (nav) {
@@ -825,12 +827,14 @@ static int start_terminal(sp_app *app)
                         "use a terminal such as xterm or the batch commands\n", term ? term : "");
         return -1;
     }
-    raw();
+    /* cbreak, not raw: Ctrl-C and Ctrl-Z stay signals (quit, suspend), read
+     * through the loop like the others. */
+    cbreak();
     noecho();
     nonl();
     set_escdelay(25);
     curs_set(0);
-    ui_init_styles(!app->opts->no_color && !getenv("NO_COLOR"));
+    ui_init_styles(!app->opts->no_color);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     /* Keys are read from a window nothing draws into, so wget_wch never

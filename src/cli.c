@@ -38,6 +38,7 @@ const char sp_tui_usage[] =
     "  --chat HOST:PORT                   chat server (default: embedded bot on 127.0.0.1:50007)\n"
     "  --keepalive off|IDLE,INTVL,CNT     TCP keep-alive for chat (default 60,30,10)\n"
     "  --max-frame BYTES                  largest chat frame accepted (default 1048576)\n"
+    "  --print-config                     show the effective settings and where each came from\n"
     "  --version                          print the version\n"
     "  --help                             this text\n";
 
@@ -55,12 +56,15 @@ void sp_opts_defaults(sp_opts *o)
 void sp_opts_free(sp_opts *o)
 {
     free(o->dns_servers);
-    o->dns_servers = NULL;
+    free(o->chat);
+    free(o->config_path);
+    o->dns_servers = o->chat = o->config_path = NULL;
 }
 
-static void vreport(const char *cmd, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "sockpit%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by our caller; clang 14 cannot see it */
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }
@@ -214,7 +218,7 @@ int sp_parse_pane(const char *s, const char **pane, char *err, size_t errlen)
 enum {
     OPT_PANE = 1000, OPT_DNS, OPT_NO_COLOR, OPT_SERVICES_FILE, OPT_SWEEP_CONC, OPT_PROBE_RATE,
     OPT_INTERVAL, OPT_TTL_MODE, OPT_STATE_DIR, OPT_CONFIG_DIR, OPT_CHAT, OPT_KEEPALIVE,
-    OPT_MAX_FRAME, OPT_VERSION, OPT_HELP,
+    OPT_MAX_FRAME, OPT_PRINT_CONFIG, OPT_VERSION, OPT_HELP,
 };
 
 static const struct option tui_options[] = {
@@ -231,34 +235,35 @@ static const struct option tui_options[] = {
     { "chat", required_argument, NULL, OPT_CHAT },
     { "keepalive", required_argument, NULL, OPT_KEEPALIVE },
     { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
+    { "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
     { "version", no_argument, NULL, OPT_VERSION },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
 };
 
-/* getopt_long's own messages are not one line with our hint, so errors are
- * detected with opterr off and reported here. */
-static void describe_getopt_error(int argc, char **argv, int idx, char *err, size_t errlen)
+void sp_describe_getopt_error(const struct option *table, int argc, char **argv, char *err, size_t errlen)
 {
-    const char *arg = idx - 1 < argc && idx > 0 ? argv[idx - 1] : "?";
-    if (optopt && optopt >= OPT_PANE) {
-        for (const struct option *o = tui_options; o->name; o++)
-            if (o->val == optopt) {
-                snprintf(err, errlen, "option '--%s' needs a value", o->name);
-                return;
-            }
+    const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
+    for (const struct option *o = table; optopt && o->name; o++) {
+        if (o->val != optopt)
+            continue;
+        if (o->has_arg == no_argument)
+            snprintf(err, errlen, "option '--%s' takes no value", o->name);
+        else
+            snprintf(err, errlen, "option '--%s' needs a value", o->name);
+        return;
     }
-    if (strncmp(arg, "--", 2) == 0) {
-        const char *eq = strchr(arg, '=');
-        for (const struct option *o = tui_options; o->name; o++) {
-            if (eq && strncmp(arg + 2, o->name, (size_t)(eq - arg - 2)) == 0 &&
-                strlen(o->name) == (size_t)(eq - arg - 2) && o->has_arg == no_argument) {
-                snprintf(err, errlen, "option '--%s' takes no value", o->name);
-                return;
-            }
-        }
-    }
-    snprintf(err, errlen, "unknown option '%s'", arg);
+    if (optopt > 0 && optopt < 128 && arg[0] == '-' && arg[1] != '-')
+        snprintf(err, errlen, "unknown option '-%c'", optopt);
+    else
+        snprintf(err, errlen, "unknown option '%s'", arg);
+}
+
+int sp_option_error(const char *cmd, const struct option *table, int argc, char **argv)
+{
+    char err[300];
+    sp_describe_getopt_error(table, argc, argv, err, sizeof err);
+    return sp_usage_error(cmd, "%s", err);
 }
 
 sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, size_t errlen)
@@ -275,15 +280,18 @@ sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, siz
         case OPT_PANE:
             if (sp_parse_pane(optarg, &o->pane, err, errlen) < 0)
                 return SP_CLI_ERROR;
+            o->from[SP_SET_PANE] = SP_FROM_CLI;
             break;
         case OPT_DNS:
             free(o->dns_servers);
             o->dns_servers = sp_dns_parse_servers(optarg, err, errlen);
             if (!o->dns_servers)
                 return SP_CLI_ERROR;
+            o->from[SP_SET_DNS] = SP_FROM_CLI;
             break;
         case OPT_NO_COLOR:
             o->no_color = true;
+            o->from[SP_SET_COLOR] = SP_FROM_CLI;
             break;
         case OPT_SERVICES_FILE:
             o->services_file = optarg;
@@ -292,15 +300,18 @@ sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, siz
             if (sp_parse_long(optarg, 1, 1024, "--sweep-concurrency", &l, err, errlen) < 0)
                 return SP_CLI_ERROR;
             o->sweep_concurrency = (unsigned)l;
+            o->from[SP_SET_SWEEP_CONCURRENCY] = SP_FROM_CLI;
             break;
         case OPT_PROBE_RATE:
             if (sp_parse_long(optarg, 1, 10000, "--probe-rate", &l, err, errlen) < 0)
                 return SP_CLI_ERROR;
             o->probe_rate = (double)l;
+            o->from[SP_SET_PROBE_RATE] = SP_FROM_CLI;
             break;
         case OPT_INTERVAL:
             if (sp_parse_seconds(optarg, 0.2, 86400, "--interval", &o->watch_interval, err, errlen) < 0)
                 return SP_CLI_ERROR;
+            o->from[SP_SET_INTERVAL] = SP_FROM_CLI;
             break;
         case OPT_TTL_MODE:
             o->ttl_mode = true;
@@ -319,24 +330,30 @@ sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, siz
                 snprintf(err, errlen, "--chat: %s", why);
                 return SP_CLI_ERROR;
             }
-            o->chat = optarg;
+            free(o->chat);
+            o->chat = strdup(optarg);
+            o->from[SP_SET_CHAT] = SP_FROM_CLI;
             break;
         }
         case OPT_KEEPALIVE:
             if (sp_parse_keepalive(optarg, &o->keepalive, err, errlen) < 0)
                 return SP_CLI_ERROR;
+            o->from[SP_SET_KEEPALIVE] = SP_FROM_CLI;
             break;
         case OPT_MAX_FRAME:
             if (sp_parse_long(optarg, 1, 0x7fffffff, "--max-frame", &l, err, errlen) < 0)
                 return SP_CLI_ERROR;
             o->max_frame = (uint32_t)l;
             break;
+        case OPT_PRINT_CONFIG:
+            o->print_config = true;
+            break;
         case OPT_VERSION:
             return SP_CLI_VERSION;
         case OPT_HELP:
             return SP_CLI_HELP;
         default:
-            describe_getopt_error(argc, argv, optind, err, errlen);
+            sp_describe_getopt_error(tui_options, argc, argv, err, errlen);
             return SP_CLI_ERROR;
         }
     }

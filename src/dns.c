@@ -64,7 +64,10 @@ static void rearm(sp_loop *loop, void *ud)
         }
         return;
     }
-    double when = sp_now() + (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    /* c-ares reports the time left in whole milliseconds, rounded down:
+     * waking at that instant finds the query not yet expired and would spin
+     * until the real deadline, so wake a millisecond later. */
+    double when = sp_now() + (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + 0.001;
     /* Re-arm only when the deadline moved by more than a millisecond, so a
      * busy loop does not churn the timer heap. */
     if (d->timer && when > d->deadline - 0.001 && when < d->deadline + 0.001)
@@ -75,10 +78,17 @@ static void rearm(sp_loop *loop, void *ud)
     d->timer = sp_loop_timer(loop, when - sp_now(), 0, on_timeout, d);
 }
 
-/* One server: "1.2.3.4", "1.2.3.4:53", "::1", "[::1]", "[::1]:53". */
+/* One server: "1.2.3.4", "1.2.3.4:53", "::1", "[::1]", "[::1]:53"; blanks
+ * around it are allowed, as in "a, b". */
 static int parse_one(const char *s, size_t n, char *out, size_t outlen, char *err, size_t errlen)
 {
     char buf[128];
+    while (n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
     if (n == 0) {
         snprintf(err, errlen, "--dns-server: empty server address in the list");
         return -1;

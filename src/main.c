@@ -7,6 +7,7 @@
 #include "sockpit/app.h"
 #include "sockpit/cli.h"
 #include "sockpit/commands.h"
+#include "sockpit/config.h"
 #include "sockpit/version.h"
 
 typedef struct command {
@@ -75,7 +76,13 @@ int main(int argc, char **argv)
         rc = sp_usage_error(NULL, "%s", err);
         break;
     default:
-        rc = sp_app_main(&opts);
+        sp_config_apply_env(&opts);
+        if (opts.print_config) {
+            sp_config_print(&opts, stdout);
+            rc = SP_EXIT_OK;
+        } else {
+            rc = sp_app_main(&opts);
+        }
         break;
     }
     sp_opts_free(&opts);

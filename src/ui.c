@@ -131,6 +131,7 @@ int ui_textf(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, .
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     if (n < 0)

@@ -18,9 +18,19 @@ typedef struct sp_keepalive {
 #define SP_CHAT_DEFAULT_PORT 50007
 #define SP_MAX_FRAME_DEFAULT (1024u * 1024u)
 
-/* Options of the TUI (`sockpit [OPTIONS]`). Strings point into argv. */
+/* The settings a config file can hold (see config.h); each remembers where
+ * its value came from, for --print-config. */
+typedef enum sp_setting {
+    SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
+    SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_COUNT
+} sp_setting;
+
+typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
+
+/* Options of the TUI (`sockpit [OPTIONS]`). Strings point into argv unless
+ * noted. */
 typedef struct sp_opts {
-    const char *pane;          /* services|hosts|watch|chat */
+    const char *pane;          /* services|hosts|watch|chat (static) */
     char *dns_servers;         /* c-ares CSV (malloc'd) or NULL: system resolver */
     bool no_color;
     const char *services_file; /* NULL: /etc/services */
@@ -29,9 +39,14 @@ typedef struct sp_opts {
     double watch_interval;     /* seconds */
     bool ttl_mode;
     const char *state_dir, *config_dir;
-    const char *chat;          /* HOST:PORT or NULL: embedded default */
+    char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
     sp_keepalive keepalive;
     uint32_t max_frame;
+    bool print_config;
+    sp_source from[SP_SET_COUNT];
+    char *config_path;         /* the config file looked for (malloc'd), NULL: none */
+    bool config_found;
+    int from_line[SP_SET_COUNT];
 } sp_opts;
 
 void sp_opts_defaults(sp_opts *o);
@@ -56,6 +71,13 @@ int sp_parse_pane(const char *s, const char **pane, char *err, size_t errlen);
 int sp_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "sockpit CMD: MESSAGE" on stderr; returns 1. */
 int sp_runtime_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* After getopt_long (with opterr = 0 and every option's val unique and
+ * >= 128, or a short letter) returned '?' or ':': the one-line reason. */
+struct option;
+void sp_describe_getopt_error(const struct option *table, int argc, char **argv, char *err, size_t errlen);
+/* The same, printed as a usage error of cmd; returns 2. */
+int sp_option_error(const char *cmd, const struct option *table, int argc, char **argv);
 
 /* The usage text of the TUI. */
 extern const char sp_tui_usage[];

@@ -1,0 +1,78 @@
+# Helpers for end-to-end tests that drive the TUI in a detached tmux session
+# on a private tmux server. Source it; call tui_start, then tui_wait / tui_keys.
+
+: "${SOCKPIT:?SOCKPIT must point at the built program}"
+TUI_SOCK="sp-$(basename "$0" .sh)-$$"
+TUI_DIR=$(mktemp -d)
+TUI_SESSION=main
+
+tui_cleanup() {
+    tmux -L "$TUI_SOCK" kill-server 2>/dev/null
+    rm -rf "$TUI_DIR"
+}
+trap tui_cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; echo "--- screen:" >&2; tui_screen >&2; exit 1; }
+
+# A TCP/UDP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# tui_start COLS ROWS ARGS...: runs sockpit with private config/state dirs and
+# a DNS server address where nothing answers, unless ARGS say otherwise.
+tui_start() {
+    local cols=$1 rows=$2
+    shift 2
+    local dead args=""
+    dead=$(free_port)
+    [ $# -gt 0 ] && args=$(printf '%q ' "$@")
+    mkdir -p "$TUI_DIR/home"
+    cat > "$TUI_DIR/run.sh" <<EOS
+export HOME="$TUI_DIR/home" XDG_CONFIG_HOME="$TUI_DIR/home/.config" XDG_STATE_HOME="$TUI_DIR/home/.state"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+${NO_COLOR:+export NO_COLOR=$NO_COLOR}
+echo \$\$ > "$TUI_DIR/shell.pid"
+"$SOCKPIT" --dns-server 127.0.0.1:$dead --chat 127.0.0.1:$dead $args
+echo \$? > "$TUI_DIR/rc"
+sleep 600
+EOS
+    tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s "$TUI_SESSION" -x "$cols" -y "$rows" \
+        "${TUI_TERM:+TERM=$TUI_TERM }bash $TUI_DIR/run.sh"
+    tmux -L "$TUI_SOCK" set-option -g status off >/dev/null
+}
+
+tui_pid() { pgrep -P "$(cat "$TUI_DIR/shell.pid")" -x sockpit; }
+tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t "$TUI_SESSION"; }
+tui_keys() { tmux -L "$TUI_SOCK" send-keys -t "$TUI_SESSION" "$@"; }
+tui_resize() { tmux -L "$TUI_SOCK" resize-window -t "$TUI_SESSION" -x "$1" -y "$2"; }
+
+# tui_wait TEXT [SECONDS]: waits until the screen shows TEXT (fixed string).
+tui_wait() {
+    local deadline=$((SECONDS + ${2:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        tui_screen | grep -qF -- "$1" && return 0
+        sleep 0.05
+    done
+    fail "screen never showed '$1'"
+}
+
+# tui_gone TEXT [SECONDS]: waits until the screen no longer shows TEXT.
+tui_gone() {
+    local deadline=$((SECONDS + ${2:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        tui_screen | grep -qF -- "$1" || return 0
+        sleep 0.05
+    done
+    fail "screen still shows '$1'"
+}
+
+# tui_exit_status [SECONDS]: waits for sockpit to exit and prints its status.
+tui_exit_status() {
+    local deadline=$((SECONDS + ${1:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        [ -s "$TUI_DIR/rc" ] && { cat "$TUI_DIR/rc"; return 0; }
+        sleep 0.05
+    done
+    fail "sockpit did not exit"
+}
