@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `cmake --install` into a temporary prefix puts the program, the man page,
+# the data files and both completions in their places, and the installed
+# program runs from / and finds its data there.
+set -u
+prefix=$(mktemp -d)
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$prefix"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cmake --install "$SOCKPIT_BUILD" --prefix "$prefix" >/dev/null || fail "cmake --install failed"
+for f in bin/sockpit share/man/man1/sockpit.1 share/bash-completion/completions/sockpit \
+         share/zsh/site-functions/_sockpit; do
+    [ -f "$prefix/$f" ] || fail "missing $f"
+done
+for f in "$SOCKPIT_SRC"/assets/*.tsv; do
+    [ -e "$f" ] || continue
+    [ -f "$prefix/share/sockpit/$(basename "$f")" ] || fail "missing share/sockpit/$(basename "$f")"
+done
+cd / || fail "cd /"
+"$prefix/bin/sockpit" --version | grep -q '^sockpit [0-9]' || fail "--version from /"
+"$prefix/bin/sockpit" help serve >/dev/null || fail "help serve from /"
+
+# The installed server finds the installed dictionary, not the source tree's.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+env -u SOCKPIT_DATA_DIR "$prefix/bin/sockpit" serve --listen "127.0.0.1:$port" 2>"$prefix/serve.log" &
+server=$!
+for _ in $(seq 50); do grep -q questions "$prefix/serve.log" && break; sleep 0.1; done
+grep -q "questions from $prefix/share/sockpit/chatbot.tsv" "$prefix/serve.log" ||
+    fail "installed server did not use the installed dictionary: $(cat "$prefix/serve.log")"
+reply=$("$prefix/bin/sockpit" chat "127.0.0.1:$port" 'what is tcp?') || fail "chat to the installed server"
+[ "$reply" = "A reliable, ordered byte stream between two sockets, with flow and congestion control." ] ||
+    fail "unexpected reply: $reply"
+MANWIDTH=80 man -l "$prefix/share/man/man1/sockpit.1" 2>&1 | grep -q 'terminal network explorer' ||
+    fail "the installed man page does not render"
+echo "install: ok"
