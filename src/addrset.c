@@ -40,14 +40,14 @@ void sp_addrset_add(sp_addrset *s, bool v6, const void *bytes)
     memcpy(a->b, bytes, v6 ? 16 : 4);
 }
 
-int sp_addr_cmp(const sp_addr *a, const sp_addr *b)
+int sp_addrset_order(const sp_addr *a, const sp_addr *b)
 {
     if (a->v6 != b->v6)
         return a->v6 < b->v6 ? -1 : 1;
     return memcmp(a->b, b->b, 16);
 }
 
-static int cmp_qsort(const void *a, const void *b) { return sp_addr_cmp(a, b); }
+static int cmp_qsort(const void *a, const void *b) { return sp_addrset_order(a, b); }
 
 void sp_addrset_normalize(sp_addrset *s)
 {
@@ -56,7 +56,7 @@ void sp_addrset_normalize(sp_addrset *s)
     qsort(s->v, s->n, sizeof *s->v, cmp_qsort);
     size_t w = 1;
     for (size_t r = 1; r < s->n; r++)
-        if (sp_addr_cmp(&s->v[r], &s->v[w - 1]) != 0)
+        if (sp_addrset_order(&s->v[r], &s->v[w - 1]) != 0)
             s->v[w++] = s->v[r];
     s->n = w;
 }
@@ -82,7 +82,7 @@ void sp_addrset_diff(const sp_addrset *old, const sp_addrset *new, sp_addrset *a
         sp_addrset_clear(removed);
     size_t i = 0, j = 0;
     while (i < old->n || j < new->n) {
-        int c = i == old->n ? 1 : j == new->n ? -1 : sp_addr_cmp(&old->v[i], &new->v[j]);
+        int c = i == old->n ? 1 : j == new->n ? -1 : sp_addrset_order(&old->v[i], &new->v[j]);
         if (c < 0) {
             if (removed)
                 sp_addrset_add(removed, old->v[i].v6, old->v[i].b);

@@ -33,7 +33,8 @@ bool sp_addrset_equal(const sp_addrset *a, const sp_addrset *b);
 /* What is in `new` but not in `old` (added) and the other way (removed);
  * both normalized. added/removed are cleared first and may be NULL. */
 void sp_addrset_diff(const sp_addrset *old, const sp_addrset *new, sp_addrset *added, sp_addrset *removed);
-int sp_addr_cmp(const sp_addr *a, const sp_addr *b);
+/* The order of a set: IPv4 before IPv6, then numerically (<0, 0, >0). */
+int sp_addrset_order(const sp_addr *a, const sp_addr *b);
 /* Text form of one address into buf[SP_ADDR_STRLEN]. */
 const char *sp_addr_str(const sp_addr *a, char *buf);
 /* "a, b, c" into buf (NUL-terminated, truncated to cap). Returns the full
