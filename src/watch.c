@@ -16,14 +16,11 @@
 
 struct sp_watch {
     sp_loop *loop;
-    ares_channel ch;
-    uint64_t ch_timer;
-    double ch_deadline;
+    sp_dns *dns;
     sp_watch_name **v;
     size_t n, cap;
     double interval;
     bool ttl_mode;
-    bool closing;
     int log_fd, log_errno;
     sp_watch_event_fn *on_event;
     sp_watch_answer_fn *on_answer;
@@ -236,7 +233,7 @@ static void complete_round(sp_watch *w, sp_watch_name *n)
         r.rtt_ms = -1;
     n->last_round = now;
     sp_watch_feed(w, n, &r);
-    if (!n->dead && !w->closing)
+    if (!n->dead)
         schedule(w, n, now);
 }
 
@@ -244,7 +241,7 @@ static void on_query(sp_watch_name *n, bool v6, int status, unsigned char *abuf,
 {
     sp_watch *w = n->w;
     n->pending--;
-    if (status == ARES_EDESTRUCTION || n->dead || w->closing) {
+    if (status == ARES_EDESTRUCTION || n->dead) {
         if (n->dead && n->pending == 0)
             free_name(n);
         return;
@@ -280,8 +277,8 @@ static void start_round(sp_watch *w, sp_watch_name *n)
     n->status[0] = n->status[1] = ARES_ETIMEOUT;
     /* Both counted before either is sent: c-ares may call back at once. */
     n->pending = 2;
-    ares_query(w->ch, n->name, ns_c_in, ns_t_a, on_a, n);
-    ares_query(w->ch, n->name, ns_c_in, ns_t_aaaa, on_aaaa, n);
+    ares_query(sp_dns_channel(w->dns), n->name, ns_c_in, ns_t_a, on_a, n);
+    ares_query(sp_dns_channel(w->dns), n->name, ns_c_in, ns_t_aaaa, on_aaaa, n);
 }
 
 static void on_timer(sp_loop *loop, uint64_t id, void *ud)
@@ -291,125 +288,6 @@ static void on_timer(sp_loop *loop, uint64_t id, void *ud)
     sp_watch_name *n = ud;
     n->timer = 0;
     start_round(n->w, n);
-}
-
-/* ---- the watcher's own c-ares channel ----
- * It needs two settings the shared channel (dns.c) cannot take yet:
- * ARES_FLAG_NOCHECKRESP, so a SERVFAIL or REFUSED answer reaches us as
- * ARES_ESERVFAIL / ARES_EREFUSED (c-ares 1.18 otherwise retries and then
- * reports it as ARES_ECONNREFUSED, the same as a closed port), and the query
- * cache off where c-ares has one, so a change is seen at the next lookup and
- * not when a cached TTL runs out. The loop glue is the same as dns.c's:
- * sock_state_cb maintains fd watchers, a hook re-arms one timer at
- * ares_timeout. */
-
-static void ch_io(sp_loop *loop, int fd, unsigned events, void *ud)
-{
-    (void)loop;
-    sp_watch *w = ud;
-    ares_process_fd(w->ch, (events & SP_IO_READ) ? fd : ARES_SOCKET_BAD,
-                    (events & SP_IO_WRITE) ? fd : ARES_SOCKET_BAD);
-}
-
-static void ch_sock_state(void *ud, ares_socket_t fd, int readable, int writable)
-{
-    sp_watch *w = ud;
-    if (!readable && !writable) {
-        sp_loop_unwatch(w->loop, fd);
-        return;
-    }
-    unsigned ev = (readable ? SP_IO_READ : 0u) | (writable ? SP_IO_WRITE : 0u);
-    if (sp_loop_set_events(w->loop, fd, ev) < 0)
-        sp_loop_watch(w->loop, fd, ev, ch_io, w);
-}
-
-static void ch_timeout(sp_loop *loop, uint64_t id, void *ud)
-{
-    (void)loop;
-    (void)id;
-    sp_watch *w = ud;
-    w->ch_timer = 0;
-    w->ch_deadline = 0;
-    ares_process_fd(w->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-}
-
-static void ch_rearm(sp_loop *loop, void *ud)
-{
-    sp_watch *w = ud;
-    struct timeval tv;
-    if (!ares_timeout(w->ch, NULL, &tv)) {
-        if (w->ch_timer)
-            sp_loop_cancel(loop, w->ch_timer);
-        w->ch_timer = 0;
-        w->ch_deadline = 0;
-        return;
-    }
-    double now = sp_now();
-    /* ares_timeout rounds down to the millisecond: waking exactly then finds
-     * nothing expired yet and would spin, so wake a millisecond later. */
-    double when = now + (double)tv.tv_sec + (double)tv.tv_usec / 1e6 + 0.001;
-    /* Leave the timer alone when the deadline moved by under a millisecond:
-     * with many queries in flight this runs on every loop iteration. */
-    if (w->ch_timer && when > w->ch_deadline - 0.001 && when < w->ch_deadline + 0.001)
-        return;
-    if (w->ch_timer)
-        sp_loop_cancel(loop, w->ch_timer);
-    w->ch_deadline = when;
-    w->ch_timer = sp_loop_timer(loop, when - now, 0, ch_timeout, w);
-}
-
-static int channel_open(sp_watch *w, const char *servers, char *err, size_t errlen)
-{
-    int rc = ares_library_init(ARES_LIB_INIT_ALL);
-    if (rc != ARES_SUCCESS) {
-        snprintf(err, errlen, "DNS library failed to start: %s", ares_strerror(rc));
-        return -1;
-    }
-    struct ares_options o;
-    memset(&o, 0, sizeof o);
-    o.sock_state_cb = ch_sock_state;
-    o.sock_state_cb_data = w;
-    /* Short tries: a dead server shows as "timeout" within 3 s, not 6. */
-    o.timeout = 1000;
-    o.tries = 2;
-    o.flags = ARES_FLAG_NOCHECKRESP;
-    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
-#ifdef ARES_OPT_QUERY_CACHE
-    /* c-ares 1.23 and later cache answers; a watcher must see every change. */
-    o.qcache_max_ttl = 0;
-    mask |= ARES_OPT_QUERY_CACHE;
-#endif
-    rc = ares_init_options(&w->ch, &o, mask);
-    if (rc != ARES_SUCCESS) {
-        snprintf(err, errlen, "DNS resolver failed to start: %s (check /etc/resolv.conf or use --dns-server)",
-                 ares_strerror(rc));
-        ares_library_cleanup();
-        return -1;
-    }
-    if (servers && (rc = ares_set_servers_ports_csv(w->ch, servers)) != ARES_SUCCESS) {
-        snprintf(err, errlen, "--dns-server: c-ares refused '%s': %s", servers, ares_strerror(rc));
-        ares_destroy(w->ch);
-        ares_library_cleanup();
-        return -1;
-    }
-    if (sp_loop_hook(w->loop, ch_rearm, w) < 0) {
-        snprintf(err, errlen, "out of memory");
-        ares_destroy(w->ch);
-        ares_library_cleanup();
-        return -1;
-    }
-    return 0;
-}
-
-static void channel_close(sp_watch *w)
-{
-    sp_loop_unhook(w->loop, ch_rearm, w);
-    /* Pending queries call back now with ARES_EDESTRUCTION. */
-    ares_destroy(w->ch);
-    if (w->ch_timer)
-        sp_loop_cancel(w->loop, w->ch_timer);
-    w->ch_timer = 0;
-    ares_library_cleanup();
 }
 
 sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg, char *err, size_t errlen)
@@ -427,11 +305,7 @@ sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg, char *err, siz
     w->on_answer = cfg->on_answer;
     w->ud = cfg->ud;
     sp_wevent_init(&w->ev);
-    if (channel_open(w, cfg->servers, err, errlen) < 0) {
-        sp_wevent_free(&w->ev);
-        free(w);
-        return NULL;
-    }
+    w->dns = cfg->dns;
     return w;
 }
 
@@ -439,10 +313,6 @@ void sp_watch_free(sp_watch *w)
 {
     if (!w)
         return;
-    w->closing = true;
-    /* Removed names that still wait for an answer are freed by the
-     * ARES_EDESTRUCTION callbacks. */
-    channel_close(w);
     for (size_t i = 0; i < w->n; i++) {
         if (w->v[i]->timer)
             sp_loop_cancel(w->loop, w->v[i]->timer);

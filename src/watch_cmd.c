@@ -304,12 +304,15 @@ int cmd_watch(int argc, char **argv)
         rc = sp_runtime_error("watch", "cannot create the event loop: %s", strerror(errno));
         goto out;
     }
-    sp_watch_config wc = { .servers = servers, .interval = interval, .ttl_mode = ttl_mode, .log_fd = log_fd,
+    sp_dns_config dc = { .servers = servers };
+    sp_dns *dns = sp_dns_new(r.loop, &dc, err, sizeof err);
+    sp_watch_config wc = { .dns = dns, .interval = interval, .ttl_mode = ttl_mode, .log_fd = log_fd,
                            .on_event = on_event, .ud = &r };
-    r.watch = sp_watch_new(r.loop, &wc, err, sizeof err);
+    r.watch = dns ? sp_watch_new(r.loop, &wc, err, sizeof err) : NULL;
     if (!r.watch) {
         free(wants);
         close(log_fd);
+        sp_dns_free(dns);
         sp_loop_free(r.loop);
         rc = sp_runtime_error("watch", "%s", err);
         goto out;
@@ -331,6 +334,7 @@ int cmd_watch(int argc, char **argv)
         rc = sp_runtime_error("watch", "event loop failed: %s", strerror(errno));
     if (stats)
         print_stats(r.watch, sp_now() - t0);
+    sp_dns_free(dns);
     sp_watch_free(r.watch);
     sp_loop_free(r.loop);
     close(log_fd);

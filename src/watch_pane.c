@@ -812,7 +812,7 @@ static void load(watch_pane *p)
             snprintf(p->problem, sizeof p->problem, "Events are not kept: %s (use --state-dir DIR)", err);
     }
 
-    sp_watch_config wc = { .servers = o->dns_servers, .interval = o->watch_interval, .ttl_mode = o->ttl_mode,
+    sp_watch_config wc = { .dns = sp_app_dns(app), .interval = o->watch_interval, .ttl_mode = o->ttl_mode,
                            .log_fd = p->log_fd, .on_event = on_event, .on_answer = on_answer, .ud = p };
     p->w = sp_watch_new(sp_app_loop(app), &wc, err, sizeof err);
     if (!p->w) {

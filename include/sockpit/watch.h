@@ -5,10 +5,8 @@
  * not a change. Each name moves through first / change / error / recover
  * events; every event is appended to the change log before anyone is told.
  *
- * The watcher has its own c-ares channel (same --dns-server list as the
- * rest): it needs ARES_FLAG_NOCHECKRESP to tell REFUSED and SERVFAIL apart
- * from an unreachable server, the query cache off (c-ares >= 1.23), and
- * time-outs that suit a watcher. */
+ * Lookups go through an sp_dns channel (dns.h), the TUI's shared one or the
+ * batch command's own. */
 #ifndef SOCKPIT_WATCH_H
 #define SOCKPIT_WATCH_H
 
@@ -18,6 +16,7 @@
 
 #include "sockpit/addrset.h"
 #include "sockpit/changelog.h"
+#include "sockpit/dns.h"
 #include "sockpit/loop.h"
 #include "sockpit/watchlist.h"
 
@@ -58,7 +57,9 @@ typedef void sp_watch_event_fn(void *ud, const sp_wevent *ev);
 typedef void sp_watch_answer_fn(void *ud, sp_watch_name *n);
 
 typedef struct sp_watch_config {
-    const char *servers;  /* c-ares CSV (sp_dns_parse_servers), NULL: resolv.conf */
+    sp_dns *dns;          /* must outlive the watcher: free it first, so its
+                           * pending callbacks run (ARES_EDESTRUCTION) while
+                           * the watcher still exists */
     double interval;      /* default interval, seconds (0: 5) */
     bool ttl_mode;        /* default: TTL mode */
     int log_fd;           /* dns-changes.log opened by sp_changelog_open, -1: none */

@@ -419,7 +419,10 @@ static void test_events(void **st)
     seen s = { .n = 0 };
     char err[256];
     /* A closed local port: nothing is ever sent in this test anyway. */
-    sp_watch_config cfg = { .servers = "127.0.0.1:9", .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
+    sp_dns_config dc = { .servers = "127.0.0.1:9" };
+    sp_dns *dns = sp_dns_new(loop, &dc, err, sizeof err);
+    assert_non_null(dns);
+    sp_watch_config cfg = { .dns = dns, .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
     sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
     assert_non_null(w);
     sp_watch_name *n = sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100);
@@ -485,6 +488,7 @@ static void test_events(void **st)
     assert_int_equal(sp_watch_count(w), 1);
     for (int i = 0; i < s.n; i++)
         sp_wevent_free(&s.ev[i]);
+    sp_dns_free(dns);
     sp_watch_free(w);
     sp_loop_free(loop);
 }
