@@ -209,7 +209,7 @@ void sp_config_load(sp_opts *o, FILE *warnings)
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 4096;
-            if (cap > 1024 * 1024) {
+            if (cap > (size_t)1024 * 1024) {
                 fprintf(warnings, "sockpit: %s: larger than 1 MiB; settings from it are not used\n", path);
                 break;
             }
@@ -225,7 +225,7 @@ void sp_config_load(sp_opts *o, FILE *warnings)
     }
     if (ferror(f))
         fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path, strerror(errno));
-    else if (cap <= 1024 * 1024 && text) {
+    else if (cap <= (size_t)1024 * 1024 && text) {
         o->config_found = true;
         sp_config_apply(text, len, path, o, warn_to_file, warnings);
     }

@@ -213,7 +213,7 @@ static void print_neighbours(run *r, const sp_neigh **rows, size_t n)
             sp_json_str(&j, "vendor", x->vendor && *x->vendor ? x->vendor : NULL);
             sp_json_str(&j, "ifname", x->ifname);
             sp_json_str(&j, "state", sp_neigh_state_label(x));
-            bool named = x->name && strcmp(x->name, SP_RDNS_NONAME) && strcmp(x->name, SP_RDNS_NOANSWER);
+            bool named = x->name && strcmp(x->name, SP_RDNS_NONAME) != 0 && strcmp(x->name, SP_RDNS_NOANSWER) != 0;
             sp_json_str(&j, "name", named ? x->name : NULL);
             sp_json_end(&j);
         }

@@ -5,6 +5,7 @@
 #include "sockpit/neigh.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -214,37 +215,43 @@ void sp_neigh_table_free(sp_neigh_table *t)
 
 int sp_neigh_table_clone(sp_neigh_table *dst, const sp_neigh_table *src)
 {
-    sp_neigh_table_init(dst, src->oui);
-    dst->gen = src->gen;
-    dst->items = calloc(src->count ? src->count : 1, sizeof *dst->items);
-    dst->links = calloc(src->nlinks ? src->nlinks : 1, sizeof *dst->links);
-    if (!dst->items || !dst->links)
-        goto fail;
-    dst->cap = src->count ? src->count : 1;
+    /* Built in a local, so a failure leaves dst untouched. */
+    sp_neigh_table t;
+    sp_neigh_table_init(&t, src->oui);
+    t.gen = src->gen;
+    t.items = calloc(src->count ? src->count : 1, sizeof *t.items);
+    t.links = calloc(src->nlinks ? src->nlinks : 1, sizeof *t.links);
+    if (!t.items || !t.links) {
+        free(t.items);
+        free(t.links);
+        return -1;
+    }
+    t.cap = src->count ? src->count : 1;
     for (size_t i = 0; i < src->count; i++) {
         sp_neigh *n = malloc(sizeof *n);
         if (!n)
             goto fail;
         *n = *src->items[i];
         n->name = NULL;
-        dst->items[dst->count++] = n;
+        t.items[t.count++] = n;
         if (src->items[i]->name && !(n->name = strdup(src->items[i]->name)))
             goto fail;
     }
     for (size_t i = 0; i < src->nlinks; i++) {
-        dst->links[i] = src->links[i];
-        dst->links[i].addrs = NULL;
-        dst->nlinks = i + 1;
+        t.links[i] = src->links[i];
+        t.links[i].addrs = NULL;
+        t.nlinks = i + 1;
         if (src->links[i].naddrs) {
-            dst->links[i].addrs = malloc(src->links[i].naddrs * sizeof(sp_ifaddr));
-            if (!dst->links[i].addrs)
+            t.links[i].addrs = malloc(src->links[i].naddrs * sizeof(sp_ifaddr));
+            if (!t.links[i].addrs)
                 goto fail;
-            memcpy(dst->links[i].addrs, src->links[i].addrs, src->links[i].naddrs * sizeof(sp_ifaddr));
+            memcpy(t.links[i].addrs, src->links[i].addrs, src->links[i].naddrs * sizeof(sp_ifaddr));
         }
     }
+    *dst = t;
     return 0;
 fail:
-    sp_neigh_table_free(dst);
+    sp_neigh_table_free(&t);
     return -1;
 }
 
@@ -573,11 +580,10 @@ static int parse_arp_line(sp_neigh_table *t, const char *s, size_t len, double n
     size_t maclen = 0;
     const char *p = hw;
     while (*p && maclen < SP_LLADDR_MAX) {
-        unsigned v;
-        int used;
-        if (sscanf(p, "%2x%n", &v, &used) != 1 || used != 2)
+        if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]))
             return -1;
-        mac[maclen++] = (unsigned char)v;
+        char pair[3] = { p[0], p[1], '\0' };
+        mac[maclen++] = (unsigned char)strtoul(pair, NULL, 16);
         p += 2;
         if (*p == ':')
             p++;

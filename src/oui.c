@@ -200,7 +200,7 @@ sp_oui *sp_oui_load(const char *path)
         errno = e;
         return NULL;
     }
-    if (!S_ISREG(st.st_mode) || st.st_size > 64 * 1024 * 1024) {
+    if (!S_ISREG(st.st_mode) || st.st_size > 64L * 1024 * 1024) {
         close(fd);
         errno = EINVAL;
         return NULL;

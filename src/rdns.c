@@ -104,7 +104,7 @@ int sp_rdns_ptr_name(int family, const void *addr, char *out, size_t cap)
             *p++ = hex[a[i] >> 4];
             *p++ = '.';
         }
-        strcpy(p, "ip6.arpa");
+        memcpy(p, "ip6.arpa", sizeof "ip6.arpa");
         return 0;
     } else {
         return -1;
@@ -162,7 +162,7 @@ static entry *find(sp_rdns *r, int family, const unsigned char *addr)
 
 static void grow(sp_rdns *r)
 {
-    size_t nb = r->nbuckets * 2;
+    size_t nb = r->nbuckets ? r->nbuckets * 2 : 1024;
     entry **b = calloc(nb, sizeof *b);
     if (!b)
         return;

@@ -209,7 +209,12 @@ static int cmp_key(const void *a, const void *b)
     return c ? c : (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static char ascii_lower(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (char)(c + ('a' - 'A'));
+    return c;
+}
 
 static char *put_lower(char *d, const char *s)
 {
@@ -589,7 +594,7 @@ int sp_services_read_file(const char *path, bool allow_stream, char **buf, size_
     for (;;) {
         if (n == cap) {
             if (cap > SP_SERVICES_FILE_MAX) {
-                snprintf(err, errlen, "%s: larger than %u MiB", path, SP_SERVICES_FILE_MAX >> 20);
+                snprintf(err, errlen, "%s: larger than %zu MiB", path, SP_SERVICES_FILE_MAX >> 20);
                 goto fail;
             }
             size_t nc = cap * 2 > SP_SERVICES_FILE_MAX + 1 ? SP_SERVICES_FILE_MAX + 1 : cap * 2;

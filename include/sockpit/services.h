@@ -15,7 +15,7 @@
  * malformed. Real names are at most 15 characters (RFC 6335). */
 #define SP_SERVICE_NAME_MAX 63
 /* Largest services file read. */
-#define SP_SERVICES_FILE_MAX (64u * 1024u * 1024u)
+#define SP_SERVICES_FILE_MAX ((size_t)64 * 1024 * 1024)
 /* How many malformed lines are remembered with their reason. */
 #define SP_SERVICES_BAD_KEPT 16
 
