@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
@@ -119,8 +120,29 @@ static int on_done(const struct nlmsghdr *nlh, void *data)
     return MNL_CB_STOP;
 }
 
+/* libmnl 1.0.4 compares nlmsg_len with the bytes left as an int: a length
+ * of 2^31 or more passes its check, and the walk leaves the buffer. Only
+ * the messages that fit are handed to it (as it would stop at the first
+ * one that does not). */
+static size_t fitting(const void *buf, size_t len)
+{
+    size_t at = 0;
+    if (len > INT_MAX)
+        len = INT_MAX;
+    while (len - at >= sizeof(struct nlmsghdr)) {
+        struct nlmsghdr h;
+        memcpy(&h, (const char *)buf + at, sizeof h);
+        if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - at)
+            break;
+        size_t step = MNL_ALIGN(h.nlmsg_len);
+        at += step < len - at ? step : len - at;
+    }
+    return at;
+}
+
 int sp_sockdiag_parse(sp_listen_set *s, const void *buf, size_t len, uint32_t seq, uint32_t portid)
 {
+    len = fitting(buf, len);
     static mnl_cb_t ctl[NLMSG_DONE + 1] = { [NLMSG_ERROR] = on_error, [NLMSG_DONE] = on_done };
     parse_ctx c = { s };
     int rc = mnl_cb_run2(buf, len, seq, portid, on_socket, &c, ctl, NLMSG_DONE + 1);
