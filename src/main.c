@@ -39,6 +39,9 @@ static void print_version(void)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Text and wide characters follow the user's locale, numbers do not:
+     * "--interval 0.5" and JSON must mean the same everywhere. */
+    setlocale(LC_NUMERIC, "C");
     /* A peer that goes away must be an error return, never a dead process. */
     signal(SIGPIPE, SIG_IGN);
 
