@@ -37,9 +37,11 @@ typedef struct sp_sockdiag sp_sockdiag;
 sp_sockdiag *sp_sockdiag_open(void);
 void sp_sockdiag_close(sp_sockdiag *d);
 
-/* Appends the TCP listeners of AF_INET and AF_INET6 to s. Never blocks for
- * long: see the comment in sockdiag.c. Returns 0, or -1 with errno and s
- * as it was before the call. */
+/* Appends the TCP listeners of AF_INET and AF_INET6 to s (none of AF_INET6
+ * on a kernel without IPv6). Never blocks for long: see the comment in
+ * sockdiag.c (ETIMEDOUT after 250 ms). Returns 0, or -1 with errno and s as
+ * it was before the call; the socket is then replaced by a new one at the
+ * next call, so a broken dump never lingers. */
 int sp_sockdiag_tcp_listeners(sp_sockdiag *d, sp_listen_set *s);
 
 #endif
