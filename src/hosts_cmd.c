@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sockpit/cli.h"
+#include "sockpit/config.h"
 #include "sockpit/commands.h"
 #include "sockpit/dns.h"
 #include "sockpit/json.h"
@@ -302,22 +303,17 @@ static const struct option options[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static int bad_option(int argc, char **argv)
-{
-    const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
-    for (const struct option *o = options; o->name; o++)
-        if (optopt == o->val)
-            return sp_usage_error(CMD, "option '--%s' needs a value", o->name);
-    return sp_usage_error(CMD, "unknown option '%s'", arg);
-}
-
 int cmd_hosts(int argc, char **argv)
 {
     run r = { .resolve = true };
-    char *servers = NULL;
+    sp_opts defaults;
+    sp_config_batch_defaults(&defaults);
+    char *servers = defaults.dns_servers;
+    defaults.dns_servers = NULL;
+    long conc = (long)defaults.sweep_concurrency, rate = (long)defaults.probe_rate;
+    sp_opts_free(&defaults);
     const char *sweep_arg = NULL;
     bool probe = false;
-    long conc = 64, rate = 200;
     char err[300];
     opterr = 0;
     optind = 1;
@@ -353,7 +349,7 @@ int cmd_hosts(int argc, char **argv)
             return SP_EXIT_OK;
         default:
             free(servers);
-            return bad_option(argc, argv);
+            return sp_option_error(CMD, options, argc, argv);
         }
     }
     if (optind < argc) {

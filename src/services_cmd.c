@@ -392,11 +392,7 @@ int cmd_services(int argc, char **argv)
             break;
         }
         case O_HELP: fputs(usage, stdout); return SP_EXIT_OK;
-        case ':': return sp_usage_error(CMD, "%s needs a value", argv[optind - 1]);
-        default:
-            if (optopt >= 0x20)
-                return sp_usage_error(CMD, "unknown option '-%c'", optopt);
-            return sp_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+        default: return sp_option_error(CMD, longopts, argc, argv);
         }
     }
     if (optind < argc)

@@ -11,6 +11,7 @@
 
 #include "sockpit/changelog.h"
 #include "sockpit/cli.h"
+#include "sockpit/config.h"
 #include "sockpit/commands.h"
 #include "sockpit/dns.h"
 #include "sockpit/safetext.h"
@@ -120,15 +121,6 @@ static void on_deadline(sp_loop *loop, uint64_t id, void *ud)
     sp_loop_stop(loop);
 }
 
-static int getopt_problem(char **argv)
-{
-    const char *arg = optind > 0 ? argv[optind - 1] : "?";
-    for (const struct option *o = options; o->name; o++)
-        if (optopt && o->val == optopt)
-            return sp_usage_error("watch", "option '--%s' needs a value", o->name);
-    return sp_usage_error("watch", "unknown option '%s'", arg);
-}
-
 typedef struct want {
     char name[SP_DNSNAME_MAX + 1];
     sp_wmode mode;
@@ -159,8 +151,12 @@ static void print_stats(sp_watch *w, double elapsed)
 int cmd_watch(int argc, char **argv)
 {
     char err[512];
-    char *servers = NULL;
-    double interval = 5, duration = 0;
+    sp_opts defaults;
+    sp_config_batch_defaults(&defaults);
+    char *servers = defaults.dns_servers;
+    defaults.dns_servers = NULL;
+    double interval = defaults.watch_interval, duration = 0;
+    sp_opts_free(&defaults);
     bool ttl_mode = false, have_interval = false, stats = false;
     run r = { 0 };
     const char *state_dir = NULL, *config_dir = NULL;
@@ -212,7 +208,7 @@ int cmd_watch(int argc, char **argv)
             rc = SP_EXIT_OK;
             goto out;
         default:
-            getopt_problem(argv);
+            sp_option_error("watch", options, argc, argv);
             goto out;
         }
     }
