@@ -1,4 +1,5 @@
-/* Listening sockets from /proc/net and their owners from /proc/PID/fd. */
+/* Listening sockets from sock_diag or /proc/net, and their owners from
+ * /proc/PID/fd. */
 #include "sockpit/listen.h"
 
 #include <arpa/inet.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "sockpit/services.h"
+#include "sockpit/sockdiag.h"
 
 #define TCP_LISTEN 0x0A
 #define UDP_UNCONNECTED 0x07 /* TCP_CLOSE: bound, takes datagrams from anyone */
@@ -41,6 +43,14 @@ static int reserve(sp_listen_set *s, size_t need)
         return -1;
     s->v = nv;
     s->cap = nc;
+    return 0;
+}
+
+int sp_listen_add(sp_listen_set *s, const sp_listener *l)
+{
+    if (reserve(s, s->n + 1) < 0)
+        return -1;
+    s->v[s->n++] = *l;
     return 0;
 }
 
@@ -179,9 +189,8 @@ int sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto)
             continue;
         l.uid = (uint32_t)uid;
         l.inode = inode;
-        if (reserve(s, s->n + 1) < 0)
+        if (sp_listen_add(s, &l) < 0)
             return -1;
-        s->v[s->n++] = l;
     }
     return 0;
 }
@@ -308,42 +317,117 @@ static int slurp(int dirfd, const char *path, bool tcp, char **buf, size_t *cap,
     return 0;
 }
 
-int sp_listen_read(sp_listen_set *s, const char *procroot, char *err, size_t errlen)
+static const struct { const char *path; int proto; } proc_files[] = {
+    { "net/tcp", SP_PROTO_TCP }, { "net/tcp6", SP_PROTO_TCP },
+    { "net/udp", SP_PROTO_UDP }, { "net/udp6", SP_PROTO_UDP },
+};
+enum { FIRST_UDP_FILE = 2 };
+
+/* Reads and parses proc_files[from...] under procroot. Returns how many
+ * could be read (a missing one is skipped: no IPv6), or -1 with err. */
+static int read_proc(sp_listen_set *s, const char *procroot, size_t from, char *err, size_t errlen)
 {
-    static const struct { const char *path; int proto; } files[] = {
-        { "net/tcp", SP_PROTO_TCP }, { "net/tcp6", SP_PROTO_TCP },
-        { "net/udp", SP_PROTO_UDP }, { "net/udp6", SP_PROTO_UDP },
-    };
-    sp_listen_clear(s);
     int root = open(procroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0) {
         snprintf(err, errlen, "%s: %s", procroot, strerror(errno));
         return -1;
     }
     char *buf = NULL;
-    size_t cap = 0, len, ok = 0;
-    int rc = 0, last_errno = ENOENT;
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (slurp(root, files[i].path, files[i].proto == SP_PROTO_TCP, &buf, &cap, &len) < 0) {
+    size_t cap = 0, len;
+    int ok = 0, last_errno = ENOENT;
+    for (size_t i = from; i < sizeof proc_files / sizeof proc_files[0]; i++) {
+        if (slurp(root, proc_files[i].path, proc_files[i].proto == SP_PROTO_TCP, &buf, &cap, &len) < 0) {
             last_errno = errno;
             continue;
         }
         ok++;
-        if (sp_listen_parse(s, buf, len, files[i].proto) < 0) {
+        if (sp_listen_parse(s, buf, len, proc_files[i].proto) < 0) {
             snprintf(err, errlen, "out of memory");
-            rc = -1;
+            ok = -1;
             break;
         }
     }
     free(buf);
     close(root);
-    if (rc == 0 && ok == 0) {
-        snprintf(err, errlen, "%s/net/tcp: %s", procroot, strerror(last_errno));
-        rc = -1;
-    }
+    if (ok == 0)
+        snprintf(err, errlen, "%s/%s: %s", procroot, proc_files[from].path, strerror(last_errno));
+    return ok;
+}
+
+int sp_listen_read(sp_listen_set *s, const char *procroot, char *err, size_t errlen)
+{
+    sp_listen_clear(s);
+    int rc = read_proc(s, procroot, 0, err, errlen) > 0 ? 0 : -1;
     sp_listen_sort(s);
     return rc;
 }
+
+/* ---- the live source ---- */
+
+struct sp_listen_source {
+    char *procroot;
+    sp_sockdiag *diag;  /* NULL: the /proc files */
+    bool via_diag;      /* the last read's TCP listeners came from diag */
+    char why[128];
+};
+
+/* Errors that will not go away by asking again. */
+static bool diag_refused(int e)
+{
+    return e == EPROTONOSUPPORT || e == EACCES || e == EPERM || e == EAFNOSUPPORT || e == ENOENT ||
+           e == EOPNOTSUPP || e == EINVAL;
+}
+
+sp_listen_source *sp_listen_source_new(const char *procroot)
+{
+    sp_listen_source *src = calloc(1, sizeof *src);
+    if (!src || !(src->procroot = strdup(procroot))) {
+        free(src);
+        return NULL;
+    }
+    const char *env = getenv("SOCKPIT_SOCK_DIAG");
+    if (env && strcmp(env, "off") == 0)
+        snprintf(src->why, sizeof src->why, "SOCKPIT_SOCK_DIAG=off");
+    else if (strcmp(procroot, "/proc") != 0)
+        snprintf(src->why, sizeof src->why, "not the host's /proc");
+    else if (!(src->diag = sp_sockdiag_open()))
+        snprintf(src->why, sizeof src->why, "sock_diag: %s", strerror(errno));
+    return src;
+}
+
+void sp_listen_source_free(sp_listen_source *src)
+{
+    if (!src)
+        return;
+    sp_sockdiag_close(src->diag);
+    free(src->procroot);
+    free(src);
+}
+
+int sp_listen_source_read(sp_listen_source *src, sp_listen_set *s, char *err, size_t errlen)
+{
+    sp_listen_clear(s);
+    src->via_diag = false;
+    if (src->diag) {
+        if (sp_sockdiag_tcp_listeners(src->diag, s) == 0) {
+            src->via_diag = true;
+        } else if (diag_refused(errno)) {
+            snprintf(src->why, sizeof src->why, "sock_diag: %s", strerror(errno));
+            sp_sockdiag_close(src->diag);
+            src->diag = NULL;
+        }
+    }
+    int ok = read_proc(s, src->procroot, src->via_diag ? FIRST_UDP_FILE : 0, err, errlen);
+    sp_listen_sort(s);
+    return ok < 0 || (ok == 0 && !src->via_diag) ? -1 : 0;
+}
+
+const char *sp_listen_source_tcp(const sp_listen_source *src)
+{
+    return src->via_diag ? "sock_diag" : "/proc/net/tcp";
+}
+
+const char *sp_listen_source_why(const sp_listen_source *src) { return src->why; }
 
 /* ---- inode -> process ---- */
 

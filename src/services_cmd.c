@@ -293,7 +293,12 @@ static int run(const opts *o)
     int rc = SP_EXIT_OK;
     sp_listen_set ls;
     sp_listen_init(&ls);
-    if (sp_listen_read(&ls, "/proc", err, sizeof err) < 0) {
+    sp_listen_source *src = sp_listen_source_new("/proc");
+    int lrc = src ? sp_listen_source_read(src, &ls, err, sizeof err) : -1;
+    if (!src)
+        snprintf(err, sizeof err, "out of memory");
+    sp_listen_source_free(src);
+    if (lrc < 0) {
         if (o->listening) {
             rc = sp_runtime_error(CMD, "cannot tell what this host listens on: %s", err);
             goto out;

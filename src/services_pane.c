@@ -27,6 +27,7 @@ typedef struct svc_pane {
 
     sp_listen_set live;    /* collected every refresh */
     sp_listen_set shown;   /* what is drawn: live, or the snapshot while frozen */
+    sp_listen_source *src;
     sp_procmap *procmap;
     char listen_err[256];
     uint64_t timer;
@@ -129,7 +130,7 @@ static void show_live(svc_pane *s)
 static void refresh_listening(svc_pane *s, bool force)
 {
     char err[256];
-    if (sp_listen_read(&s->live, "/proc", err, sizeof err) < 0) {
+    if (sp_listen_source_read(s->src, &s->live, err, sizeof err) < 0) {
         if (!s->listen_err[0])
             sp_app_error(s->base.app, "cannot tell what this host listens on: %s", err);
         snprintf(s->listen_err, sizeof s->listen_err, "%s", err);
@@ -204,6 +205,11 @@ static sp_pane *create(sp_app *app)
     s->path = o && o->services_file ? o->services_file : DEFAULT_FILE;
     sp_listen_init(&s->live);
     sp_listen_init(&s->shown);
+    s->src = sp_listen_source_new("/proc");
+    if (!s->src) {
+        free(s);
+        return NULL;
+    }
     s->procmap = sp_procmap_new("/proc");
     sp_services_filter_set(&s->f, "");
     if (!load(s)) {
@@ -216,6 +222,7 @@ static sp_pane *create(sp_app *app)
             free(s->rows);
             free(s->glisten);
             sp_procmap_free(s->procmap);
+            sp_listen_source_free(s->src);
             free(s);
             return NULL;
         }
@@ -232,6 +239,7 @@ static void destroy(sp_pane *p)
     sp_listen_free(&s->live);
     sp_listen_free(&s->shown);
     sp_procmap_free(s->procmap);
+    sp_listen_source_free(s->src);
     free(s->rows);
     free(s->glisten);
     free(s);
