@@ -110,8 +110,13 @@ for _ in range(20):
 rtt.sort(); fresh.sort()
 print('RTT median %.2f p99 %.2f max %.2f fresh_max %.2f' % (rtt[150], rtt[296], rtt[-1], fresh[-1]))
 PY
+cpu() { awk '{ print $14 + $15 }' "/proc/$spid/stat"; }
+c0=$(cpu) t0=$(date +%s.%N)
 out=$(python3 "$T/good.py" "$P") || fail "well-behaved client: $out"
+c1=$(cpu) t1=$(date +%s.%N)
 echo "round-trip under attack (ms): $out"
+awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v t="$t0" -v u="$t1" \
+    'BEGIN { printf "server CPU during the measurement: %.2f s in %.1f s\n", c / hz, u - t }'
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$spid/status")
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$spid/status")
 clients=$(grep -o '([0-9]* clients)' "$T/serve.log" | tail -1)
