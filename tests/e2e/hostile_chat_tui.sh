@@ -13,6 +13,7 @@ SRC=${SOCKPIT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 KEY_MS=${KEY_MS:-100}
 RSS_MIB=${RSS_MIB:-64}
 FLOODS=${FLOODS:-5}
+FLOOD_FRAME=${FLOOD_FRAME:-100}
 # Under ASan freed memory waits in a quarantine and shadow memory counts in
 # RSS: keep the quarantine small (no effect on a normal build).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1"
@@ -76,13 +77,19 @@ tui_wait 'SPLIT-FRAME-OK'
 tui_screen | grep -q 'protocol error' && fail "a protocol error after the split frame"
 echo "split frame: arrived whole"
 
-# Floods: each time, switch panes with a key while the peer is still writing
-# and time until the screen shows the switch. The peer's "done flood" time
-# (CLOCK_MONOTONIC, as Python's time.monotonic) says whether the flood was
-# still running when the key was answered.
+# Floods: each time, switch panes with a key while the flood comes in and
+# time until the screen shows the switch. The key came during the flood if
+# the peer had not finished writing when it was sent (its log has
+# CLOCK_MONOTONIC times, as Python's time.monotonic) or flood bytes were
+# still queued on the connection just after (ss: Recv-Q of sockpit's end,
+# Send-Q of the peer's).
 cat > "$P_DIR/keys.py" <<'PY'
 import subprocess, sys, time
-sock, session, log, floods, ctl = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+sock, session, log, floods, ctl, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+def queued():
+    out = subprocess.run(['ss', '-tnH', 'state', 'established', '( sport = :%s or dport = :%s )' % (port, port)],
+                         capture_output=True, text=True).stdout
+    return sum(int(l.split()[0]) + int(l.split()[1]) for l in out.splitlines() if l.strip())
 def tmux(*a):
     return subprocess.run(['tmux', '-L', sock] + list(a), capture_output=True, text=True).stdout
 def screen():
@@ -95,19 +102,23 @@ def log_time(text, timeout=60):
                 return float(line.split()[0])
         time.sleep(0.002)
     sys.exit('peer never logged ' + text)
-def press(key, mark):
+def press(key, mark, backlog=False):
     t0 = time.monotonic()
     tmux('send-keys', '-t', session, key)
+    # Bytes of the flood still on their way when the key was in sockpit's
+    # terminal: more than 0 means the key came during the flood.
+    left = queued() if backlog else 0
     while mark not in screen():
         if time.monotonic() - t0 > 5:
             sys.exit('key %s never answered' % key)
-    return t0, time.monotonic()
+    return t0, time.monotonic(), left
 times, during = [], 0
+frame_size = int(sys.argv[7])
 with open(ctl, 'w', buffering=1) as c:
     for k in range(1, floods + 1):
-        c.write('flood\n')
+        c.write('flood 10000000 %d\n' % frame_size)
         log_time('flood start %d' % k)
-        t0, t1 = press('1', '[1 Services]')
+        t0, t1, backlog = press('1', '[1 Services]', True)
         ms = (t1 - t0) * 1000
         times.append(ms)
         # The k-th "done flood" line is this flood's end.
@@ -115,18 +126,20 @@ with open(ctl, 'w', buffering=1) as c:
         while len(dones) < k:
             time.sleep(0.01)
             dones = [float(l.split()[0]) for l in open(log) if ' done flood ' in l]
-        still = t1 < dones[k - 1]
+        still = t0 < dones[k - 1] or backlog > 0
         during += still
-        print('flood %d: key answered in %.1f ms (%s)' % (k, ms, 'during the flood' if still else 'after the peer finished writing'))
         press('4', '[4 Chat]')
         end = time.monotonic() + 30
         while 'FLOOD-END %d' % k not in screen():
             if time.monotonic() > end:
                 sys.exit('FLOOD-END %d never shown' % k)
-            time.sleep(0.02)
+            time.sleep(0.01)
+        start = log_time('flood start %d' % k)
+        print('flood %d: key answered in %.1f ms (%s, %d bytes queued); all 10 MB shown after %.0f ms'
+              % (k, ms, 'sent during the flood' if still else 'sent after it', backlog, (time.monotonic() - start) * 1000))
 print('KEYS max %.1f median %.1f during %d' % (max(times), sorted(times)[len(times) // 2], during))
 PY
-out=$(python3 "$P_DIR/keys.py" "$TUI_SOCK" "$TUI_SESSION" "$P_DIR/log" "$FLOODS" "$P_DIR/ctl") ||
+out=$(python3 "$P_DIR/keys.py" "$TUI_SOCK" "$TUI_SESSION" "$P_DIR/log" "$FLOODS" "$P_DIR/ctl" "$PORT" "$FLOOD_FRAME") ||
     fail "flood measurement: $out"
 echo "$out"
 read -r _ _ max _ median _ during <<<"$(echo "$out" | grep '^KEYS')"
@@ -136,6 +149,14 @@ rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status")
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$PID/status")
 echo "RSS after $FLOODS floods of 10 MB: $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)"
 [ "$rss" -lt $((RSS_MIB * 1024)) ] || fail "RSS ${rss} KiB after the flood (limit ${RSS_MIB} MiB)"
+
+# 100 MB more, in frames of 1,000,000 bytes: the scrollback keeps a bounded
+# amount of text, not 10,000 messages of any size.
+echo "flood 100000000 1000000" >&3
+tui_wait "FLOOD-END $((FLOODS + 1))" 60
+rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status")
+echo "RSS after 100 MB in 1 MB frames: $((rss / 1024)) MiB"
+[ "$rss" -lt $((RSS_MIB * 1024)) ] || fail "RSS ${rss} KiB after 100 MB of big frames (limit ${RSS_MIB} MiB)"
 
 # Bad lengths, each on its own connection: reported, then a reconnect.
 peer huge

@@ -9,8 +9,8 @@ for one):
                ("ESC1 ... END1", "ESC2 ... END2", "ESC3 ... END3")
   badutf8      one frame of invalid UTF-8 between "BAD " and " END"
   split        the frame "SPLIT-FRAME-OK" written one byte at a time, 30 ms apart
-  flood [N]    N bytes (default 10,000,000) of valid 1,000-byte frames as fast as
-               the socket takes them, then the frame "FLOOD-END <k>"
+  flood [N [F]]  N bytes (default 10,000,000) of valid F-byte frames (default
+               1,000) as fast as the socket takes them, then "FLOOD-END <k>"
   huge         a header claiming 2147483647 bytes (2 GiB - 1), then a little data
   negative     a header of -5
   silence      nothing: the connection stays open and quiet
@@ -105,16 +105,21 @@ class Server:
                     time.sleep(0.03)
             elif what == "flood":
                 total = int(words[1]) if len(words) > 1 else 10_000_000
+                size = int(words[2]) if len(words) > 2 else FRAME
                 self.floods += 1
                 k = self.floods
-                count = max(1, total // (FRAME + 4))
-                chunk = b"".join(frame((b"FLOOD %d %06d " % (k, i)).ljust(FRAME, b".")) for i in range(count))
+                count = max(1, total // (size + 4))
+                # Small frames: one buffer of all of them; big ones: the same
+                # frame again and again, so the peer's memory stays small.
+                per = count if size <= 65536 else 1
+                chunk = b"".join(frame((b"FLOOD %d %06d " % (k, i)).ljust(size, b".")) for i in range(per))
                 self.log("flood start %d" % k)
                 t0 = time.monotonic()
-                s.sendall(chunk)
+                for _ in range(count // per):
+                    s.sendall(chunk)
                 secs = time.monotonic() - t0
                 s.sendall(frame(b"FLOOD-END %d" % k))
-                extra = "%d bytes %d frames in %.3f s" % (len(chunk), count, secs)
+                extra = "%d bytes %d frames in %.3f s" % (len(chunk) * (count // per), count, secs)
             elif what == "huge":
                 s.sendall(struct.pack("<i", 0x7FFFFFFF) + b"x" * 64)
             elif what == "negative":
