@@ -893,6 +893,8 @@ int sp_app_main(sp_opts *opts)
     if (app->panes[app->active]->ops->visible)
         app->panes[app->active]->ops->visible(app->panes[app->active], true);
     sp_loop_hook(app->loop, draw, app);
+    if (opts->notice)
+        sp_app_error(app, "%s", opts->notice);
     /* Keys typed before start-up are in the buffer already. */
     on_stdin(app->loop, STDIN_FILENO, SP_IO_READ, app);
     if (sp_loop_run(app->loop) < 0)

@@ -13,6 +13,7 @@
 
 #include "sockpit/chatclient.h"
 #include "sockpit/cli.h"
+#include "sockpit/config.h"
 #include "sockpit/commands.h"
 #include "sockpit/dns.h"
 #include "sockpit/loop.h"
@@ -256,8 +257,12 @@ static const struct option options[] = {
 
 int cmd_chat(int argc, char **argv)
 {
-    sp_chatclient_config cfg = { .keepalive = SP_KEEPALIVE_DEFAULT, .max_frame = SP_MAX_FRAME_DEFAULT };
-    char *dns_servers = NULL;
+    sp_opts defaults;
+    sp_config_batch_defaults(&defaults);
+    sp_chatclient_config cfg = { .keepalive = defaults.keepalive, .max_frame = SP_MAX_FRAME_DEFAULT };
+    char *dns_servers = defaults.dns_servers;
+    defaults.dns_servers = NULL;
+    sp_opts_free(&defaults);
     double timeout = 30;
     char err[512];
     long l;

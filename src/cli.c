@@ -58,7 +58,8 @@ void sp_opts_free(sp_opts *o)
     free(o->dns_servers);
     free(o->chat);
     free(o->config_path);
-    o->dns_servers = o->chat = o->config_path = NULL;
+    free(o->notice);
+    o->dns_servers = o->chat = o->config_path = o->notice = NULL;
 }
 
 __attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt, va_list ap)

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sockpit/safetext.h"
+
 #include "sockpit/dns.h"
+#include "sockpit/xdg.h"
 
 static const char *const keys[SP_SET_COUNT] = {
     [SP_SET_PANE] = "pane",
@@ -175,6 +178,65 @@ int sp_config_apply(const char *text, size_t len, const char *path, sp_opts *o, 
         o->from_line[s] = lineno;
     }
     return warnings;
+}
+
+static void warn_to_file(void *ud, const char *path, int line, const char *msg)
+{
+    char esc[1200];
+    sp_escape(msg, strlen(msg), esc, sizeof esc);
+    fprintf((FILE *)ud, "sockpit: %s:%d: %s\n", path, line, esc);
+}
+
+/* The file is small and local; reading it once at start-up, before the
+ * loop runs, blocks nothing. */
+void sp_config_load(sp_opts *o, FILE *warnings)
+{
+    char path[4096], err[300];
+    if (sp_xdg_path(SP_XDG_CONFIG, o->config_dir, "config", path, sizeof path, err, sizeof err) < 0) {
+        fprintf(warnings, "sockpit: no config file read: %s\n", err);
+        return;
+    }
+    free(o->config_path);
+    o->config_path = strdup(path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno != ENOENT)
+            fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path, strerror(errno));
+        return;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 4096;
+            if (cap > 1024 * 1024) {
+                fprintf(warnings, "sockpit: %s: larger than 1 MiB; settings from it are not used\n", path);
+                break;
+            }
+            char *t = realloc(text, cap);
+            if (!t)
+                break;
+            text = t;
+        }
+        size_t n = fread(text + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(f))
+        fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path, strerror(errno));
+    else if (cap <= 1024 * 1024 && text) {
+        o->config_found = true;
+        sp_config_apply(text, len, path, o, warn_to_file, warnings);
+    }
+    free(text);
+    fclose(f);
+}
+
+void sp_config_batch_defaults(sp_opts *o)
+{
+    sp_opts_defaults(o);
+    sp_config_load(o, stderr);
 }
 
 void sp_config_apply_env(sp_opts *o)

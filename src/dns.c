@@ -197,9 +197,20 @@ sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t er
     memset(&o, 0, sizeof o);
     o.sock_state_cb = on_sock_state;
     o.sock_state_cb_data = d;
-    o.timeout = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms : 2000;
+    /* A dead server shows as a time-out within 3 s (1 s, then 2 s). */
+    o.timeout = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms : 1000;
     o.tries = cfg && cfg->tries > 0 ? cfg->tries : 2;
-    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+    /* Without NOCHECKRESP, c-ares 1.18 retries a SERVFAIL or REFUSED answer
+     * and then reports ARES_ECONNREFUSED, the same as a closed port; the
+     * panes need to tell those apart. */
+    o.flags = ARES_FLAG_NOCHECKRESP;
+    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
+#ifdef ARES_OPT_QUERY_CACHE
+    /* c-ares 1.23 and later cache answers: the DNS watch must see every
+     * change at its next lookup, and reverse names have their own TTL cache. */
+    o.qcache_max_ttl = 0;
+    mask |= ARES_OPT_QUERY_CACHE;
+#endif
     int rc = ares_init_options(&d->ch, &o, mask);
     if (rc != ARES_SUCCESS) {
         snprintf(err, errlen, "DNS resolver failed to start: %s (check /etc/resolv.conf or use --dns-server)",

@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sockpit/app.h"
@@ -36,9 +37,36 @@ static void print_version(void)
         printf("sockpit %s\n", SOCKPIT_VERSION);
 }
 
+/* Config warnings go to stderr (they stay in the terminal after the TUI
+ * exits) and the first also to the status line, where it is seen. */
+static void load_config(sp_opts *o)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        sp_config_load(o, stderr);
+        return;
+    }
+    sp_config_load(o, m);
+    fclose(m);
+    if (len > 0) {
+        fputs(text, stderr);
+        char *nl = strchr(text, '\n');
+        if (nl)
+            *nl = '\0';
+        o->notice = text;
+    } else {
+        free(text);
+    }
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Text and wide characters follow the user's locale, numbers do not:
+     * "--interval 0.5" and JSON must mean the same everywhere. */
+    setlocale(LC_NUMERIC, "C");
     /* A peer that goes away must be an error return, never a dead process. */
     signal(SIGPIPE, SIG_IGN);
 
@@ -77,6 +105,7 @@ int main(int argc, char **argv)
         break;
     default:
         sp_config_apply_env(&opts);
+        load_config(&opts);
         if (opts.print_config) {
             sp_config_print(&opts, stdout);
             rc = SP_EXIT_OK;

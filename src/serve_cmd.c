@@ -9,6 +9,7 @@
 #include "sockpit/bot.h"
 #include "sockpit/chatserver.h"
 #include "sockpit/cli.h"
+#include "sockpit/config.h"
 #include "sockpit/commands.h"
 #include "sockpit/loop.h"
 #include "sockpit/safetext.h"
@@ -79,7 +80,10 @@ int cmd_serve(int argc, char **argv)
     char host[256] = "127.0.0.1";
     int port = SP_CHAT_DEFAULT_PORT;
     const char *replies = NULL;
-    sp_chatserver_config cfg = { .keepalive = SP_KEEPALIVE_DEFAULT, .max_frame = SP_MAX_FRAME_DEFAULT };
+    sp_opts defaults;
+    sp_config_batch_defaults(&defaults);
+    sp_chatserver_config cfg = { .keepalive = defaults.keepalive, .max_frame = SP_MAX_FRAME_DEFAULT };
+    sp_opts_free(&defaults);
     char err[512];
     long l;
     opterr = 0;

@@ -13,12 +13,12 @@ _sockpit() {
 
     case $prev in
         --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
-        --proto) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")); return ;;
+        --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
         --services-file|--replies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
-        --duration|--max-frame|--max-clients|--listen|--chat) return ;;
+        --duration|--max-frame|--max-clients|--listen|--chat|--timeout) return ;;
     esac
 
     local opts
@@ -34,9 +34,9 @@ _sockpit() {
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
-        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --state-dir
+        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
-        chat) opts="--keepalive --max-frame --dns-server --help" ;;
+        chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --keepalive --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))

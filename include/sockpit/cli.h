@@ -45,6 +45,7 @@ typedef struct sp_opts {
     bool print_config;
     sp_source from[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
+    char *notice;              /* the first config warning, for the status line (malloc'd) */
     bool config_found;
     int from_line[SP_SET_COUNT];
 } sp_opts;

@@ -13,7 +13,7 @@ typedef struct sp_dns sp_dns;
 
 typedef struct sp_dns_config {
     const char *servers; /* c-ares CSV from sp_dns_parse_servers, NULL: system resolv.conf */
-    int timeout_ms;      /* per try; 0: 2000 */
+    int timeout_ms;      /* first try; 0: 1000 */
     int tries;           /* 0: 2 */
 } sp_dns_config;
 
@@ -22,7 +22,9 @@ typedef struct sp_dns_config {
  * one-line reason in err. */
 char *sp_dns_parse_servers(const char *list, char *err, size_t errlen);
 
-/* Returns NULL with a reason in err on failure. */
+/* Every channel reports SERVFAIL and REFUSED as such (ARES_FLAG_NOCHECKRESP)
+ * and, where c-ares has an answer cache, has it off. Returns NULL with a
+ * reason in err on failure. */
 sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t errlen);
 void sp_dns_free(sp_dns *dns);
 ares_channel sp_dns_channel(sp_dns *dns);

@@ -32,6 +32,7 @@ tui_start() {
 export HOME="$TUI_DIR/home" XDG_CONFIG_HOME="$TUI_DIR/home/.config" XDG_STATE_HOME="$TUI_DIR/home/.state"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 ${NO_COLOR:+export NO_COLOR=$NO_COLOR}
+${ASAN_OPTIONS:+export ASAN_OPTIONS=$ASAN_OPTIONS}
 echo \$\$ > "$TUI_DIR/shell.pid"
 "$SOCKPIT" --dns-server 127.0.0.1:$dead --chat 127.0.0.1:$dead $args
 echo \$? > "$TUI_DIR/rc"

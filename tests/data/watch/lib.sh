@@ -1,0 +1,65 @@
+# Helpers for the DNS watch end-to-end tests and benchmarks (sourced).
+# Every DNS query goes to a dnsmasq started here on 127.0.0.1 at a free port;
+# the machine's own resolver is never used.
+
+command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) is not installed"; exit 77; }
+
+# A port free for both UDP and TCP (dnsmasq listens on both).
+free_port() {
+    python3 -c 'import socket
+while True:
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p); break'
+}
+
+# start_dns DIR PORT: serves DIR/hosts for the zone test.
+start_dns() {
+    local user=()
+    [ "$(id -u)" = 0 ] && user=(--user=root --group=root)
+    dnsmasq -k --port="$2" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+        --addn-hosts="$1/hosts" --local=/test/ --cache-size=0 --pid-file="$1/dnsmasq.pid" \
+        --log-facility="$1/dnsmasq.log" "${user[@]}" &
+    DNS_PID=$!
+    # Ready when it answers.
+    for _ in $(seq 100); do
+        python3 - "$2" <<'PY' && return 0
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.1)
+s.sendto(struct.pack(">HHHHHH", 1, 0x100, 1, 0, 0, 0) + b"\x05ready\x04test\x00" + struct.pack(">HH", 1, 1),
+         ("127.0.0.1", int(sys.argv[1])))
+try:
+    s.recv(512)
+except OSError:
+    sys.exit(1)
+PY
+        sleep 0.05
+    done
+    echo "dnsmasq did not start"; return 1
+}
+
+stop_dns() {
+    if [ -n "${DNS_PID:-}" ]; then
+        kill "$DNS_PID" 2>/dev/null
+        wait "$DNS_PID" 2>/dev/null
+        DNS_PID=
+    fi
+}
+
+reload_dns() { kill -HUP "$DNS_PID"; }
+
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+    local until=$(( $(date +%s%N) + ${1%.*} * 1000000000 )) ; shift
+    while :; do
+        "$@" && return 0
+        [ "$(date +%s%N)" -gt "$until" ] && return 1
+        sleep 0.05
+    done
+}
+
+fail() { echo "FAIL: $*"; exit 1; }

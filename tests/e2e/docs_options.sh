@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Every option a command's parser accepts appears in that command's --help,
+# in the man page and in both completions, so they cannot drift apart; the
+# man page renders without warnings.
+set -u
+fail() { echo "FAIL: $*" >&2; exit 1; }
+man="$SOCKPIT_SRC/assets/sockpit.1"
+
+warnings=$(groff -ww -z -man "$man" 2>&1)
+[ -z "$warnings" ] || fail "groff warnings: $warnings"
+lint=$(mandoc -T lint -W warning "$man" 2>&1)
+[ -z "$lint" ] || fail "mandoc: $lint"
+
+# The long options of one parser: the names in its `struct option` table.
+options_in() {
+    python3 - "$1" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+for table in re.findall(r'struct option\s+\w+\[\]\s*=\s*\{(.*?)\n\s*\};', src, re.S):
+    for name in re.findall(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:no|required|optional)_argument', table):
+        print(name)
+PY
+}
+
+checked=0
+check() { # check SOURCE HELP-COMMAND...
+    local src=$1; shift
+    local help
+    help=$("$@" 2>&1) || fail "'$*' failed"
+    local opts
+    opts=$(options_in "$src")
+    [ -n "$opts" ] || fail "no options found in $src"
+    for o in $opts; do
+        grep -q -- "--$o\b" <<<"$help" || fail "'$*' does not mention --$o"
+        grep -q -- "\\\\-\\\\-${o//-/\\\\-}\b" "$man" || fail "the man page does not mention --$o ($src)"
+        grep -q -- "--$o\b" "$SOCKPIT_SRC/assets/completions/sockpit.bash" || fail "the bash completion lacks --$o"
+        grep -q -- "--$o\[" "$SOCKPIT_SRC/assets/completions/_sockpit" || fail "the zsh completion lacks --$o"
+        checked=$((checked + 1))
+    done
+}
+
+check "$SOCKPIT_SRC/src/cli.c" "$SOCKPIT" --help
+for cmd in services hosts watch chat serve; do
+    check "$SOCKPIT_SRC/src/${cmd}_cmd.c" "$SOCKPIT" "$cmd" --help
+done
+echo "docs_options: $checked options checked"

@@ -1,0 +1,132 @@
+#!/bin/bash
+# The Services pane in a detached tmux: filter, sort, the well-known toggle,
+# jump to a port, the detail box with a live listener, the lookup prompt,
+# a small terminal, and quitting.
+set -u
+: "${SOCKPIT:?}" "${SOCKPIT_SRC:?}"
+command -v tmux >/dev/null || exit 77
+command -v python3 >/dev/null || exit 77
+
+T=$(mktemp -d /tmp/sp-services-tui.XXXXXX)
+SOCK=sp-services-$$
+LPID=
+cleanup() {
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    [ -n "$LPID" ] && kill "$LPID" 2>/dev/null && wait "$LPID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$SOCK" capture-pane -p 2>/dev/null; exit 1; }
+
+# A listener on a free loopback port, named in our own services file.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True)
+time.sleep(600)' > "$T/port" &
+LPID=$!
+for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T/port")
+[ -n "$PORT" ] || fail "the listener did not start"
+cp "$SOCKPIT_SRC/tests/data/services/services.sample" "$T/services"
+printf 'sptest-live\t%s/tcp\tlivealias\n' "$PORT" >> "$T/services"
+
+mkdir -p "$T/home" "$T/cfg" "$T/state"
+tmux -L "$SOCK" new-session -d -x 100 -y 30 \
+    "env HOME=$T/home XDG_CONFIG_HOME=$T/home XDG_STATE_HOME=$T/home TERM=xterm-256color \
+     $SOCKPIT --services-file $T/services --dns-server 127.0.0.1:9 --chat 127.0.0.1:9 \
+     --config-dir $T/cfg --state-dir $T/state; echo EXIT=\$? > $T/exit"
+
+screen() { tmux -L "$SOCK" capture-pane -p; }
+wait_for() { # TEXT [absent]
+    for _ in $(seq 100); do
+        if [ "${2:-}" = absent ]; then screen | grep -qF -- "$1" || return 0
+        else screen | grep -qF -- "$1" && return 0; fi
+        sleep 0.05
+    done
+    fail "waited for '$1' ${2:-}"
+}
+keys() { tmux -L "$SOCK" send-keys "$@"; }
+row() { screen | sed -n "$1p"; }
+
+wait_for "Port(s)"
+wait_for "3 malformed lines skipped"
+wait_for "$T/services"
+wait_for "日本語サービス"
+# The listener shows with its process name within one refresh.
+wait_for "tcp 127.0.0.1:$PORT python3"
+
+# Filter as you type: names and aliases.
+keys /; keys h t t
+wait_for "filter 'htt'"
+wait_for "ssh" absent
+wait_for "http-alt"
+keys BSpace BSpace BSpace; keys p o s t g
+wait_for "postgresql"
+wait_for "mysql" absent
+keys Escape
+wait_for "mysql"
+
+# Sort: name, then listening first, then port again.
+keys s
+wait_for "Service▾"
+[[ "$(row 3)" == amqp* ]] || fail "name order should start with amqp: $(row 3)"
+keys s
+wait_for "Listening▾"
+[[ "$(row 3)" == sptest-live* ]] || fail "listening first: $(row 3)"
+keys s
+wait_for "Port(s)▾"
+[[ "$(row 3)" == tcpmux* ]] || fail "port order: $(row 3)"
+
+# Well-known only.
+keys w
+wait_for "well-known 1-1024"
+wait_for "postgresql" absent
+keys w
+wait_for "postgresql"
+
+# Digits then Enter jump to that port.
+keys / 4 4 3 Enter
+wait_for "port 443: https"
+keys Escape
+wait_for "filter '" absent
+
+# The detail box of the live service.
+keys / s p t e s t - l Enter
+wait_for "filter 'sptest-l'"
+keys Enter
+wait_for " sptest-live "
+wait_for "$PORT/tcp"
+wait_for "livealias"
+wait_for "python3 (pid $LPID)"
+keys Escape
+wait_for "python3 (pid" absent
+keys Escape
+
+# The lookup prompt: an answer and the textbook's OSError case.
+keys f
+wait_for "Lookup"
+keys h t t p / u d p Enter
+wait_for "no service 'http' for udp"
+keys f; keys 4 4 3 / u d p Enter
+wait_for "443/udp -> https (443/udp)"
+keys f; keys p o p - 3 Enter
+wait_for "pop-3 -> 110/tcp (service pop3)"
+
+# Help lists the pane's keys.
+keys '?'
+wait_for "listening first"
+keys Escape
+
+# Small and tiny terminals.
+tmux -L "$SOCK" resize-window -x 40 -y 12
+wait_for "Service"
+tmux -L "$SOCK" resize-window -x 20 -y 5
+wait_for "too small"
+tmux -L "$SOCK" resize-window -x 100 -y 30
+wait_for "Aliases"
+
+keys q
+for _ in $(seq 100); do [ -s "$T/exit" ] && break; sleep 0.05; done
+grep -q "EXIT=0" "$T/exit" || fail "exit status: $(cat "$T/exit" 2>/dev/null)"
+echo "ok"
