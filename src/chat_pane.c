@@ -23,6 +23,9 @@
 #include "sockpit/sockopt.h"
 
 #define SCROLLBACK 10000
+/* The scrollback also keeps at most this much text, oldest dropped first:
+ * 10,000 frames of up to --max-frame bytes each would be gigabytes. */
+#define SCROLLBACK_BYTES (16u * 1024 * 1024)
 #define INPUT_MAX (64 * 1024)
 #define KEY_ESC 27
 
@@ -47,6 +50,7 @@ typedef struct chat_pane {
 
     msg *ring;              /* SCROLLBACK slots */
     size_t head, count;     /* oldest slot, messages held */
+    size_t bytes;           /* text held */
     uint64_t total;         /* messages ever added */
     uint64_t frozen_total;  /* while frozen: what is shown */
     size_t scroll;          /* messages hidden below the view */
@@ -64,9 +68,10 @@ static void dirty(chat_pane *cp) { sp_app_dirty(cp->base.app, &cp->base); }
 static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double rtt)
 {
     msg *m;
-    if (cp->count == SCROLLBACK) {
+    while (cp->count && (cp->count == SCROLLBACK || cp->bytes + len > SCROLLBACK_BYTES)) {
         m = &cp->ring[cp->head];
         free(m->text);
+        cp->bytes -= m->len;
         cp->head = (cp->head + 1) % SCROLLBACK;
         cp->count--;
     }
@@ -79,6 +84,7 @@ static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double r
         memcpy(m->text, text, len);
         m->text[len] = '\0';
         m->len = len;
+        cp->bytes += len;
     }
     m->when = time(NULL);
     m->d = d;

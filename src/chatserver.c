@@ -27,6 +27,7 @@
 
 typedef struct client {
     struct client *prev, *next;
+    struct client *next_dead; /* the list reap() walks */
     struct sp_chatserver *srv;
     int fd;
     bool dead;
@@ -46,6 +47,7 @@ struct sp_chatserver {
     int spare_fd;          /* given up to accept and refuse when out of fds */
     char addr[64];
     client *head;
+    client *dead;          /* died since the last reap, newest first */
     size_t nclients;
     size_t ndead;
     char *rbuf;
@@ -85,6 +87,8 @@ static void kill_client(client *c, const char *fmt, ...)
     vsnprintf(c->why, sizeof c->why, fmt, ap);
     va_end(ap);
     c->dead = true;
+    c->next_dead = c->srv->dead;
+    c->srv->dead = c;
     c->srv->ndead++;
     sp_loop_unwatch(c->srv->loop, c->fd);
     close(c->fd);
@@ -311,35 +315,33 @@ static void free_client(client *c)
 }
 
 /* Before the loop sleeps: free the clients that died, log, and in a room
- * tell the others (which may drop more clients: repeat until none). */
+ * tell the others (which may drop more clients: repeat until none). Only
+ * the dead are visited, so a disconnect costs the same with 10 or 10,000
+ * clients connected. */
 static void reap(sp_loop *loop, void *ud)
 {
     (void)loop;
     sp_chatserver *s = ud;
-    while (s->ndead) {
-        /* A notice may kill clients anywhere in the list; they are only
-         * marked, so `next` stays valid, and the next pass frees them. */
-        for (client *c = s->head, *next; c; c = next) {
-            next = c->next;
-            if (!c->dead)
-                continue;
-            if (c->prev)
-                c->prev->next = c->next;
-            else
-                s->head = c->next;
-            if (c->next)
-                c->next->prev = c->prev;
-            s->ndead--;
-            s->nclients--;
-            logf_(s, "disconnect %s: %s (%zu client%s)", c->peer, c->why, s->nclients, plural(s->nclients));
-            if (s->cfg.room && c->announced) {
-                char name[160], line[256];
-                client_name(c, name, sizeof name);
-                snprintf(line, sizeof line, "* %s left", name);
-                broadcast_notice(s, NULL, line);
-            }
-            free_client(c);
+    while (s->dead) {
+        client *c = s->dead;
+        s->dead = c->next_dead;
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            s->head = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        s->ndead--;
+        s->nclients--;
+        logf_(s, "disconnect %s: %s (%zu client%s)", c->peer, c->why, s->nclients, plural(s->nclients));
+        if (s->cfg.room && c->announced) {
+            /* May kill more clients: they join the dead list. */
+            char name[160], line[256];
+            client_name(c, name, sizeof name);
+            snprintf(line, sizeof line, "* %s left", name);
+            broadcast_notice(s, NULL, line);
         }
+        free_client(c);
     }
 }
 

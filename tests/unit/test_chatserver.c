@@ -257,6 +257,91 @@ static void test_server_protocol_errors(void **state)
     stop_server(f);
 }
 
+/* Regression: the dead are reaped from their own list (reap used to walk
+ * every client on each pass); many dying in one pass, at the head, the tail
+ * and between, are all freed and counted, and in a room each leave is
+ * announced once to those who stay. */
+static size_t count_frames_with(sp_loop *l, int fd, const char *needle, size_t want, double secs)
+{
+    sp_frame_decoder d;
+    sp_frame_decoder_init(&d, 4096);
+    size_t found = 0;
+    double end = sp_now() + secs;
+    char buf[4096];
+    while (found < want && sp_now() < end) {
+        sp_loop_once(l, 10);
+        ssize_t r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (r == 0)
+            break;
+        size_t off = 0;
+        while (r > 0 && off < (size_t)r) {
+            size_t used, plen;
+            const char *p;
+            sp_frame_status st = sp_frame_decode(&d, buf + off, (size_t)r - off, &used, &p, &plen);
+            off += used;
+            if (st != SP_FRAME_READY)
+                break;
+            if (memmem(p, plen, needle, strlen(needle)))
+                found++;
+        }
+    }
+    sp_frame_decoder_free(&d);
+    return found;
+}
+
+static void test_many_die_at_once(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    fixture *f = start_server((sp_chatserver_config){ .keepalive = SP_KEEPALIVE_DEFAULT });
+    int port = sp_chatserver_port(f->srv);
+    int fds[N];
+    for (int i = 0; i < N; i++)
+        fds[i] = raw_connect(port);
+    for (int i = 0; i < 50 && sp_chatserver_clients(f->srv) < N; i++)
+        sp_loop_once(f->loop, 10);
+    assert_int_equal(sp_chatserver_clients(f->srv), N);
+    /* The first, the last and every other one between. */
+    for (int i = 0; i < N; i += 2) {
+        close(fds[i]);
+        fds[i] = -1;
+    }
+    close(fds[N - 1]);
+    fds[N - 1] = -1;
+    for (int i = 0; i < 50 && sp_chatserver_clients(f->srv) > N / 2 - 1; i++)
+        sp_loop_once(f->loop, 10);
+    assert_int_equal(sp_chatserver_clients(f->srv), N / 2 - 1);
+    char buf[16];
+    for (int i = 1; i < N - 1; i += 2) {
+        send(fds[i], "\x05\x00\x00\x00hello", 9, 0);
+        assert_int_equal(raw_read(f->loop, fds[i], buf, 6, 5), 6);
+        assert_memory_equal(buf, "\x02\x00\x00\x00HI", 6);
+    }
+    for (int i = 1; i < N - 1; i += 2)
+        close(fds[i]);
+    for (int i = 0; i < 50 && sp_chatserver_clients(f->srv) > 0; i++)
+        sp_loop_once(f->loop, 10);
+    assert_int_equal(sp_chatserver_clients(f->srv), 0);
+    stop_server(f);
+
+    f = start_server((sp_chatserver_config){ .room = true });
+    port = sp_chatserver_port(f->srv);
+    int room[10];
+    for (int i = 0; i < 10; i++) {
+        room[i] = raw_connect(port);
+        for (int k = 0; k < 5; k++)
+            sp_loop_once(f->loop, 5);
+    }
+    for (int i = 0; i < 10; i += 2)
+        close(room[i]);
+    assert_int_equal(count_frames_with(f->loop, room[9], " left", 5, 5), 5);
+    assert_int_equal(count_frames_with(f->loop, room[9], " left", 1, 0.3), 0);
+    assert_int_equal(sp_chatserver_clients(f->srv), 5);
+    for (int i = 1; i < 10; i += 2)
+        close(room[i]);
+    stop_server(f);
+}
+
 static void test_max_clients(void **state)
 {
     (void)state;
@@ -424,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_keepalive_both_sides),
         cmocka_unit_test(test_server_protocol_errors),
+        cmocka_unit_test(test_many_die_at_once),
         cmocka_unit_test(test_max_clients),
         cmocka_unit_test(test_queue_cap),
         cmocka_unit_test(test_client_protocol_error),
