@@ -21,7 +21,7 @@
 #include "sockpit/safetext.h"
 #include "sockpit/sockopt.h"
 
-#define READ_BUF (64 * 1024)
+#define READ_BUF ((size_t)64 * 1024)
 #define KEEP_OUT 4096  /* an empty output buffer up to this size is kept */
 #define NICK_MAX 32
 
@@ -61,6 +61,7 @@ static void logf_(sp_chatserver *s, const char *fmt, ...)
     char line[512];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     s->cfg.log(s->cfg.log_ud, line);
@@ -84,6 +85,7 @@ static void kill_client(client *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(c->why, sizeof c->why, fmt, ap);
     va_end(ap);
     c->dead = true;
@@ -543,7 +545,7 @@ const char *sp_chatserver_address(const sp_chatserver *s) { return s->addr; }
 int sp_chatserver_port(const sp_chatserver *s)
 {
     const char *colon = strrchr(s->addr, ':');
-    return colon ? atoi(colon + 1) : 0;
+    return colon ? (int)strtol(colon + 1, NULL, 10) : 0;
 }
 
 size_t sp_chatserver_clients(const sp_chatserver *s) { return s->nclients - s->ndead; }
