@@ -3,6 +3,8 @@
 #include "sockpit/readfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -24,6 +26,8 @@ int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char *
     *len = 0;
     if (skipped)
         *skipped = 0;
+    if (max > SIZE_MAX / 4)
+        max = SIZE_MAX / 4; /* so max + 1 and cap * 2 cannot wrap */
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | ((flags & SP_READ_REGULAR) ? O_NONBLOCK : 0));
     if (fd < 0)
         return -1;
@@ -48,36 +52,30 @@ int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char *
         return fail(fd, NULL, ENOMEM);
     size_t n = 0;
     for (;;) {
-        if (n + 1 >= cap) {
-            /* Full: one byte more tells end of file from a file that grew,
-             * without doubling the buffer just to find the end. */
-            char probe;
-            ssize_t r = read(fd, &probe, 1);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                return fail(fd, buf, errno);
-            if (r == 0)
-                break;
-            if (n >= max)
-                return fail(fd, buf, EFBIG);
-            size_t nc = cap * 2 > max + 1 ? max + 1 : cap * 2;
-            char *nb = realloc(buf, nc);
-            if (!nb)
-                return fail(fd, buf, ENOMEM);
-            buf = nb;
-            cap = nc;
-            buf[n++] = probe;
-            continue;
-        }
-        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        /* When the buffer is full, read one byte: end of file then costs
+         * nothing, and the buffer doubles only when there is more. */
+        bool full = n + 1 >= cap;
+        char probe;
+        ssize_t r = read(fd, full ? &probe : buf + n, full ? 1 : cap - 1 - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
             return fail(fd, buf, errno);
         if (r == 0)
             break;
-        n += (size_t)r;
+        if (!full) {
+            n += (size_t)r;
+            continue;
+        }
+        if (n >= max)
+            return fail(fd, buf, EFBIG);
+        size_t nc = cap * 2 > max + 1 ? max + 1 : cap * 2;
+        char *nb = realloc(buf, nc);
+        if (!nb)
+            return fail(fd, buf, ENOMEM);
+        buf = nb;
+        cap = nc;
+        buf[n++] = probe;
     }
     close(fd);
     buf[n] = '\0';
