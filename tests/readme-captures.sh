@@ -222,10 +222,12 @@ else
     done
 fi
 
-# Listeners for the Services pane: a web server and sockpit's own chat server
-# on a port the services file names.
-"${LABX[@]}" python3 -m http.server 80 --bind 127.0.0.1 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
+# Listeners for the Services pane: a web server (as root, in the lab) and
+# sockpit's own chat server on a port the services file names.
+if $ROOT; then
+    "${LABX[@]}" python3 -m http.server 80 --bind 127.0.0.1 >/dev/null 2>&1 &
+    PIDS="$PIDS $!"
+fi
 if [ -n "$SVC_PORT" ]; then
     "${LABX[@]}" "$SOCKPIT" serve --listen "[::1]:$SVC_PORT" 2>/dev/null &
     PIDS="$PIDS $!"
@@ -241,9 +243,13 @@ lab tmux -L "$TM" -f /dev/null new-session -d -s main -x 100 -y 30 "bash $T/run.
 tmux -L "$TM" set-option -g status off >/dev/null
 
 # 1 Services: listening first.
-wait_screen "domain +53 .*dnsmasq"
+wait_screen "listening sockets"
 keys s s g
-wait_screen "http +80 .*python3"
+wait_screen "sorted by listening first"
+if $ROOT; then
+    wait_screen "domain +53 .*dnsmasq"
+    wait_screen "http +80 .*python3"
+fi
 [ -n "$SVC_PORT" ] && wait_screen "http-alt .*sockpit"
 settle
 capture services
