@@ -695,14 +695,14 @@ static void visible(sp_pane *p, bool shown)
 }
 
 static const sp_keyhelp keys[] = {
-    { "a", "show or hide FAILED and INCOMPLETE neighbours", "All" },
-    { "i", "next view: neighbours, interfaces, sweep results", "View" },
-    { "s", "sort by IP, MAC, vendor, name, last change", "Sort" },
-    { "S", "sweep a subnet with reverse-DNS lookups", "Sweep" },
-    { "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe" },
-    { "Esc", "cancel the running sweep", NULL },
-    { "Enter", "details of the selected neighbour", NULL },
-    { NULL, NULL, NULL },
+    { "a", "show or hide FAILED and INCOMPLETE neighbours", "All", SP_KEYS_ALWAYS },
+    { "i", "next view: neighbours, interfaces, sweep results", "View", SP_KEYS_ALWAYS },
+    { "s", "sort by IP, MAC, vendor, name, last change", "Sort", SP_KEYS_ALWAYS },
+    { "S", "sweep a subnet with reverse-DNS lookups", "Sweep", SP_KEYS_ALWAYS },
+    { "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe", SP_KEYS_ALWAYS },
+    { "Esc", "cancel the running sweep", NULL, SP_KEYS_ALWAYS },
+    { "Enter", "details of the selected neighbour", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 const sp_pane_ops sp_hosts_pane = {
