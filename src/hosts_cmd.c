@@ -32,7 +32,7 @@ static const char usage[] =
     "interfaces, and sweep a subnet with concurrent PTR lookups.\n"
     "\n"
     "  --json                     JSON Lines on stdout\n"
-    "  --all                      include FAILED and INCOMPLETE neighbours\n"
+    "  --all                      include FAILED, INCOMPLETE and NOARP neighbours\n"
     "  --interfaces               also list this host's interfaces and addresses\n"
     "  --no-resolve               no reverse DNS (names are not looked up)\n"
     "  --dns-server ADDR[:PORT][,...]  DNS servers for the PTR lookups\n"

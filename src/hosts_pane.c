@@ -328,9 +328,11 @@ static int neigh_columns(int width, int ipw, ui_column *cols, int *map)
     static const char *const titles[C_N] = { "IP", "MAC", "Vendor", "Interface", "State", "Name", "First seen",
                                              "Last change" };
     int w[C_N] = { ipw, 0, 0, 0, 11, 0, 0, 0 };
-    int used = ipw + 11 + 2 + 12;
-    static const int order[] = { C_MAC, C_IF, C_LAST, C_VENDOR, C_FIRST };
-    static const int want[] = { 17, 9, 11, 20, 10 };
+    /* Vendor and name say most about a host: they get room before the
+     * interface and the times, which come back on wider terminals. */
+    int used = ipw + 11 + 2 + 16;
+    static const int order[] = { C_MAC, C_VENDOR, C_IF, C_LAST, C_FIRST };
+    static const int want[] = { 17, 20, 9, 11, 10 };
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         int need = want[i] + 1;
         if (order[i] == C_VENDOR && used + need > width && width - used >= 11)
@@ -340,7 +342,7 @@ static int neigh_columns(int width, int ipw, ui_column *cols, int *map)
             used += need;
         }
     }
-    w[C_NAME] = 12 + (width - used);
+    w[C_NAME] = 16 + (width - used);
     int n = 0;
     for (int c = 0; c < C_N; c++) {
         map[c] = -1;
@@ -413,7 +415,7 @@ static void draw_neigh(hosts_pane *h, WINDOW *win, int top, int height, int widt
     size_t hidden = 0;
     if (!h->show_all)
         for (size_t i = 0; i < t->count; i++)
-            hidden += !t->items[i]->self && (t->items[i]->state & (NUD_FAILED | NUD_INCOMPLETE));
+            hidden += sp_neigh_hidden_by_default(t->items[i]);
     int ipw = 15;
     for (size_t i = 0; i < h->nrows; i++) {
         int l = (int)strlen(h->rows[i]->ip);
@@ -422,7 +424,7 @@ static void draw_neigh(hosts_pane *h, WINDOW *win, int top, int height, int widt
     }
     char hid[64] = "";
     if (hidden)
-        snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE hidden (a shows)", hidden);
+        snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE/NOARP hidden (a shows)", hidden);
     ui_textf(win, top, 0, width, ui_attr(SP_STYLE_DIM), "%zu rows%s  sort: %s", h->nrows, hid,
              sp_neigh_sort_name(h->sort));
     ui_column cols[C_N];
@@ -633,7 +635,7 @@ static bool key(sp_pane *p, const sp_key *k)
     switch (k->code) {
     case 'a':
         h->show_all = !h->show_all;
-        sp_app_status(h->app, h->show_all ? "showing FAILED and INCOMPLETE too" : "hiding FAILED and INCOMPLETE");
+        sp_app_status(h->app, h->show_all ? "showing FAILED, INCOMPLETE and NOARP too" : "hiding FAILED, INCOMPLETE and NOARP");
         return true;
     case 'i':
         h->view = (view)((h->view + 1) % VIEW_COUNT);
@@ -695,7 +697,7 @@ static void visible(sp_pane *p, bool shown)
 }
 
 static const sp_keyhelp keys[] = {
-    { "a", "show or hide FAILED and INCOMPLETE neighbours", "All", SP_KEYS_ALWAYS },
+    { "a", "show or hide FAILED, INCOMPLETE and NOARP neighbours", "All", SP_KEYS_ALWAYS },
     { "i", "next view: neighbours, interfaces, sweep results", "View", SP_KEYS_ALWAYS },
     { "s", "sort by IP, MAC, vendor, name, last change", "Sort", SP_KEYS_ALWAYS },
     { "S", "sweep a subnet with reverse-DNS lookups", "Sweep", SP_KEYS_ALWAYS },

@@ -773,6 +773,14 @@ static bool row_matches(const sp_neigh *r, const char *f)
            strcasestr(r->ifname, f) || strcasestr(sp_neigh_state_label(r), f) || (r->name && strcasestr(r->name, f));
 }
 
+bool sp_neigh_hidden_by_default(const sp_neigh *r)
+{
+    /* Failed and unfinished lookups are not hosts; NOARP entries (loopback,
+     * multicast, point-to-point links) never were - `ip neigh` hides them
+     * too. */
+    return !r->self && (r->state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP) || r->state == NUD_NONE);
+}
+
 size_t sp_neigh_view(const sp_neigh_table *t, const sp_neigh_view_opts *o, const sp_neigh **out)
 {
     size_t n = 0;
@@ -781,7 +789,7 @@ size_t sp_neigh_view(const sp_neigh_table *t, const sp_neigh_view_opts *o, const
         const sp_neigh *r = t->items[i];
         if (r->self && !o->include_self)
             continue;
-        if (!r->self && !o->show_all && (r->state & (NUD_FAILED | NUD_INCOMPLETE) || r->state == NUD_NONE))
+        if (!o->show_all && sp_neigh_hidden_by_default(r))
             continue;
         if (filter && !row_matches(r, o->filter))
             continue;

@@ -34,6 +34,7 @@ typedef struct svc_pane {
 
     uint8_t *glisten;      /* per group: something listens on one of its ports */
     size_t nlisten_groups;
+    size_t nlisten_untabled;   /* listening sockets on ports the file does not name */
     uint32_t *rows;        /* the groups shown, in order */
     size_t nrows;
     sort_mode sort;
@@ -74,6 +75,9 @@ static void keep_selection(svc_pane *s, uint32_t g)
 static void rebuild(svc_pane *s)
 {
     uint32_t keep = selected_group(s);
+    /* A selection still on the first row stays there: whoever has not moved
+     * it is looking at the top of the list, not at that one service. */
+    bool at_top = s->lv.sel == 0;
     const sp_services *t = s->t;
     size_t n = 0;
     if (s->sort == SORT_NAME) {
@@ -93,7 +97,10 @@ static void rebuild(svc_pane *s)
         }
     }
     s->nrows = n;
-    keep_selection(s, keep);
+    if (at_top)
+        sp_listview_update(&s->lv, s->nrows, s->lv.height);
+    else
+        keep_selection(s, keep);
 }
 
 /* Marks the groups something listens on, from the shown set. */
@@ -102,12 +109,15 @@ static void mark_listening(svc_pane *s)
     const sp_services *t = s->t;
     memset(s->glisten, 0, t->ngroups ? t->ngroups : 1);
     s->nlisten_groups = 0;
+    s->nlisten_untabled = 0;
     for (size_t i = 0; i < s->shown.n; i++) {
         const sp_listener *l = &s->shown.v[i];
+        size_t first, n = sp_services_port_entries(t, l->port, l->proto, &first);
+        if (n == 0)
+            s->nlisten_untabled++;
         if (i && s->shown.v[i - 1].port == l->port && s->shown.v[i - 1].proto == l->proto)
             continue;
         /* Every line for that port and protocol, hidden ones too. */
-        size_t first, n = sp_services_port_entries(t, l->port, l->proto, &first);
         for (size_t k = 0; k < n; k++) {
             uint32_t g = t->v[t->by_port[first + k]].group;
             if (!s->glisten[g])
@@ -274,7 +284,7 @@ static void layout(int w, ui_column *c)
 {
     c[C_NAME] = (ui_column){ "Service", w / 5 < 8 ? 8 : w / 5 > 20 ? 20 : w / 5, false };
     c[C_PORTS] = (ui_column){ "Port(s)", 11, false };
-    c[C_PROTO] = (ui_column){ "Proto", 7, false };
+    c[C_PROTO] = (ui_column){ "Proto", w >= 100 ? 11 : 7, false };
     int rest = w - (c[C_NAME].width + c[C_PORTS].width + c[C_PROTO].width + 3);
     int lw = rest >= 40 ? (rest / 2 > 34 ? 34 : rest / 2) : rest - 1;
     int aw = rest >= 40 ? rest - lw - 1 : 0;
@@ -388,6 +398,8 @@ static void draw_footer(svc_pane *s, WINDOW *win, int y, int w)
         ADD(" | listening: unavailable");
     else
         ADD(" | %zu listening socket%s", s->shown.n, s->shown.n == 1 ? "" : "s");
+    if (s->nlisten_untabled)
+        ADD(" (%zu on ports not in the file)", s->nlisten_untabled);
 #undef ADD
     ui_text(win, y, 0, w, buf, o < sizeof buf ? o : sizeof buf - 1, ui_attr(SP_STYLE_DIM), true);
 }

@@ -265,7 +265,7 @@ if $ROOT; then
     keys 2
     wait_screen "198\.18\.0\.42 .*macbook"
     wait_screen "198\.18\.0\.2 .*router"
-    wait_screen "FAILED/INCOMPLETE hidden" 10
+    wait_screen "FAILED/INCOMPLETE/NOARP hidden" 10
     settle
     capture hosts
 fi

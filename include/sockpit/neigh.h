@@ -152,11 +152,15 @@ typedef enum sp_neigh_sort {
 const char *sp_neigh_sort_name(sp_neigh_sort s);
 
 typedef struct sp_neigh_view_opts {
-    bool show_all;        /* include FAILED and INCOMPLETE */
+    bool show_all;        /* include those sp_neigh_hidden_by_default hides */
     bool include_self;
     sp_neigh_sort sort;
     const char *filter;   /* case-insensitive substring of any column; NULL or "" for none */
 } sp_neigh_view_opts;
+
+/* FAILED, INCOMPLETE and NOARP rows, and rows with no state: listed only on
+ * request (`a`, --all). */
+bool sp_neigh_hidden_by_default(const sp_neigh *r);
 
 /* The state label shown in the State column. */
 const char *sp_neigh_state_label(const sp_neigh *n);
