@@ -258,24 +258,28 @@ static void rtt_text(const msg *m, char *out, size_t outlen)
         snprintf(out, outlen, "  %.2f s", m->rtt);
 }
 
+/* Width for a message's text: a reply's round-trip time is kept free at
+ * the end of every row, so it never wraps onto a row of its own. */
+static int text_width(const char *rt, int width)
+{
+    int rw = (int)strlen(rt);
+    return rt[0] && width - rw >= 10 ? width - rw : width;
+}
+
 /* Rows msg m takes at the given text width, at most cap. */
 static int msg_rows(const msg *m, int width, int cap)
 {
     if (width < 1)
         return 1;
-    int rows = 0;
-    size_t i = 0;
     char rt[32];
     rtt_text(m, rt, sizeof rt);
-    int lastw = 0;
+    int tw = text_width(rt, width);
+    int rows = 0;
+    size_t i = 0;
     do {
-        size_t n = fit(m->text + i, m->len - i, width);
-        lastw = (int)sp_text_width(m->text + i, n);
-        i += n;
+        i += fit(m->text + i, m->len - i, tw);
         rows++;
     } while (i < m->len && rows < cap);
-    if (i >= m->len && rt[0] && lastw + (int)strlen(rt) > width && rows < cap)
-        rows++;
     return rows;
 }
 
@@ -286,15 +290,16 @@ static void draw_msg(WINDOW *w, const msg *m, int y, int skip, int avail, int wi
     static const sp_style styles[] = { SP_STYLE_ACCENT, SP_STYLE_NORMAL, SP_STYLE_DIM, SP_STYLE_BAD };
     char rt[32];
     rtt_text(m, rt, sizeof rt);
+    int tw = text_width(rt, width);
     size_t i = 0;
     int row = 0, lastw = 0;
     attr_t a = ui_attr(styles[m->d]);
     do {
-        size_t n = fit(m->text + i, m->len - i, width);
+        size_t n = fit(m->text + i, m->len - i, tw);
         bool more = i + n < m->len;
         if (row + 1 == cap && more) {
             /* The message is cut here: show that it goes on. */
-            n = fit(m->text + i, m->len - i, width - 1);
+            n = fit(m->text + i, m->len - i, tw - 1);
         }
         if (row >= skip && row - skip < avail) {
             int yy = y + row - skip;
@@ -306,7 +311,7 @@ static void draw_msg(WINDOW *w, const msg *m, int y, int skip, int avail, int wi
                 ui_text(w, yy, 0, 9, ts, (size_t)-1, ui_attr(SP_STYLE_DIM), true);
                 ui_text(w, yy, 9, 2, arrows[m->d], (size_t)-1, a, false);
             }
-            lastw = ui_text(w, yy, PREFIX, width, m->text + i, n, m->d == DIR_IN ? A_NORMAL : a, false);
+            lastw = ui_text(w, yy, PREFIX, tw, m->text + i, n, m->d == DIR_IN ? A_NORMAL : a, false);
             if (row + 1 == cap && more)
                 ui_text(w, yy, PREFIX + lastw, 1, "\xe2\x80\xa6", (size_t)-1, ui_attr(SP_STYLE_DIM), false);
         } else {
@@ -317,16 +322,9 @@ static void draw_msg(WINDOW *w, const msg *m, int y, int skip, int avail, int wi
     } while (i < m->len && row < cap);
     if (!rt[0] || i < m->len)
         return;
-    int rw = (int)strlen(rt);
-    if (lastw + rw <= width) {
-        row--;
-    } else if (row < cap) {
-        lastw = 0;
-    } else {
-        return;
-    }
+    row--;
     if (row >= skip && row - skip < avail)
-        ui_text(w, y + row - skip, PREFIX + lastw, rw, rt, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+        ui_text(w, y + row - skip, PREFIX + lastw, width - lastw, rt, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
 }
 
 static size_t visible_count(const chat_pane *cp)

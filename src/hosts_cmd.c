@@ -21,6 +21,7 @@
 #include "sockpit/rdns.h"
 #include "sockpit/safetext.h"
 #include "sockpit/sweep.h"
+#include "sockpit/texttable.h"
 
 #define CMD "hosts"
 #define SYNC_TIMEOUT 5.0
@@ -54,6 +55,7 @@ typedef struct run {
     bool json, all, interfaces, resolve;
     sp_rdns *rdns;
     bool interrupted;
+    bool printed_neighbours; /* plain output: the interfaces follow after a blank line */
     const sp_sweep_config *sweep_cfg;
 } run;
 
@@ -177,25 +179,6 @@ static int do_sweep(run *r, const sp_sweep_config *cfg)
 
 /* ---- neighbour and interface output ---- */
 
-static void pad_cell(const char *s, size_t width, bool last)
-{
-    char *e = sp_escape_dup(s, strlen(s));
-    size_t w = sp_text_width(e, strlen(e));
-    fputs(e, stdout);
-    free(e);
-    if (!last)
-        for (size_t i = w; i < width + 2; i++)
-            fputc(' ', stdout);
-}
-
-static size_t cell_width(const char *s)
-{
-    char *e = sp_escape_dup(s, strlen(s));
-    size_t w = sp_text_width(e, strlen(e));
-    free(e);
-    return w;
-}
-
 static const char *shown_name(const sp_neigh *n)
 {
     return n->name ? n->name : SP_RDNS_NOANSWER;
@@ -219,29 +202,15 @@ static void print_neighbours(run *r, const sp_neigh **rows, size_t n)
         }
         return;
     }
-    const char *head[6] = { "IP", "MAC", "VENDOR", "INTERFACE", "STATE", "NAME" };
-    size_t w[6];
-    for (int c = 0; c < 6; c++)
-        w[c] = strlen(head[c]);
+    static const char *const head[] = { "IP", "MAC", "VENDOR", "INTERFACE", "STATE", "NAME" };
+    sp_texttable *tt = sp_texttable_new(r->resolve ? 6 : 5, head);
     for (size_t i = 0; i < n; i++) {
-        const char *cells[6] = { rows[i]->ip, rows[i]->macstr, rows[i]->vendor, rows[i]->ifname,
-                                 sp_neigh_state_label(rows[i]), r->resolve ? shown_name(rows[i]) : "" };
-        for (int c = 0; c < 6; c++) {
-            size_t cw = cell_width(cells[c]);
-            if (cw > w[c])
-                w[c] = cw;
-        }
+        const char *cells[] = { rows[i]->ip, rows[i]->macstr, rows[i]->vendor, rows[i]->ifname,
+                                sp_neigh_state_label(rows[i]), shown_name(rows[i]) };
+        sp_texttable_add(tt, cells);
     }
-    for (int c = 0; c < 6; c++)
-        pad_cell(head[c], w[c], c == 5);
-    fputc('\n', stdout);
-    for (size_t i = 0; i < n; i++) {
-        const char *cells[6] = { rows[i]->ip, rows[i]->macstr, rows[i]->vendor, rows[i]->ifname,
-                                 sp_neigh_state_label(rows[i]), r->resolve ? shown_name(rows[i]) : "" };
-        for (int c = 0; c < 6; c++)
-            pad_cell(cells[c], w[c], c == 5);
-        fputc('\n', stdout);
-    }
+    sp_texttable_print(tt, stdout);
+    sp_texttable_free(tt);
 }
 
 static int link_cmp(const void *a, const void *b)
@@ -249,8 +218,25 @@ static int link_cmp(const void *a, const void *b)
     return ((const sp_link *)a)->ifindex - ((const sp_link *)b)->ifindex;
 }
 
+static char *join_addrs(char addrs[][64], size_t n)
+{
+    char *out = calloc(n ? n : 1, 65);
+    if (!out)
+        abort();
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            strcat(out, " ");
+        strcat(out, addrs[k]);
+    }
+    return out;
+}
+
 static void print_interfaces(run *r, sp_neigh_table *t)
 {
+    static const char *const head[] = { "INTERFACE", "STATE", "MAC", "MTU", "ADDRESSES" };
+    sp_texttable *tt = r->json ? NULL : sp_texttable_new(5, head);
+    if (tt && r->printed_neighbours)
+        fputc('\n', stdout);
     qsort(t->links, t->nlinks, sizeof *t->links, link_cmp);
     for (size_t i = 0; i < t->nlinks; i++) {
         const sp_link *l = &t->links[i];
@@ -275,12 +261,16 @@ static void print_interfaces(run *r, sp_neigh_table *t)
             sp_json_array_end(&j);
             sp_json_end(&j);
         } else {
-            pad_cell(l->name, 15, false);
-            printf("%-5s %-17s mtu %-6u", up ? "up" : "down", l->maclen ? l->macstr : "-", l->mtu);
-            for (size_t k = 0; k < na; k++)
-                printf(" %s", addrs[k]);
-            fputc('\n', stdout);
+            char mtu[16], *joined = join_addrs(addrs, na);
+            snprintf(mtu, sizeof mtu, "%u", l->mtu);
+            const char *cells[] = { l->name, up ? "up" : "down", l->macstr, mtu, joined };
+            sp_texttable_add(tt, cells);
+            free(joined);
         }
+    }
+    if (!r->json) {
+        sp_texttable_print(tt, stdout);
+        sp_texttable_free(tt);
     }
 }
 
@@ -452,6 +442,7 @@ int cmd_hosts(int argc, char **argv)
         goto out;
     }
     print_neighbours(&r, rows, n);
+    r.printed_neighbours = true;
     rc = SP_EXIT_OK;
 ifaces:
     if (r.interfaces && !r.interrupted)

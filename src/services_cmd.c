@@ -12,6 +12,7 @@
 #include "sockpit/listen.h"
 #include "sockpit/safetext.h"
 #include "sockpit/services.h"
+#include "sockpit/texttable.h"
 
 #define CMD "services"
 #define DEFAULT_FILE "/etc/services"
@@ -148,16 +149,6 @@ static void print_json(const row *r, size_t n, const sp_listen_set *ls, bool pro
 }
 
 /* One cell, escaped, padded to width columns (the last one is not). */
-static void cell(const char *s, size_t width, bool last)
-{
-    char *e = sp_escape_dup(s, strlen(s));
-    fputs(e, stdout);
-    if (!last)
-        for (size_t w = sp_text_width(e, strlen(e)); w < width + 2; w++)
-            fputc(' ', stdout);
-    free(e);
-}
-
 static char *join_aliases(const sp_service *s)
 {
     size_t len = 1;
@@ -189,52 +180,24 @@ static char *join_listeners(const sp_listen_set *ls, const sp_service *s, bool p
     return b;
 }
 
-static size_t width_of(const char *s)
-{
-    char *e = sp_escape_dup(s, strlen(s));
-    size_t w = sp_text_width(e, strlen(e));
-    free(e);
-    return w;
-}
-
 static void print_table(const row *r, size_t n, const sp_listen_set *ls, bool procs)
 {
-    size_t wn = 7, wa = 7;
-    char **aliases = calloc(n ? n : 1, sizeof *aliases);
-    if (!aliases)
-        abort();
-    for (size_t i = 0; i < n; i++) {
-        size_t w = width_of(r[i].s->name);
-        if (w > wn)
-            wn = w;
-        aliases[i] = join_aliases(r[i].s);
-        w = width_of(aliases[i]);
-        if (w > wa)
-            wa = w;
-    }
-    if (wa > 40)
-        wa = 40;
-    cell("SERVICE", wn, false);
-    cell("PORT", 5, false);
-    cell("PROTO", 5, false);
-    cell("ALIASES", wa, false);
-    cell("LISTENING", 0, true);
-    fputc('\n', stdout);
+    static const char *const head[] = { "SERVICE", "PORT", "PROTO", "ALIASES", "LISTENING" };
+    sp_texttable *tt = sp_texttable_new(5, head);
+    sp_texttable_cap(tt, 3, 40);
     for (size_t i = 0; i < n; i++) {
         const sp_service *s = r[i].s;
         char port[8];
         snprintf(port, sizeof port, "%u", s->port);
-        cell(s->name, wn, false);
-        cell(port, 5, false);
-        cell(sp_proto_name(s->proto), 5, false);
-        cell(aliases[i][0] ? aliases[i] : "-", wa, false);
+        char *aliases = join_aliases(s);
         char *l = join_listeners(ls, s, procs);
-        cell(l, 0, true);
-        fputc('\n', stdout);
+        const char *cells[] = { s->name, port, sp_proto_name(s->proto), aliases, l };
+        sp_texttable_add(tt, cells);
+        free(aliases);
         free(l);
-        free(aliases[i]);
     }
-    free(aliases);
+    sp_texttable_print(tt, stdout);
+    sp_texttable_free(tt);
 }
 
 static bool listening(const sp_listen_set *ls, const sp_service *s)

@@ -250,12 +250,14 @@ enum { C_NAME, C_ADDR, C_TTL, C_RTT, C_SPARK, C_CHG, C_SINCE, C_ERR, C_N };
 static void layout_columns(watch_pane *p, int width, int wid[C_N])
 {
     static const int fixed[C_N] = { 0, 0, 5, 7, 0, 4, 6, 8 };
-    int longest = 4;
+    int longest = 4, widest_addrs = 9;
     for (size_t k = 0; k < p->nidx && k < 500; k++) {
         row r;
         source_row(p, p->idx[k], &r);
         int l = (int)strlen(r.name);
         longest = l > longest ? l : longest;
+        l = (int)strlen(r.addrs);
+        widest_addrs = l > widest_addrs ? l : widest_addrs;
     }
     for (int c = 0; c < C_N; c++)
         wid[c] = fixed[c];
@@ -271,7 +273,10 @@ static void layout_columns(watch_pane *p, int width, int wid[C_N])
         int rest = width - used;
         int spark = 0;
         if (wid[C_SPARK]) {
+            /* The sparkline takes what the addresses leave, up to a third. */
             spark = rest / 3 < SP_WATCH_RTT_HIST ? rest / 3 : SP_WATCH_RTT_HIST;
+            if (spark > rest - widest_addrs - 2)
+                spark = rest - widest_addrs - 2;
             if (spark < 10)
                 spark = 0;
         }
