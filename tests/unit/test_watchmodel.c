@@ -186,6 +186,13 @@ static void test_watchlist_hostile_bytes(void **st)
         for (const char *c = probs[i].msg; *c; c++)
             assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
     free(probs);
+    /* Found by fuzz_watchlist: the bad line with a NUL byte was written
+     * back cut at the NUL. Every line goes back as it was read. */
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_int_equal(len, sizeof text - 1);
+    assert_memory_equal(out, text, len);
+    free(out);
     sp_watchlist_free(&l);
 }
 
