@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: run test test-sanitize fuzz lint build deps deps-test bench install clean
+.PHONY: run test test-sanitize fuzz lint valgrind build deps deps-test bench install clean
 
 run: deps build
 	./$(BUILD)/sockpit
@@ -32,6 +32,9 @@ lint: deps-test
 	clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*' src/*.c
 	cppcheck --error-exitcode=1 --quiet --enable=warning,portability,performance --std=c11 \
 	  -I include -I $(BUILD)/generated --inline-suppr src/
+
+valgrind: deps-test build
+	scripts/valgrind-batch $(BUILD)
 
 build:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null

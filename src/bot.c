@@ -420,7 +420,7 @@ sp_bot *sp_bot_load(const char *path, sp_bot_report_fn *report, void *ud, char *
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 16384;
-            if (cap > 64u * 1024 * 1024) {
+            if (cap > (size_t)64 * 1024 * 1024) {
                 snprintf(err, errlen, "'%s' is larger than 64 MiB", path);
                 goto fail;
             }

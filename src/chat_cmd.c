@@ -317,7 +317,6 @@ int cmd_chat(int argc, char **argv)
     cfg.host = host;
     cfg.port = port;
 
-    rc = SP_EXIT_FAIL;
     batch b = { .msgs = argv + optind + 1, .nmsgs = argc - optind - 1, .timeout = timeout, .rc = SP_EXIT_FAIL,
                 .stdin_flags = -1 };
     b.from_stdin = b.nmsgs == 0;

@@ -25,8 +25,8 @@
 #define SCROLLBACK 10000
 /* The scrollback also keeps at most this much text, oldest dropped first:
  * 10,000 frames of up to --max-frame bytes each would be gigabytes. */
-#define SCROLLBACK_BYTES (16u * 1024 * 1024)
-#define INPUT_MAX (64 * 1024)
+#define SCROLLBACK_BYTES ((size_t)16 * 1024 * 1024)
+#define INPUT_MAX ((size_t)64 * 1024)
 #define KEY_ESC 27
 
 typedef enum dir { DIR_OUT, DIR_IN, DIR_SYS, DIR_ERR } dir;

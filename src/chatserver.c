@@ -18,10 +18,11 @@
 #include <unistd.h>
 
 #include "sockpit/frame.h"
+#include "sockpit/outbuf.h"
 #include "sockpit/safetext.h"
 #include "sockpit/sockopt.h"
 
-#define READ_BUF (64 * 1024)
+#define READ_BUF ((size_t)64 * 1024)
 #define KEEP_OUT 4096  /* an empty output buffer up to this size is kept */
 #define NICK_MAX 32
 
@@ -33,8 +34,7 @@ typedef struct client {
     bool dead;
     bool announced;        /* room: its join was announced */
     sp_frame_decoder dec;
-    char *out;
-    size_t out_off, out_len, out_cap;
+    sp_outbuf out;
     char *nick;            /* room: /nick NAME, NULL: the peer address */
     char peer[64];
     char why[128];         /* why it died, for the log */
@@ -61,6 +61,7 @@ static void logf_(sp_chatserver *s, const char *fmt, ...)
     char line[512];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     s->cfg.log(s->cfg.log_ud, line);
@@ -84,6 +85,7 @@ static void kill_client(client *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(c->why, sizeof c->why, fmt, ap);
     va_end(ap);
     c->dead = true;
@@ -95,32 +97,18 @@ static void kill_client(client *c, const char *fmt, ...)
     c->fd = -1;
 }
 
-static int queue_room(client *c, size_t more)
+/* Room for `more` output bytes, or NULL when c had to be dropped. */
+static char *queue_room(client *c, size_t more)
 {
-    size_t pending = c->out_len - c->out_off;
-    if (pending + more > c->srv->cfg.max_queue) {
+    if (sp_outbuf_pending(&c->out) + more > c->srv->cfg.max_queue) {
         kill_client(c, "dropped: more than %zu bytes of output waiting (the client does not read)",
                     c->srv->cfg.max_queue);
-        return -1;
+        return NULL;
     }
-    if (c->out_off && c->out_len + more > c->out_cap) {
-        memmove(c->out, c->out + c->out_off, pending);
-        c->out_off = 0;
-        c->out_len = pending;
-    }
-    if (c->out_len + more <= c->out_cap)
-        return 0;
-    size_t cap = c->out_cap ? c->out_cap : 256;
-    while (cap < c->out_len + more)
-        cap *= 2;
-    char *b = realloc(c->out, cap);
-    if (!b) {
+    char *p = sp_outbuf_reserve(&c->out, more);
+    if (!p)
         kill_client(c, "dropped: out of memory for its output");
-        return -1;
-    }
-    c->out = b;
-    c->out_cap = cap;
-    return 0;
+    return p;
 }
 
 /* Queues one frame made of up to three pieces. Returns -1 if c died. */
@@ -129,9 +117,9 @@ static int queue_frame(client *c, const char *a, size_t an, const char *b, size_
     if (c->dead)
         return -1;
     size_t len = an + bn + dn;
-    if (queue_room(c, len + SP_FRAME_HEADER) < 0)
+    char *p = queue_room(c, len + SP_FRAME_HEADER);
+    if (!p)
         return -1;
-    char *p = c->out + c->out_len;
     sp_frame_header((uint32_t)len, (unsigned char *)p);
     p += SP_FRAME_HEADER;
     if (an)
@@ -140,7 +128,7 @@ static int queue_frame(client *c, const char *a, size_t an, const char *b, size_
         memcpy(p + an, b, bn);
     if (dn)
         memcpy(p + an + bn, d, dn);
-    c->out_len += len + SP_FRAME_HEADER;
+    sp_outbuf_commit(&c->out, len + SP_FRAME_HEADER);
     return 0;
 }
 
@@ -149,27 +137,12 @@ static void on_client(sp_loop *loop, int fd, unsigned events, void *ud);
 /* Writes what is queued; asks for write readiness when the socket is full. */
 static int flush(client *c)
 {
-    while (c->out_off < c->out_len) {
-        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                sp_loop_set_events(c->srv->loop, c->fd, SP_IO_READ | SP_IO_WRITE);
-                return 0;
-            }
-            kill_client(c, "write failed: %s", strerror(errno));
-            return -1;
-        }
-        c->out_off += (size_t)w;
+    int r = sp_outbuf_flush(&c->out, c->fd, KEEP_OUT);
+    if (r < 0) {
+        kill_client(c, "write failed: %s", strerror(errno));
+        return -1;
     }
-    c->out_off = c->out_len = 0;
-    if (c->out_cap > KEEP_OUT) {
-        free(c->out);
-        c->out = NULL;
-        c->out_cap = 0;
-    }
-    sp_loop_set_events(c->srv->loop, c->fd, SP_IO_READ);
+    sp_loop_set_events(c->srv->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
     return 0;
 }
 
@@ -309,7 +282,7 @@ static void free_client(client *c)
         close(c->fd);
     }
     sp_frame_decoder_free(&c->dec);
-    free(c->out);
+    sp_outbuf_free(&c->out);
     free(c->nick);
     free(c);
 }
@@ -543,7 +516,7 @@ const char *sp_chatserver_address(const sp_chatserver *s) { return s->addr; }
 int sp_chatserver_port(const sp_chatserver *s)
 {
     const char *colon = strrchr(s->addr, ':');
-    return colon ? atoi(colon + 1) : 0;
+    return colon ? (int)strtol(colon + 1, NULL, 10) : 0;
 }
 
 size_t sp_chatserver_clients(const sp_chatserver *s) { return s->nclients - s->ndead; }
@@ -552,7 +525,7 @@ size_t sp_chatserver_buffered(const sp_chatserver *s)
 {
     size_t n = 0;
     for (const client *c = s->head; c; c = c->next)
-        n += c->out_cap + c->dec.cap;
+        n += c->out.cap + c->dec.cap;
     return n;
 }
 

@@ -62,7 +62,7 @@ static int check_length(sp_frame_decoder *d, const unsigned char *h)
 
 static int reserve(sp_frame_decoder *d, uint32_t want)
 {
-    if (want <= d->cap)
+    if (want <= d->cap && d->buf)
         return 0;
     uint32_t cap = d->cap ? d->cap : 256;
     while (cap < want)

@@ -550,7 +550,7 @@ static size_t walk(int root, const uint64_t *wanted, size_t nwanted, owner *foun
             continue;
         }
         scanned++;
-        int pid = atoi(de->d_name);
+        int pid = (int)strtol(de->d_name, NULL, 10);
         char comm[16];
         bool have_comm = false;
         struct dirent *fe;
@@ -569,7 +569,7 @@ static size_t walk(int root, const uint64_t *wanted, size_t nwanted, owner *foun
                 read_comm(root, pid, comm);
                 have_comm = true;
             }
-            owner o = { .inode = inode, .pid = pid, .fd = atoi(fe->d_name) };
+            owner o = { .inode = inode, .pid = pid, .fd = (int)strtol(fe->d_name, NULL, 10) };
             memcpy(o.comm, comm, sizeof comm);
             /* Keep found[] sorted for the lookups above. */
             size_t at = *nfound;

@@ -296,7 +296,7 @@ static int cmp_u16(const void *a, const void *b)
 static void ports_text(const sp_services *t, const sp_service_group *g, char *buf, size_t len, char *protos,
                        size_t plen)
 {
-    uint16_t ports[64];
+    uint16_t ports[64] = { 0 };
     size_t n = 0;
     unsigned pmask = 0;
     for (uint32_t i = 0; i < g->nentries; i++) {

@@ -24,7 +24,7 @@ typedef struct sp_chatserver sp_chatserver;
  * timestamp or newline; outside text in it is already escaped. */
 typedef void sp_chatserver_log_fn(void *ud, const char *line);
 
-#define SP_CHAT_MAX_QUEUE_DEFAULT (4u * 1024u * 1024u)
+#define SP_CHAT_MAX_QUEUE_DEFAULT ((size_t)4 * 1024 * 1024)
 #define SP_CHAT_MAX_CLIENTS_DEFAULT 10000u
 
 typedef struct sp_chatserver_config {
