@@ -378,8 +378,9 @@ static void draw_hints(sp_app *app)
                 x = hint(w, x, m, "/", "Filter");
             x = hint(w, x, m, "Spc", p && p->frozen ? "Thaw" : "Freeze");
         }
+        bool focus = pane_has_focus(app);
         for (const sp_keyhelp *k = p ? p->ops->keys : NULL; k && k->key; k++)
-            if (k->hint)
+            if (k->hint && (k->when == SP_KEYS_ALWAYS || (k->when == SP_KEYS_TYPING) == focus))
                 x = hint(w, x, m, k->key, k->hint);
         hint(w, x, m, "F10", "Quit");
     }
@@ -387,16 +388,16 @@ static void draw_hints(sp_app *app)
 }
 
 static const sp_keyhelp global_keys[] = {
-    { "1-4, Alt-1..4", "switch to pane 1-4", NULL },
-    { "Tab / Shift-Tab", "next / previous pane", NULL },
-    { "Space", "freeze or thaw the live updates of this pane", NULL },
-    { "/", "filter the list (Esc clears)", NULL },
-    { "Up Down j k", "move the selection", NULL },
-    { "PgUp PgDn", "page up / down", NULL },
-    { "Home End g G", "first / last row", NULL },
-    { "? F1", "this help", NULL },
-    { "q F10", "quit", NULL },
-    { NULL, NULL, NULL },
+    { "1-4, Alt-1..4", "switch to pane 1-4", NULL, SP_KEYS_ALWAYS },
+    { "Tab / Shift-Tab", "next / previous pane", NULL, SP_KEYS_ALWAYS },
+    { "Space", "freeze or thaw the live updates of this pane", NULL, SP_KEYS_ALWAYS },
+    { "/", "filter the list (Esc clears)", NULL, SP_KEYS_ALWAYS },
+    { "Up Down j k", "move the selection", NULL, SP_KEYS_ALWAYS },
+    { "PgUp PgDn", "page up / down", NULL, SP_KEYS_ALWAYS },
+    { "Home End g G", "first / last row", NULL, SP_KEYS_ALWAYS },
+    { "? F1", "this help", NULL, SP_KEYS_ALWAYS },
+    { "q F10", "quit", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 /* Lines of the help overlay, or of the message box. */
@@ -537,6 +538,8 @@ static void switch_pane(sp_app *app, int i)
         old->ops->visible(old, false);
     app->active = i;
     app->filter[0] = '\0';
+    /* A message belongs to the pane that gave it. */
+    app->msg[0] = '\0';
     sp_pane *p = app->panes[i];
     if (p->ops->visible)
         p->ops->visible(p, true);

@@ -3,9 +3,11 @@
  * ids of their distinct words (for the shared-word count), so a reply costs
  * one pass over the message and a merge per key. */
 #include "sockpit/bot.h"
+#include "sockpit/readfile.h"
 #include "sockpit/datadir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -410,46 +412,17 @@ done:
 
 sp_bot *sp_bot_load(const char *path, sp_bot_report_fn *report, void *ud, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    char *data;
+    size_t len;
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 * 1024 * 1024, 0, &data, &len, NULL) < 0) {
+        snprintf(err, errlen, "cannot read '%s': %s", path, errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
         return NULL;
     }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16384;
-            if (cap > (size_t)64 * 1024 * 1024) {
-                snprintf(err, errlen, "'%s' is larger than 64 MiB", path);
-                goto fail;
-            }
-            char *d = realloc(data, cap);
-            if (!d) {
-                snprintf(err, errlen, "out of memory reading '%s'", path);
-                goto fail;
-            }
-            data = d;
-        }
-        size_t r = fread(data + len, 1, cap - len, f);
-        len += r;
-        if (r == 0)
-            break;
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-        goto fail;
-    }
-    fclose(f);
     sp_bot *b = sp_bot_parse(data, len, report, ud);
     free(data);
     if (!b)
         snprintf(err, errlen, "out of memory reading '%s'", path);
     return b;
-fail:
-    free(data);
-    fclose(f);
-    return NULL;
 }
 
 int sp_bot_default_path(char *out, size_t outlen) { return sp_data_file("chatbot.tsv", out, outlen); }

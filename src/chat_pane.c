@@ -550,17 +550,17 @@ static void freeze(sp_pane *p, bool frozen)
 }
 
 static const sp_keyhelp keys[] = {
-    { "Enter", "send the input line (outside it: back to the input line)", "Send" },
-    { "Esc", "leave the input line, so c, d, i and the list keys work", "Leave" },
-    { "PgUp PgDn", "scroll the messages (also in the input line)", "Scroll" },
-    { "c", "reconnect now (outside the input line)", "Reconnect" },
-    { "d", "disconnect (outside the input line)", NULL },
-    { "i, typing", "back to the input line", NULL },
-    { "Up Down", "input history; outside the input line: scroll", NULL },
-    { "Left Right Home End", "move in the input line", NULL },
-    { "Bksp Del ^U ^W", "delete a character, to line start, a word", NULL },
-    { "bye", "as a message: the server answers, then the connection closes", NULL },
-    { NULL, NULL, NULL },
+    { "Enter", "send the input line (outside it: back to the input line)", "Send", SP_KEYS_TYPING },
+    { "Esc", "leave the input line, so c, d, i and the list keys work", "Leave", SP_KEYS_TYPING },
+    { "i", "back to the input line (so does Enter, or typing)", "Type", SP_KEYS_BROWSING },
+    { "PgUp PgDn", "scroll the messages (also in the input line)", "Scroll", SP_KEYS_ALWAYS },
+    { "c", "reconnect now (outside the input line)", "Reconnect", SP_KEYS_BROWSING },
+    { "d", "disconnect (outside the input line)", "Disconnect", SP_KEYS_BROWSING },
+    { "Up Down", "input history; outside the input line: scroll", NULL, SP_KEYS_ALWAYS },
+    { "Left Right Home End", "move in the input line", NULL, SP_KEYS_ALWAYS },
+    { "Bksp Del ^U ^W", "delete a character, to line start, a word", NULL, SP_KEYS_ALWAYS },
+    { "bye", "as a message: the server answers, then the connection closes", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 const sp_pane_ops sp_chat_pane = {

@@ -3,6 +3,7 @@
 #include "sockpit/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "sockpit/safetext.h"
 
 #include "sockpit/dns.h"
+#include "sockpit/readfile.h"
 #include "sockpit/xdg.h"
 
 static const char *const keys[SP_SET_COUNT] = {
@@ -198,39 +200,17 @@ void sp_config_load(sp_opts *o, FILE *warnings)
     }
     free(o->config_path);
     o->config_path = strdup(path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    char *text;
+    size_t len;
+    if (sp_read_file(AT_FDCWD, path, (size_t)1 << 20, SP_READ_REGULAR, &text, &len, NULL) < 0) {
         if (errno != ENOENT)
-            fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path, strerror(errno));
+            fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path,
+                    errno == EFBIG ? "larger than 1 MiB" : errno == EINVAL ? "not a regular file" : strerror(errno));
         return;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            if (cap > (size_t)1024 * 1024) {
-                fprintf(warnings, "sockpit: %s: larger than 1 MiB; settings from it are not used\n", path);
-                break;
-            }
-            char *t = realloc(text, cap);
-            if (!t)
-                break;
-            text = t;
-        }
-        size_t n = fread(text + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f))
-        fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path, strerror(errno));
-    else if (cap <= (size_t)1024 * 1024 && text) {
-        o->config_found = true;
-        sp_config_apply(text, len, path, o, warn_to_file, warnings);
-    }
+    o->config_found = true;
+    sp_config_apply(text, len, path, o, warn_to_file, warnings);
     free(text);
-    fclose(f);
 }
 
 void sp_config_batch_defaults(sp_opts *o)

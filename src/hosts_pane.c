@@ -52,6 +52,7 @@ typedef struct hosts_pane {
     sp_neigh_sort sort;
     char filter[256];
     sp_listview lv[VIEW_COUNT];
+    int first_row_y;           /* where the current view's rows start, for clicks */
     const sp_neigh **rows;
     size_t rows_cap, nrows;
 } hosts_pane;
@@ -431,6 +432,7 @@ static void draw_neigh(hosts_pane *h, WINDOW *win, int top, int height, int widt
     ui_table_header(win, top + 1, cols, nc, map[sort_col[h->sort]]);
     sp_listview *lv = &h->lv[VIEW_NEIGH];
     int body = height - 2;
+    h->first_row_y = top + 2;
     sp_listview_update(lv, h->nrows, body > 0 ? (size_t)body : 1);
     for (int r = 0; r < body && lv->top + (size_t)r < h->nrows; r++) {
         size_t i = lv->top + (size_t)r;
@@ -490,6 +492,7 @@ static void draw_ifaces(hosts_pane *h, WINDOW *win, int top, int height, int wid
             idx[n++] = i;
     sp_listview *lv = &h->lv[VIEW_IFACES];
     int body = height - 2;
+    h->first_row_y = top + 2;
     sp_listview_update(lv, n, body > 0 ? (size_t)body : 1);
     for (int r = 0; r < body && lv->top + (size_t)r < n; r++) {
         size_t i = lv->top + (size_t)r;
@@ -538,6 +541,7 @@ static void draw_sweep(hosts_pane *h, WINDOW *win, int top, int height, int widt
     ui_table_header(win, top + 1, cols, 2, -1);
     sp_listview *lv = &h->lv[VIEW_SWEEP];
     int body = height - 2;
+    h->first_row_y = top + 2;
     sp_listview_update(lv, n, body > 0 ? (size_t)body : 1);
     for (int r = 0; r < body && lv->top + (size_t)r < n; r++) {
         size_t i = lv->top + (size_t)r;
@@ -607,6 +611,16 @@ static bool key(sp_pane *p, const sp_key *k)
     sp_nav nav;
     if (sp_key_nav(k, &nav)) {
         sp_listview_nav(&h->lv[h->view], nav);
+        return true;
+    }
+    if (k->fn && k->code == KEY_MOUSE) {
+        sp_listview *lv = &h->lv[h->view];
+        if (k->mouse_y < h->first_row_y)
+            return false;
+        size_t row = lv->top + (size_t)(k->mouse_y - h->first_row_y);
+        if (row >= lv->count)
+            return false;
+        sp_listview_select(lv, row);
         return true;
     }
     if (k->fn) {
@@ -681,14 +695,14 @@ static void visible(sp_pane *p, bool shown)
 }
 
 static const sp_keyhelp keys[] = {
-    { "a", "show or hide FAILED and INCOMPLETE neighbours", "All" },
-    { "i", "next view: neighbours, interfaces, sweep results", "View" },
-    { "s", "sort by IP, MAC, vendor, name, last change", "Sort" },
-    { "S", "sweep a subnet with reverse-DNS lookups", "Sweep" },
-    { "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe" },
-    { "Esc", "cancel the running sweep", NULL },
-    { "Enter", "details of the selected neighbour", NULL },
-    { NULL, NULL, NULL },
+    { "a", "show or hide FAILED and INCOMPLETE neighbours", "All", SP_KEYS_ALWAYS },
+    { "i", "next view: neighbours, interfaces, sweep results", "View", SP_KEYS_ALWAYS },
+    { "s", "sort by IP, MAC, vendor, name, last change", "Sort", SP_KEYS_ALWAYS },
+    { "S", "sweep a subnet with reverse-DNS lookups", "Sweep", SP_KEYS_ALWAYS },
+    { "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe", SP_KEYS_ALWAYS },
+    { "Esc", "cancel the running sweep", NULL, SP_KEYS_ALWAYS },
+    { "Enter", "details of the selected neighbour", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 const sp_pane_ops sp_hosts_pane = {

@@ -330,7 +330,7 @@ static int run_timers(sp_loop *l)
     /* Only timers due at the start run now: one that re-arms itself at 0 s
      * waits for the next iteration instead of starving fd events. */
     uint64_t limit = l->next_id;
-    while (l->nheap > 0 && l->heap[0].when <= now && l->heap[0].id < limit) {
+    while (!l->stop && l->nheap > 0 && l->heap[0].when <= now && l->heap[0].id < limit) {
         timer t = l->heap[0];
         heap_remove(l, 0);
         l->firing_id = t.id;
@@ -351,6 +351,8 @@ static int run_timers(sp_loop *l)
 
 int sp_loop_once(sp_loop *l, int timeout_ms)
 {
+    /* A stop ends the iteration that asked for it, not later ones. */
+    l->stop = false;
     for (size_t i = 0; i < l->nhooks; i++)
         l->hooks[i].fn(l, l->hooks[i].ud);
     if (l->stop)
@@ -364,7 +366,7 @@ int sp_loop_once(sp_loop *l, int timeout_ms)
     }
     l->wakeups++;
     int handled = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && !l->stop; i++) {
         int fd = (int)(uint32_t)evs[i].data.u64;
         uint32_t gen = (uint32_t)(evs[i].data.u64 >> 32);
         if ((size_t)fd >= l->nw)
@@ -392,11 +394,10 @@ int sp_loop_once(sp_loop *l, int timeout_ms)
 
 int sp_loop_run(sp_loop *l)
 {
-    l->stop = false;
-    while (!l->stop) {
+    do {
         if (sp_loop_once(l, -1) < 0)
             return -1;
-    }
+    } while (!l->stop);
     return 0;
 }
 

@@ -5,6 +5,7 @@
  * receive queue overflows (ENOBUFS) events were lost, so all three dumps
  * run again and rows they do not mention are dropped. */
 #include "sockpit/netlink.h"
+#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,22 +95,15 @@ static void read_arp(sp_loop *loop, uint64_t id, void *ud)
     sp_netlink *nl = ud;
     double now = wall_now();
     read_ifaddrs(nl, now);
-    int fd = open("/proc/net/arp", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    char *text;
+    size_t len;
+    if (sp_read_file(AT_FDCWD, "/proc/net/arp", (size_t)16 << 20, 0, &text, &len, NULL) < 0) {
         snprintf(nl->note, sizeof nl->note, "cannot read /proc/net/arp (%s): no neighbour list", strerror(errno));
         nl->synced = true;
         return;
     }
-    size_t len = 0;
-    for (;;) {
-        ssize_t r = read(fd, nl->buf + len, RECV_BUF - 1 - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || (len += (size_t)r) >= RECV_BUF - 1)
-            break;
-    }
-    close(fd);
-    bool changed = sp_neigh_apply_proc_arp(nl->t, (const char *)nl->buf, len, now, NULL);
+    bool changed = sp_neigh_apply_proc_arp(nl->t, text, len, now, NULL);
+    free(text);
     nl->synced = true;
     if (changed && nl->changed)
         nl->changed(nl->ud);

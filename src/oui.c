@@ -6,6 +6,7 @@
  * Comments (#) and blank lines are skipped; anything else that does not fit
  * is counted as a bad line. */
 #include "sockpit/oui.h"
+#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -190,37 +191,10 @@ sp_oui *sp_oui_parse(const char *buf, size_t len)
 
 sp_oui *sp_oui_load(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    char *buf;
+    size_t got;
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, SP_READ_REGULAR, &buf, &got, NULL) < 0)
         return NULL;
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_size > 64L * 1024 * 1024) {
-        close(fd);
-        errno = EINVAL;
-        return NULL;
-    }
-    size_t size = (size_t)st.st_size;
-    char *buf = malloc(size ? size : 1);
-    if (!buf) {
-        close(fd);
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
     sp_oui *o = sp_oui_parse(buf, got);
     free(buf);
     return o;

@@ -3,6 +3,7 @@
  * private copy of the input, cutting tokens in place, so every string the
  * table hands out lives in one allocation. */
 #include "sockpit/services.h"
+#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -570,60 +571,13 @@ const sp_service *sp_service_query_run(const sp_services *t, const sp_service_qu
 
 int sp_services_read_file(const char *path, bool allow_stream, char **buf, size_t *len, char *err, size_t errlen)
 {
-    *buf = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | (allow_stream ? 0 : O_NONBLOCK));
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || (!allow_stream && !S_ISREG(st.st_mode))) {
+    if (sp_read_file(AT_FDCWD, path, SP_SERVICES_FILE_MAX, allow_stream ? 0 : SP_READ_REGULAR, buf, len, NULL) == 0)
+        return 0;
+    if (errno == EINVAL)
         snprintf(err, errlen, "%s: not a regular file", path);
-        close(fd);
-        return -1;
-    }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
-    if (cap > SP_SERVICES_FILE_MAX + 1)
-        cap = SP_SERVICES_FILE_MAX + 1;
-    char *b = malloc(cap);
-    if (!b) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap > SP_SERVICES_FILE_MAX) {
-                snprintf(err, errlen, "%s: larger than %zu MiB", path, SP_SERVICES_FILE_MAX >> 20);
-                goto fail;
-            }
-            size_t nc = cap * 2 > SP_SERVICES_FILE_MAX + 1 ? SP_SERVICES_FILE_MAX + 1 : cap * 2;
-            char *nb = realloc(b, nc);
-            if (!nb) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto fail;
-            }
-            b = nb;
-            cap = nc;
-        }
-        ssize_t r = read(fd, b + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    *buf = b;
-    *len = n;
-    return 0;
-fail:
-    free(b);
-    close(fd);
+    else if (errno == EFBIG)
+        snprintf(err, errlen, "%s: larger than %zu MiB", path, SP_SERVICES_FILE_MAX >> 20);
+    else
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
 }

@@ -653,13 +653,13 @@ static void filter_submit(sp_pane *p, const char *text)
 }
 
 static const sp_keyhelp keys[] = {
-    { "Enter", "details: every port/protocol, aliases, local listeners", "Details" },
-    { "s", "sort by port / name / listening first", "Sort" },
-    { "w", "well-known ports only (1-1024) or all", "1-1024" },
-    { "f", "look up a name or port: http, http/udp, 443, 443/udp", "Lookup" },
-    { "r", "refresh the listening sockets now (reloads a changed file)", "Refresh" },
-    { "/ then digits, Enter", "filter by name, alias or port; Enter jumps to the port", NULL },
-    { NULL, NULL, NULL },
+    { "Enter", "details: every port/protocol, aliases, local listeners", "Details", SP_KEYS_ALWAYS },
+    { "s", "sort by port / name / listening first", "Sort", SP_KEYS_ALWAYS },
+    { "w", "well-known ports only (1-1024) or all", "1-1024", SP_KEYS_ALWAYS },
+    { "f", "look up a name or port: http, http/udp, 443, 443/udp", "Lookup", SP_KEYS_ALWAYS },
+    { "r", "refresh the listening sockets now (reloads a changed file)", "Refresh", SP_KEYS_ALWAYS },
+    { "/ then digits, Enter", "filter by name, alias or port; Enter jumps to the port", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 const sp_pane_ops sp_services_pane = {

@@ -114,6 +114,16 @@ int ui_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_
             break;
         i += n;
     }
+    /* Cut text ends in an ellipsis, so a clipped name or address is never
+     * mistaken for a whole one. */
+    if (i < len && width > 0) {
+        while (nw > 0 && cols + 1 > width) {
+            int cw = wcwidth(wbuf[--nw]);
+            cols -= cw > 0 ? cw : 0;
+        }
+        wbuf[nw++] = L'\u2026';
+        cols++;
+    }
     wattr_set(w, attr, PAIR_NUMBER(attr), NULL);
     if (nw > 0)
         mvwaddnwstr(w, y, x, wbuf, (int)nw);

@@ -60,14 +60,14 @@ typedef struct watch_pane {
 } watch_pane;
 
 static const sp_keyhelp keys[] = {
-    { "a", "add a name to watch", "Add" },
-    { "d", "stop watching the selected name (asks first)", "Delete" },
-    { "Enter", "history and details of the selected name", "History" },
-    { "i", "set the selected name's interval (seconds, 'ttl' or 'default')", "Interval" },
-    { "t", "TTL mode on/off for the selected name: look up again when the TTL runs out", "TTL" },
-    { "r", "look the selected name up now", "Re-query" },
-    { "R", "look every name up now", NULL },
-    { NULL, NULL, NULL },
+    { "a", "add a name to watch", "Add", SP_KEYS_ALWAYS },
+    { "d", "stop watching the selected name (asks first)", "Delete", SP_KEYS_ALWAYS },
+    { "Enter", "history and details of the selected name", "History", SP_KEYS_ALWAYS },
+    { "i", "set the selected name's interval (seconds, 'ttl' or 'default')", "Interval", SP_KEYS_ALWAYS },
+    { "t", "TTL mode on/off for the selected name: look up again when the TTL runs out", "TTL", SP_KEYS_ALWAYS },
+    { "r", "look the selected name up now", "Re-query", SP_KEYS_ALWAYS },
+    { "R", "look every name up now", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
 /* ---- the log ring ---- */

@@ -1,5 +1,6 @@
 /* watch.list parsing, serialising and atomic rewriting. */
 #include "sockpit/watchlist.h"
+#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -297,49 +298,21 @@ int sp_watchlist_load(const char *path, sp_watchlist *l, sp_watchlist_problem **
     *probs = NULL;
     *nprobs = 0;
     sp_watchlist_free(l);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    char *buf;
+    size_t n;
+    /* A watch list is small; refuse anything absurd rather than eat memory. */
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, 0, &buf, &n, NULL) < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        if (errno == EFBIG)
+            snprintf(err, errlen, "%s is larger than 64 MiB; is it the right file?", path);
+        else
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
-    for (;;) {
-        if (n == cap) {
-            /* A watch list is small; refuse anything absurd rather than eat memory. */
-            if (cap >= (64u << 20)) {
-                snprintf(err, errlen, "%s is larger than 64 MiB; is it the right file?", path);
-                goto fail;
-            }
-            cap *= 2;
-            char *b = realloc(buf, cap);
-            if (!b)
-                abort();
-            buf = b;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
     sp_watchlist_parse(buf, n, l, probs, nprobs);
     free(buf);
     return 0;
-fail:
-    close(fd);
-    free(buf);
-    return -1;
 }
 
 static int write_all(int fd, const char *p, size_t n)

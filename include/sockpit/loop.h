@@ -49,6 +49,8 @@ int sp_loop_run(sp_loop *loop);
 /* One iteration: hooks, then wait at most timeout_ms (-1: until an event or
  * timer), then dispatch. Returns the number of events and timers handled. */
 int sp_loop_once(sp_loop *loop, int timeout_ms);
+/* Ends sp_loop_run as soon as the running callback returns: no further
+ * events or timers of this iteration are handled. */
 void sp_loop_stop(sp_loop *loop);
 bool sp_loop_stopped(const sp_loop *loop);
 

@@ -21,12 +21,20 @@ typedef struct sp_key {
     int mouse_y, mouse_x;  /* for KEY_MOUSE: the click, relative to the pane body */
 } sp_key;
 
+/* When a key's hint shows in the hint bar. */
+typedef enum sp_keys_when {
+    SP_KEYS_ALWAYS,   /* whatever has focus */
+    SP_KEYS_TYPING,   /* only while the pane's text field has focus */
+    SP_KEYS_BROWSING, /* only while it has not */
+} sp_keys_when;
+
 /* One line of the help overlay; hint != NULL also puts it in the hint bar
  * as "KEY hint". The table ends with an entry whose key is NULL. */
 typedef struct sp_keyhelp {
     const char *key;
     const char *what;
     const char *hint;
+    sp_keys_when when;
 } sp_keyhelp;
 
 typedef struct sp_pane_ops {

@@ -201,7 +201,7 @@ static void test_builtin_and_asset(void **state)
     expect(b, "bye", "Bye.");
     sp_bot_free(b);
     assert_null(sp_bot_load("/nonexistent/chatbot.tsv", NULL, NULL, err, sizeof err));
-    assert_non_null(strstr(err, "cannot open"));
+    assert_non_null(strstr(err, "cannot read"));
 }
 
 static void test_default_path_env(void **state)
