@@ -151,7 +151,9 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     if (num(s, 4, &tm.tm_year) || num(s + 5, 2, &tm.tm_mon) || num(s + 8, 2, &tm.tm_mday) ||
         num(s + 11, 2, &tm.tm_hour) || num(s + 14, 2, &tm.tm_min) || num(s + 17, 2, &tm.tm_sec))
         return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+    /* Before 1970 is no time sockpit logged, and years below 1000 would
+     * format back without their four digits. */
+    if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
         tm.tm_min > 59 || tm.tm_sec > 60)
         return -1;
     tm.tm_year -= 1900;

@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -164,7 +166,8 @@ int sp_rtnl_parse(const void *msg, size_t len, sp_rtnl_msg *out)
             return -1;
         const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
         out->kind = e->error ? SP_RTNL_ERROR : SP_RTNL_SKIP;
-        out->error = e->error < 0 ? -e->error : e->error;
+        /* -INT_MIN does not exist; no errno is that large anyway. */
+        out->error = e->error == INT_MIN ? EPROTO : e->error < 0 ? -e->error : e->error;
         return 0;
     }
     case RTM_NEWNEIGH:
@@ -649,9 +652,10 @@ bool sp_neigh_apply_proc_arp(sp_neigh_table *t, const char *buf, size_t len, dou
     size_t before = t->count;
     bool changed = false;
     sp_neigh_resync_begin(t);
-    /* Rows we keep are re-marked; self rows are not the file's business. */
+    /* Rows we keep are re-marked; self rows and IPv6 neighbours are not
+     * the file's business. */
     for (size_t i = 0; i < t->count; i++)
-        if (t->items[i]->self)
+        if (t->items[i]->self || t->items[i]->family != AF_INET)
             t->items[i]->mark = t->gen;
     size_t i = 0;
     bool first = true;
@@ -761,7 +765,7 @@ static int row_cmp(const void *pa, const void *pb, void *arg)
     if (c == 0)
         c = sp_addr_cmp(a->family, a->addr, b->family, b->addr);
     if (c == 0)
-        c = a->ifindex - b->ifindex;
+        c = (a->ifindex > b->ifindex) - (a->ifindex < b->ifindex); /* a difference can overflow */
     if (c == 0)
         c = (int)a->self - (int)b->self;
     return c;

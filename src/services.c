@@ -226,8 +226,9 @@ static char *put_lower(char *d, const char *s)
 
 static int build(sp_services *t, size_t nalias)
 {
+    /* A file without any alias has no pool: NULL + 0 is undefined. */
     for (size_t i = 0; i < t->n; i++)
-        t->v[i].aliases = t->alias_pool + (uintptr_t)t->v[i].aliases;
+        t->v[i].aliases = t->v[i].naliases ? t->alias_pool + (uintptr_t)t->v[i].aliases : NULL;
 
     size_t n = t->n;
     t->group_entries = malloc((n ? n : 1) * sizeof *t->group_entries);

@@ -101,7 +101,8 @@ static int on_error(const struct nlmsghdr *nlh, void *data)
     memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof e);
     if (e.error == 0)
         return MNL_CB_STOP; /* an acknowledgement: nothing more comes */
-    errno = e.error < 0 ? -e.error : e.error;
+    /* -INT_MIN does not exist; no errno is that large anyway. */
+    errno = e.error == INT_MIN ? EPROTO : e.error < 0 ? -e.error : e.error;
     return MNL_CB_ERROR;
 }
 
@@ -113,7 +114,7 @@ static int on_done(const struct nlmsghdr *nlh, void *data)
     if (mnl_nlmsg_get_payload_len(nlh) >= sizeof err) {
         memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
         if (err < 0) {
-            errno = -err;
+            errno = err == INT_MIN ? EPROTO : -err;
             return MNL_CB_ERROR;
         }
     }

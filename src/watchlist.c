@@ -185,6 +185,7 @@ void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watch
         lineno++;
         sp_watchlist_entry *e = push(l);
         e->line = dupn(s, n);
+        e->line_len = n;
         char err[160];
         const char *why = parse_line(s, n, e, err, sizeof err);
         if (why) {
@@ -213,6 +214,7 @@ char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
         const sp_watchlist_entry *e = &l->v[i];
         char gen[SP_DNSNAME_MAX + 64];
         const char *text = e->line;
+        size_t tl = e->line_len;
         if (!text) {
             char iv[32];
             if (e->mode == SP_WMODE_DEFAULT)
@@ -221,8 +223,8 @@ char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
                 snprintf(gen, sizeof gen, "%s interval=%s", e->name,
                          sp_watchlist_format_interval(e->mode, e->interval_ms, iv, sizeof iv));
             text = gen;
+            tl = strlen(gen);
         }
-        size_t tl = strlen(text);
         while (n + tl + 2 > cap) {
             cap *= 2;
             char *o = realloc(out, cap);

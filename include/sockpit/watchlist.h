@@ -29,6 +29,7 @@ typedef enum sp_wmode {
 
 typedef struct sp_watchlist_entry {
     char *line;       /* the line as read (no newline); NULL when new or edited */
+    size_t line_len;  /* its length: a bad line may hold NUL bytes, written back too */
     char name[SP_DNSNAME_MAX + 1]; /* "" for comments, blanks and bad lines */
     sp_wmode mode;
     long interval_ms; /* SP_WMODE_INTERVAL */

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
@@ -512,6 +513,13 @@ static void test_diag_parse(void **state)
     at = put_ctl(buf, 0, NLMSG_ERROR, -EACCES, SEQ);
     assert_int_equal(sp_sockdiag_parse(&s, buf, at, SEQ, PORTID), -1);
     assert_int_equal(errno, EACCES);
+    /* Found by fuzz_sockdiag: INT_MIN as the error negated out of range. */
+    at = put_ctl(buf, 0, NLMSG_ERROR, INT_MIN, SEQ);
+    assert_int_equal(sp_sockdiag_parse(&s, buf, at, SEQ, PORTID), -1);
+    assert_int_equal(errno, EPROTO);
+    at = put_ctl(buf, 0, NLMSG_DONE, INT_MIN, SEQ);
+    assert_int_equal(sp_sockdiag_parse(&s, buf, at, SEQ, PORTID), -1);
+    assert_int_equal(errno, EPROTO);
     /* A truncated error message. */
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = NLMSG_ERROR;

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/neighbour.h>
@@ -437,11 +439,67 @@ static void test_view(void **state)
     sp_oui_free(oui);
 }
 
+/* Found by fuzz_rtnl: an error reply of INT_MIN was negated out of range,
+ * and two rows differing only in extreme interface indexes were compared by
+ * an overflowing subtraction. */
+static void test_extremes(void **state)
+{
+    (void)state;
+    buf b = { .len = 0 };
+    struct nlmsghdr *nlh = next_hdr(&b, NLMSG_ERROR, 9);
+    struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof *e);
+    e->error = INT_MIN;
+    done(&b, nlh);
+    sp_rtnl_msg m;
+    assert_int_equal(sp_rtnl_parse(b.words, b.len, &m), 0);
+    assert_int_equal(m.kind, SP_RTNL_ERROR);
+    assert_int_equal(m.error, EPROTO);
+
+    sp_neigh_table t;
+    sp_neigh_table_init(&t, NULL);
+    buf c = { .len = 0 };
+    put_neigh(&c, RTM_NEWNEIGH, AF_INET, INT_MAX, NUD_REACHABLE, "198.18.0.9", MAC_A, 0);
+    put_neigh(&c, RTM_NEWNEIGH, AF_INET, INT_MIN, NUD_REACHABLE, "198.18.0.9", MAC_B, 0);
+    sp_rtnl_feed_result res;
+    assert_int_equal(sp_rtnl_feed(&t, c.words, c.len, 10.0, &res), 2);
+    const sp_neigh *out[2];
+    sp_neigh_view_opts o = { .sort = SP_SORT_IP };
+    assert_int_equal(sp_neigh_view(&t, &o, out), 2);
+    assert_int_equal(out[0]->ifindex, INT_MIN);
+    assert_int_equal(out[1]->ifindex, INT_MAX);
+    sp_neigh_table_free(&t);
+}
+
+/* Found by fuzz_arp: reading /proc/net/arp dropped the IPv6 neighbours,
+ * which that file never lists. */
+static void test_proc_arp_keeps_ipv6(void **state)
+{
+    (void)state;
+    sp_neigh_table t;
+    sp_neigh_table_init(&t, NULL);
+    buf b = { .len = 0 };
+    put_neigh(&b, RTM_NEWNEIGH, AF_INET6, 2, NUD_REACHABLE, "fe80::2", MAC_A, 0);
+    put_neigh(&b, RTM_NEWNEIGH, AF_INET, 2, NUD_REACHABLE, "198.18.0.5", MAC_A, 0);
+    sp_rtnl_feed_result res;
+    assert_int_equal(sp_rtnl_feed(&t, b.words, b.len, 10.0, &res), 2);
+    static const char arp[] = "IP address       HW type     Flags       HW address            Mask     Device\n"
+                              "198.18.0.2       0x1         0x2         00:1b:21:00:00:02     *        eth0\n";
+    size_t bad = 9;
+    assert_true(sp_neigh_apply_proc_arp(&t, arp, sizeof arp - 1, 11.0, &bad));
+    assert_int_equal(bad, 0);
+    assert_int_equal(t.count, 2);
+    assert_non_null(row(&t, "fe80::2", false));
+    assert_non_null(row(&t, "198.18.0.2", false));
+    assert_null(row(&t, "198.18.0.5", false));
+    sp_neigh_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_neigh), cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_table),
         cmocka_unit_test(test_resync),      cmocka_unit_test(test_proc_arp),        cmocka_unit_test(test_view),
+        cmocka_unit_test(test_extremes),    cmocka_unit_test(test_proc_arp_keeps_ipv6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

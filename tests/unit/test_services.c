@@ -166,6 +166,20 @@ static void test_edges(void **state)
     sp_services_free(t);
 }
 
+/* Found by fuzz_services: a file with no alias at all left the alias pool
+ * NULL, and pointing the entries into it was NULL + 0 (undefined). */
+static void test_no_aliases(void **state)
+{
+    (void)state;
+    sp_services *t = parse("http 80/tcp\nhttps 443/tcp # no aliases\n");
+    assert_int_equal(t->n, 2);
+    assert_int_equal(t->v[0].naliases, 0);
+    assert_null(t->v[0].aliases);
+    assert_int_equal(t->groups[0].naliases, 0);
+    assert_ptr_equal(sp_services_by_name(t, "https", SP_PROTO_TCP), &t->v[1]);
+    sp_services_free(t);
+}
+
 static void test_lookups(void **state)
 {
     (void)state;
@@ -387,7 +401,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_and_group), cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_edges),           cmocka_unit_test(test_lookups),
+        cmocka_unit_test(test_edges),           cmocka_unit_test(test_no_aliases),
+        cmocka_unit_test(test_lookups),
         cmocka_unit_test(test_query),           cmocka_unit_test(test_filter),
         cmocka_unit_test(test_libc_equivalence), cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_read_file),

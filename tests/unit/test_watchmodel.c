@@ -186,6 +186,13 @@ static void test_watchlist_hostile_bytes(void **st)
         for (const char *c = probs[i].msg; *c; c++)
             assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
     free(probs);
+    /* Found by fuzz_watchlist: the bad line with a NUL byte was written
+     * back cut at the NUL. Every line goes back as it was read. */
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_int_equal(len, sizeof text - 1);
+    assert_memory_equal(out, text, len);
+    free(out);
     sp_watchlist_free(&l);
 }
 
@@ -322,7 +329,9 @@ static void test_log_format_and_parse(void **st)
 
     const char *bad[] = { "", "garbage", "2026-11-29 08:00:01  bad..name  first  1.2.3.4",
                           "2026-13-29 08:00:01  a.b  first  1.2.3.4", "2026-11-29 08:00:01  a.b  first  x",
-                          "2026-11-29 08:00:01  a.b  error  \x1b[2J", "2026-11-29 08:00:01  a.b  1.2.3.4" };
+                          "2026-11-29 08:00:01  a.b  error  \x1b[2J", "2026-11-29 08:00:01  a.b  1.2.3.4",
+                          /* Found by fuzz_changelog: year 26 formatted back as "26-11-29". */
+                          "0026-11-29 08:00:01  a.b  error  NXDOMAIN", "1969-12-31 23:59:59  a.b  error  timeout" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(sp_changelog_parse_line(bad[i], strlen(bad[i]), &back), -1);
 
