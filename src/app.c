@@ -43,6 +43,7 @@ struct sp_app {
     char msg[512];
     bool msg_error;
     uint64_t msg_timer;
+    uint64_t settle_timer; /* the full repaint after a burst of resizes */
 
     bool prompt_on;
     char prompt_label[128];
@@ -774,15 +775,34 @@ static void on_stdin(sp_loop *loop, int fd, unsigned events, void *ud)
     }
 }
 
-static void on_resize(sp_loop *loop, int signo, void *ud)
+static void follow_size(sp_app *app)
 {
-    (void)loop;
-    (void)signo;
-    sp_app *app = ud;
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     layout(app);
+}
+
+/* When resizes stop coming, repaint every cell once: a terminal (tmux among
+ * them) may have shown frames drawn during the burst at another size, and
+ * only a full repaint is sure to leave no stale cells. */
+static void on_settled(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_app *app = ud;
+    app->settle_timer = 0;
+    follow_size(app);
+    clearok(curscr, TRUE);
+}
+
+static void on_resize(sp_loop *loop, int signo, void *ud)
+{
+    (void)signo;
+    sp_app *app = ud;
+    follow_size(app);
+    sp_loop_cancel(loop, app->settle_timer);
+    app->settle_timer = sp_loop_timer(loop, 0.3, 0, on_settled, app);
 }
 
 static void on_quit_signal(sp_loop *loop, int signo, void *ud)
@@ -803,7 +823,7 @@ static void on_suspend(sp_loop *loop, int signo, void *ud)
     raise(SIGSTOP);
     reset_prog_mode();
     clearok(curscr, TRUE);
-    on_resize(loop, SIGWINCH, app);
+    follow_size(app);
 }
 
 static int start_terminal(sp_app *app)

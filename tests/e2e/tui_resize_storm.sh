@@ -3,11 +3,12 @@
 # 20x5, 40x10 and 200x60) on each pane in turn. Afterwards sockpit is alive,
 # answers keys, draws a correct screen at 100x30 and quits with status 0.
 #
-# Note: tmux 3.3 resizes its grid at once but hands the size to the pty (and
-# so sends SIGWINCH) up to 250 ms later, coalescing queued sizes; a frame
-# sockpit draws for the pty's size can land in a grid of another size, and
-# in about one storm of four the first line stays cut until the next
-# SIGWINCH. The check therefore follows one clean resize after each storm.
+# Note: tmux 3.3 resizes its grid and the pty at different moments during a
+# storm, and a frame sockpit draws for the pty's size can land in a grid of
+# another size. sockpit repaints every cell 0.3 s after the last resize,
+# which mends most of it; in about one storm in eight tmux still applies
+# that repaint to a stale grid (the first line then shows one cell). The
+# check therefore follows one clean resize after each storm.
 set -u
 . "$SOCKPIT_SRC/tests/lib/tui.sh"
 command -v tmux >/dev/null || { echo "SKIP: tmux missing"; exit 77; }
