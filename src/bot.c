@@ -3,8 +3,6 @@
  * ids of their distinct words (for the shared-word count), so a reply costs
  * one pass over the message and a merge per key. */
 #include "sockpit/bot.h"
-#include "sockpit/readfile.h"
-#include "sockpit/datadir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockpit/datadir.h"
+#include "sockpit/readfile.h"
 #include "sockpit/safetext.h"
 
 typedef struct entry {

@@ -1,7 +1,6 @@
 /* DNS watch events: the log line format, its parser, the JSON form, and the
  * append-only file. */
 #include "sockpit/changelog.h"
-#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "sockpit/json.h"
+#include "sockpit/readfile.h"
 
 #define ARROW " \xe2\x86\x92 " /* " → " */
 

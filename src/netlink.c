@@ -5,7 +5,6 @@
  * receive queue overflows (ENOBUFS) events were lost, so all three dumps
  * run again and rows they do not mention are dropped. */
 #include "sockpit/netlink.h"
-#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +22,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sockpit/readfile.h"
 
 #define RECV_BUF 65536
 #define ARP_PERIOD 2.0

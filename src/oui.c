@@ -6,7 +6,6 @@
  * Comments (#) and blank lines are skipped; anything else that does not fit
  * is counted as a bad line. */
 #include "sockpit/oui.h"
-#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "sockpit/readfile.h"
 
 static int hexval(char c)
 {

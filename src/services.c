@@ -3,7 +3,6 @@
  * private copy of the input, cutting tokens in place, so every string the
  * table hands out lives in one allocation. */
 #include "sockpit/services.h"
-#include "sockpit/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "sockpit/readfile.h"
 
 static const char *const proto_names[SP_PROTO_COUNT] = { "tcp", "udp", "sctp", "dccp", "ddp" };
 

@@ -1,15 +1,17 @@
 /* watch.list parsing, serialising and atomic rewriting. */
 #include "sockpit/watchlist.h"
-#include "sockpit/readfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockpit/readfile.h"
 #include "sockpit/safetext.h"
 #include "sockpit/xdg.h"
 
@@ -329,6 +331,33 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* A sockpit killed between writing its temporary file and renaming it
+ * leaves PATH.tmp.PID behind; remove those whose process is gone. */
+static void remove_stale_temps(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char prefix[300];
+    int pn = snprintf(prefix, sizeof prefix, "%s.tmp.", base);
+    if (pn < 0 || (size_t)pn >= sizeof prefix)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, (size_t)pn) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + pn, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
 int sp_watchlist_save(const char *path, const sp_watchlist *l, char *err, size_t errlen)
 {
     char dir[4096];
@@ -342,6 +371,7 @@ int sp_watchlist_save(const char *path, const sp_watchlist *l, char *err, size_t
         snprintf(dir, sizeof dir, ".");
     if (sp_mkdir_p(dir, 0700, err, errlen) < 0)
         return -1;
+    remove_stale_temps(dir, path);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
