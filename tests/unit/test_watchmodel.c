@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ares.h>
@@ -238,6 +239,20 @@ static void test_watchlist_atomic_save(void **st)
     char tmp[300];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     assert_int_not_equal(access(tmp, F_OK), 0);
+    /* One left by a killed process goes at the next save; a live
+     * process's stays (it may be saving right now). */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    char stale[300], live[300];
+    snprintf(stale, sizeof stale, "%s.tmp.%ld", path, (long)dead);
+    snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());
+    fclose(fopen(stale, "w"));
+    fclose(fopen(live, "w"));
+    assert_int_equal(sp_watchlist_save(path, &l, err, sizeof err), 0);
+    assert_int_not_equal(access(stale, F_OK), 0);
+    assert_int_equal(access(live, F_OK), 0);
     /* A missing file is an empty list. */
     snprintf(tmp, sizeof tmp, "%s/none.list", dir);
     assert_int_equal(sp_watchlist_load(tmp, &l2, &probs, &np, err, sizeof err), 0);
