@@ -47,7 +47,8 @@ static const char usage[] =
     "\n"
     "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\"},\n"
     "interfaces {\"ifname\",\"up\",\"mac\",\"mtu\",\"addrs\"}, sweep results {\"ip\",\"name\"} and\n"
-    "a summary {\"sweep\",\"total\",\"named\",\"ms\"}.\n"
+    "a summary {\"sweep\",\"total\",\"named\",\"unanswered\",\"ms\"} (unanswered: time-outs and\n"
+    "server failures, not NXDOMAIN).\n"
     "Exit status: 0 ok, 1 runtime failure, 2 usage error (bad CIDR, a subnet over /16).\n";
 
 typedef struct run {
@@ -160,6 +161,7 @@ static int do_sweep(run *r, const sp_sweep_config *cfg)
         sp_json_str(&j, "sweep", cidr);
         sp_json_int(&j, "total", (long long)p.total);
         sp_json_int(&j, "named", (long long)p.named);
+        sp_json_int(&j, "unanswered", (long long)p.unanswered);
         sp_json_int(&j, "ms", ms);
         if (cfg->probe)
             sp_json_int(&j, "probes", (long long)p.probes_sent);
@@ -167,8 +169,8 @@ static int do_sweep(run *r, const sp_sweep_config *cfg)
             sp_json_bool(&j, "cancelled", true);
         sp_json_end(&j);
     } else {
-        printf("swept %s: %llu addresses, %llu named, %ld ms", cidr, (unsigned long long)p.total,
-               (unsigned long long)p.named, ms);
+        printf("swept %s: %llu addresses, %llu named, %llu unanswered, %ld ms", cidr, (unsigned long long)p.total,
+               (unsigned long long)p.named, (unsigned long long)p.unanswered, ms);
         if (cfg->probe)
             printf(", %llu probes sent", (unsigned long long)p.probes_sent);
         printf("%s\n", p.cancelled ? " (interrupted)" : "");

@@ -360,8 +360,8 @@ static void draw_progress(hosts_pane *h, WINDOW *win, int y, int width)
     sp_sweep_get_progress(h->sweep, &p);
     char c[64], tail[160];
     sp_cidr_format(&sp_sweep_config_of(h->sweep)->cidr, c, sizeof c);
-    snprintf(tail, sizeof tail, " %llu/%llu  names %llu  %.1f s%s", (unsigned long long)p.done,
-             (unsigned long long)p.total, (unsigned long long)p.named, p.elapsed,
+    snprintf(tail, sizeof tail, " %llu/%llu  names %llu  no answer %llu  %.1f s%s", (unsigned long long)p.done,
+             (unsigned long long)p.total, (unsigned long long)p.named, (unsigned long long)p.unanswered, p.elapsed,
              p.cancelled ? "  cancelled" : p.finished ? "  done" : "  (Esc cancels)");
     int x = ui_textf(win, y, 0, width, A_BOLD, "Sweep %s ", c);
     int bar = width - x - (int)strlen(tail) - 2;

@@ -126,7 +126,7 @@ struct sp_sweep {
     sp_sweep_config cfg;
     sp_sweep_cbs cbs;
     void *ud;
-    uint64_t total, next, done, named, inflight;
+    uint64_t total, next, done, named, unanswered, inflight;
     bool pumping, finished, cancelled;
     double started, ended;
     /* probes */
@@ -156,7 +156,9 @@ static void pump(sp_sweep *s);
 static void got(sp_sweep *s, int family, const unsigned char *addr, const char *name)
 {
     s->done++;
-    if (name[0] && strcmp(name, SP_RDNS_NONAME) != 0 && strcmp(name, SP_RDNS_NOANSWER) != 0)
+    if (strcmp(name, SP_RDNS_NOANSWER) == 0)
+        s->unanswered++;
+    else if (name[0] && strcmp(name, SP_RDNS_NONAME) != 0)
         s->named++;
     if (s->cbs.on_result)
         s->cbs.on_result(s->ud, family, addr, name);
@@ -351,6 +353,7 @@ void sp_sweep_get_progress(const sp_sweep *s, sp_sweep_progress *p)
     p->total = s->total;
     p->done = s->cfg.resolve ? s->done : s->probe_next;
     p->named = s->named;
+    p->unanswered = s->unanswered;
     p->probes_sent = s->probes_sent;
     p->probes_failed = s->probes_failed;
     p->finished = s->finished;

@@ -57,6 +57,7 @@ typedef struct sp_sweep_cbs {
 
 typedef struct sp_sweep_progress {
     uint64_t total, done, named, probes_sent, probes_failed;
+    uint64_t unanswered;     /* lookups that timed out or failed (not NXDOMAIN) */
     double elapsed;          /* seconds */
     bool finished, cancelled;
 } sp_sweep_progress;

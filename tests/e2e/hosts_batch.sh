@@ -74,7 +74,7 @@ fi
 sw=$(inA "$S" hosts --json --sweep 198.18.0.0/24 --dns-server "$HOSTS_DNS") || fail "sweep failed"
 [ "$(echo "$sw" | grep -c '"name"')" = 60 ] || fail "sweep found $(echo "$sw" | grep -c '"name"') names, want 60"
 echo "$sw" | grep -qx '{"ip":"198.18.0.42","name":"h42.test"}' || fail "sweep line missing"
-echo "$sw" | grep -q '^{"sweep":"198.18.0.0/24","total":254,"named":60,"ms":[0-9]*}$' || fail "bad summary: $(echo "$sw" | tail -1)"
+echo "$sw" | grep -q '^{"sweep":"198.18.0.0/24","total":254,"named":60,"unanswered":0,"ms":[0-9]*}$' || fail "bad summary: $(echo "$sw" | tail -1)"
 echo "$sw" | grep -q '"ip":"198.18.0.2","mac"' && fail "sweep without --probe printed neighbours"
 inA "$S" hosts --sweep 198.18.0.0/24 --dns-server "$HOSTS_DNS" --sweep-concurrency 1 | tail -1 |
     grep -q "swept 198.18.0.0/24: 254 addresses, 60 named" || fail "plain sweep summary"
