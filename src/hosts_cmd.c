@@ -225,11 +225,15 @@ static char *join_addrs(char addrs[][64], size_t n)
     char *out = calloc(n ? n : 1, 65);
     if (!out)
         abort();
+    size_t used = 0;
     for (size_t k = 0; k < n; k++) {
+        size_t len = strnlen(addrs[k], 63);
         if (k)
-            strcat(out, " ");
-        strcat(out, addrs[k]);
+            out[used++] = ' ';
+        memcpy(out + used, addrs[k], len);
+        used += len;
     }
+    out[used] = '\0';
     return out;
 }
 
