@@ -73,11 +73,6 @@ sp_loop *sp_app_loop(sp_app *app) { return app->loop; }
 sp_dns *sp_app_dns(sp_app *app) { return app->dns; }
 const sp_opts *sp_app_opts(sp_app *app) { return app->opts; }
 
-bool sp_app_is_visible(sp_app *app, const sp_pane *p)
-{
-    return app->panes[app->active] == p && !app->too_small;
-}
-
 void sp_app_dirty(sp_app *app, sp_pane *p)
 {
     if (app->panes[app->active] == p && !p->frozen)
@@ -139,8 +134,6 @@ void sp_app_prompt(sp_app *app, const char *label, const char *initial, const sp
     app->pud = ud;
     app->dirty_status = true;
 }
-
-bool sp_app_prompt_active(const sp_app *app) { return app->prompt_on || app->confirm_on; }
 
 void sp_app_confirm(sp_app *app, const char *question, void (*yes)(void *ud), void *ud)
 {

@@ -37,7 +37,6 @@ struct sp_chatclient {
 
     sp_chat_state state;
     char text[320];
-    char error[200];
     char peer[64];
 
     lookup *pending;
@@ -173,7 +172,6 @@ static void drop(sp_chatclient *c, const char *why)
 {
     size_t lost = c->sent_n;
     close_conn(c);
-    snprintf(c->error, sizeof c->error, "%s", why);
     char extra[64] = "";
     if (lost)
         snprintf(extra, sizeof extra, " (%zu repl%s never came)", lost, lost == 1 ? "y" : "ies");
@@ -316,7 +314,6 @@ static void on_resolved(void *arg, int status, int timeouts, struct ares_addrinf
 static void start(sp_chatclient *c)
 {
     close_conn(c);
-    c->error[0] = '\0';
     c->naddrs = c->next_addr = 0;
     if (sp_sock_parse_ip(c->host, c->cfg.port, &c->addrs[0], &c->addrlens[0]) == 0) {
         c->naddrs = 1;
@@ -491,9 +488,7 @@ static void on_io(sp_loop *loop, int fd, unsigned events, void *ud)
 
 sp_chat_state sp_chatclient_state(const sp_chatclient *c) { return c->state; }
 const char *sp_chatclient_text(const sp_chatclient *c) { return c->text; }
-const char *sp_chatclient_error(const sp_chatclient *c) { return c->error; }
 size_t sp_chatclient_in_flight(const sp_chatclient *c) { return c->sent_n; }
-size_t sp_chatclient_queued(const sp_chatclient *c) { return sp_outbuf_pending(&c->out); }
 int sp_chatclient_fd(const sp_chatclient *c) { return c->state == SP_CHAT_CONNECTED ? c->fd : -1; }
 
 double sp_chatclient_retry_in(const sp_chatclient *c)

@@ -529,8 +529,6 @@ size_t sp_chatserver_buffered(const sp_chatserver *s)
     return n;
 }
 
-int sp_chatserver_listen_fd(const sp_chatserver *s) { return s->lfd; }
-
 int sp_chatserver_client_fd(const sp_chatserver *s, size_t i)
 {
     for (const client *c = s->head; c; c = c->next)

@@ -25,8 +25,6 @@ static const char *const keys[SP_SET_COUNT] = {
     [SP_SET_PROBE_RATE] = "probe-rate",
 };
 
-const char *sp_config_key(sp_setting s) { return s < SP_SET_COUNT ? keys[s] : "?"; }
-
 /* The shared value parsers name the command-line option ("--interval: ...");
  * in a file the key is named by the caller instead. */
 static const char *without_option(const char *msg)

@@ -14,7 +14,6 @@ struct sp_dns {
     ares_channel ch;
     uint64_t timer;
     double deadline;   /* when the armed timer fires; 0: none */
-    int nsockets;
 };
 
 static int library_refs;
@@ -32,14 +31,11 @@ static void on_sock_state(void *ud, ares_socket_t fd, int readable, int writable
     sp_dns *d = ud;
     if (!readable && !writable) {
         sp_loop_unwatch(d->loop, fd);
-        d->nsockets--;
         return;
     }
     unsigned ev = (readable ? SP_IO_READ : 0u) | (writable ? SP_IO_WRITE : 0u);
-    if (sp_loop_set_events(d->loop, fd, ev) < 0) {
+    if (sp_loop_set_events(d->loop, fd, ev) < 0)
         sp_loop_watch(d->loop, fd, ev, on_io, d);
-        d->nsockets++;
-    }
 }
 
 static void on_timeout(sp_loop *loop, uint64_t id, void *ud)
@@ -256,4 +252,3 @@ void sp_dns_free(sp_dns *d)
 
 ares_channel sp_dns_channel(sp_dns *d) { return d->ch; }
 
-int sp_dns_open_sockets(const sp_dns *d) { return d->nsockets; }

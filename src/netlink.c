@@ -39,7 +39,7 @@ struct sp_netlink {
     int fd;
     uint32_t seq;
     int dumping;            /* DUMP_* in progress */
-    bool synced, fallback;
+    bool synced;
     uint64_t arp_timer;
     char note[300];
     unsigned char *buf;
@@ -112,7 +112,6 @@ static void read_arp(sp_loop *loop, uint64_t id, void *ud)
 
 static void start_fallback(sp_netlink *nl, const char *why)
 {
-    nl->fallback = true;
     snprintf(nl->note, sizeof nl->note, "%s; reading /proc/net/arp every 2 s instead (IPv4 only)", why);
     nl->arp_timer = sp_loop_timer(nl->loop, 0, ARP_PERIOD, read_arp, nl);
 }
@@ -286,5 +285,4 @@ void sp_netlink_free(sp_netlink *nl)
 }
 
 bool sp_netlink_synced(const sp_netlink *nl) { return nl->synced; }
-bool sp_netlink_is_fallback(const sp_netlink *nl) { return nl->fallback; }
 const char *sp_netlink_note(const sp_netlink *nl) { return nl->note; }

@@ -65,8 +65,6 @@ void sp_texttable_add(sp_texttable *t, const char *const *cells)
     put_row(t, ++t->nrows, cells);
 }
 
-size_t sp_texttable_rows(const sp_texttable *t) { return t->nrows; }
-
 /* Writes s clipped to `limit` columns (an ellipsis marks the cut) and
  * returns the columns written. */
 static size_t put_cell(const char *s, size_t limit, FILE *out)

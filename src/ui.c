@@ -64,8 +64,6 @@ void ui_init_styles(bool color)
 
 attr_t ui_attr(sp_style s) { return s < SP_STYLE_COUNT ? styles[s] : A_NORMAL; }
 
-bool ui_color_enabled(void) { return color_on; }
-
 int ui_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_t attr, bool pad)
 {
     int maxy, maxx;

@@ -23,7 +23,6 @@ const sp_opts *sp_app_opts(sp_app *app);
 /* Asks for the pane's body to be redrawn before the loop next sleeps; does
  * nothing while the pane is hidden or frozen. */
 void sp_app_dirty(sp_app *app, sp_pane *p);
-bool sp_app_is_visible(sp_app *app, const sp_pane *p);
 
 /* A transient message in the status line (errors stay longer, in red). The
  * text is shown through the safe-text escaping. */
@@ -40,7 +39,6 @@ typedef struct sp_prompt_cbs {
 } sp_prompt_cbs;
 void sp_app_prompt(sp_app *app, const char *label, const char *initial,
                    const sp_prompt_cbs *cbs, void *ud);
-bool sp_app_prompt_active(const sp_app *app);
 
 /* "QUESTION (y/n)" in the status line; yes runs on y. */
 void sp_app_confirm(sp_app *app, const char *question, void (*yes)(void *ud), void *ud);

@@ -60,11 +60,7 @@ sp_chat_state sp_chatclient_state(const sp_chatclient *c);
 /* A line for the user: "connected to 127.0.0.1:50007", "closed by peer;
  * reconnecting in 4 s", "protocol error: negative frame length -5". */
 const char *sp_chatclient_text(const sp_chatclient *c);
-/* The reason of the last drop, "" when none. */
-const char *sp_chatclient_error(const sp_chatclient *c);
 size_t sp_chatclient_in_flight(const sp_chatclient *c);
-/* Bytes written by the caller but not yet taken by the socket. */
-size_t sp_chatclient_queued(const sp_chatclient *c);
 /* The connected socket, -1 when none (tests read options from it). */
 int sp_chatclient_fd(const sp_chatclient *c);
 /* Seconds until the next reconnect attempt while in RETRY_WAIT. */

@@ -54,8 +54,7 @@ int sp_chatserver_port(const sp_chatserver *s);
 size_t sp_chatserver_clients(const sp_chatserver *s);
 /* Bytes held for clients: unsent output plus partly received frames. */
 size_t sp_chatserver_buffered(const sp_chatserver *s);
-/* The listening socket and the first client's socket (tests read options). */
-int sp_chatserver_listen_fd(const sp_chatserver *s);
+/* The socket of client i (tests read its options). */
 int sp_chatserver_client_fd(const sp_chatserver *s, size_t i);
 
 /* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft

@@ -33,7 +33,4 @@ void sp_config_batch_defaults(sp_opts *o);
 /* The effective settings, one "key = value  # source" line each. */
 void sp_config_print(const sp_opts *o, FILE *out);
 
-/* The key of a setting in the file, e.g. "watch-interval". */
-const char *sp_config_key(sp_setting s);
-
 #endif

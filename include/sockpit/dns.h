@@ -28,7 +28,5 @@ char *sp_dns_parse_servers(const char *list, char *err, size_t errlen);
 sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t errlen);
 void sp_dns_free(sp_dns *dns);
 ares_channel sp_dns_channel(sp_dns *dns);
-/* Number of sockets c-ares has open right now (tests, statistics). */
-int sp_dns_open_sockets(const sp_dns *dns);
 
 #endif

@@ -23,7 +23,6 @@ void sp_netlink_free(sp_netlink *nl);
 /* True once the first full picture (all three dumps, or the first
  * /proc/net/arp read) is in the table. */
 bool sp_netlink_synced(const sp_netlink *nl);
-bool sp_netlink_is_fallback(const sp_netlink *nl);
 /* A one-line note for the user ("" when all is well): why the fallback is
  * in use, or the last error. */
 const char *sp_netlink_note(const sp_netlink *nl);

@@ -15,7 +15,6 @@ sp_texttable *sp_texttable_new(size_t ncols, const char *const *headings);
 void sp_texttable_cap(sp_texttable *t, size_t c, size_t width);
 /* Adds a row of ncols cells (copied; NULL counts as empty). */
 void sp_texttable_add(sp_texttable *t, const char *const *cells);
-size_t sp_texttable_rows(const sp_texttable *t);
 void sp_texttable_print(const sp_texttable *t, FILE *out);
 void sp_texttable_free(sp_texttable *t);
 

@@ -32,7 +32,6 @@ typedef enum sp_style {
 /* Sets up colors (or monochrome when color is false or unsupported). */
 void ui_init_styles(bool color);
 attr_t ui_attr(sp_style s);
-bool ui_color_enabled(void);
 
 /* Draws bytes s[0..len) (len (size_t)-1: strlen) at y,x, escaped, clipped to
  * width columns and padded with spaces to width when pad. Returns the
