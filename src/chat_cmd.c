@@ -267,13 +267,9 @@ int cmd_chat(int argc, char **argv)
     char err[512];
     long l;
     int rc = SP_EXIT_USAGE;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        optopt = 0;
-        int c = getopt_long(argc, argv, "+", options, NULL);
-        if (c == -1)
-            break;
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
         switch (c) {
         case OPT_KEEPALIVE:
             if (sp_parse_keepalive(optarg, &cfg.keepalive, err, sizeof err) < 0)

@@ -242,6 +242,20 @@ static const struct option tui_options[] = {
     { NULL, 0, NULL, 0 },
 };
 
+void sp_getopt_start(void)
+{
+    opterr = 0;
+    optind = 1;
+}
+
+int sp_getopt(int argc, char **argv, const char *shortopts, const struct option *table)
+{
+    /* getopt leaves optopt set after an error: clear it, so the describer
+     * reports this call's error only. */
+    optopt = 0;
+    return getopt_long(argc, argv, shortopts, table, NULL);
+}
+
 void sp_describe_getopt_error(const struct option *table, int argc, char **argv, char *err, size_t errlen)
 {
     const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
@@ -270,13 +284,9 @@ int sp_option_error(const char *cmd, const struct option *table, int argc, char 
 sp_cli_action sp_cli_parse_tui(int argc, char **argv, sp_opts *o, char *err, size_t errlen)
 {
     long l;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        optopt = 0;
-        int c = getopt_long(argc, argv, "+", tui_options, NULL);
-        if (c == -1)
-            break;
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "+", tui_options)) != -1) {
         switch (c) {
         case OPT_PANE:
             if (sp_parse_pane(optarg, &o->pane, err, errlen) < 0)

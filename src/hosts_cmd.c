@@ -311,13 +311,9 @@ int cmd_hosts(int argc, char **argv)
     const char *sweep_arg = NULL;
     bool probe = false;
     char err[300];
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        optopt = 0;
-        int c = getopt_long(argc, argv, "+", options, NULL);
-        if (c == -1)
-            break;
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
         switch (c) {
         case OPT_JSON: r.json = true; break;
         case OPT_ALL: r.all = true; break;

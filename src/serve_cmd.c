@@ -86,13 +86,9 @@ int cmd_serve(int argc, char **argv)
     sp_opts_free(&defaults);
     char err[512];
     long l;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        optopt = 0;
-        int c = getopt_long(argc, argv, "+", options, NULL);
-        if (c == -1)
-            break;
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
         switch (c) {
         case OPT_LISTEN: {
             char why[300];

@@ -324,10 +324,9 @@ int cmd_services(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     opts o = { .file = DEFAULT_FILE, .proto = -1 };
-    opterr = 0;
-    optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, ":", longopts)) != -1) {
         switch (c) {
         case O_FILE:
             if (!optarg[0])

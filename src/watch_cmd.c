@@ -162,13 +162,9 @@ int cmd_watch(int argc, char **argv)
     const char *state_dir = NULL, *config_dir = NULL;
     long l;
     int rc = SP_EXIT_USAGE;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        optopt = 0;
-        int c = getopt_long(argc, argv, "", options, NULL);
-        if (c == -1)
-            break;
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "", options)) != -1) {
         switch (c) {
         case OPT_DNS:
             free(servers);

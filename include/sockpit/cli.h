@@ -73,9 +73,13 @@ int sp_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(
 /* Prints "sockpit CMD: MESSAGE" on stderr; returns 1. */
 int sp_runtime_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* After getopt_long (with opterr = 0 and every option's val unique and
- * >= 128, or a short letter) returned '?' or ':': the one-line reason. */
+/* getopt_long for a command's options, its own messages off (errors are
+ * ours, one line): sp_getopt_start, then sp_getopt until it returns -1. */
 struct option;
+void sp_getopt_start(void);
+int sp_getopt(int argc, char **argv, const char *shortopts, const struct option *table);
+/* After sp_getopt (every option's val unique and >= 128, or a short
+ * letter) returned '?' or ':': the one-line reason. */
 void sp_describe_getopt_error(const struct option *table, int argc, char **argv, char *err, size_t errlen);
 /* The same, printed as a usage error of cmd; returns 2. */
 int sp_option_error(const char *cmd, const struct option *table, int argc, char **argv);
