@@ -17,6 +17,8 @@
 
 #include "sockpit/dns.h"
 
+#include "testdns.h"
+
 typedef struct responder {
     int fd;
     int port;
@@ -84,19 +86,6 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
         ares_freeaddrinfo(ai);
 }
 
-static sp_dns *make_dns(sp_loop *loop, int port, int timeout_ms)
-{
-    char list[64], err[256];
-    snprintf(list, sizeof list, "127.0.0.1:%d", port);
-    char *csv = sp_dns_parse_servers(list, err, sizeof err);
-    assert_non_null(csv);
-    sp_dns_config cfg = { .servers = csv, .timeout_ms = timeout_ms, .tries = 1 };
-    sp_dns *d = sp_dns_new(loop, &cfg, err, sizeof err);
-    free(csv);
-    assert_non_null(d);
-    return d;
-}
-
 static void resolve(sp_dns *d, const char *name, result *res)
 {
     struct ares_addrinfo_hints hints = { .ai_family = AF_INET };
@@ -110,7 +99,7 @@ static void test_answer_arrives_through_the_loop(void **state)
     sp_loop *loop = sp_loop_new();
     responder r;
     start_responder(loop, &r, true);
-    sp_dns *d = make_dns(loop, r.port, 1000);
+    sp_dns *d = test_dns(loop, r.port, 1000);
     result res;
     resolve(d, "host.test", &res);
     double end = sp_now() + 2;
@@ -133,7 +122,7 @@ static void test_timeout_fires_without_spinning(void **state)
     sp_loop *loop = sp_loop_new();
     responder r;
     start_responder(loop, &r, false);
-    sp_dns *d = make_dns(loop, r.port, 300);
+    sp_dns *d = test_dns(loop, r.port, 300);
     result res;
     double start = sp_now();
     uint64_t w0 = sp_loop_wakeups(loop);
@@ -158,7 +147,7 @@ static void test_destruction_runs_pending_callbacks(void **state)
     sp_loop *loop = sp_loop_new();
     responder r;
     start_responder(loop, &r, false);
-    sp_dns *d = make_dns(loop, r.port, 5000);
+    sp_dns *d = test_dns(loop, r.port, 5000);
     result res;
     resolve(d, "pending.test", &res);
     sp_loop_once(loop, 10);

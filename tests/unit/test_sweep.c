@@ -22,6 +22,8 @@
 #include "sockpit/rdns.h"
 #include "sockpit/sweep.h"
 
+#include "testdns.h"
+
 static void test_cidr_parse(void **state)
 {
     (void)state;
@@ -268,19 +270,6 @@ static void on_probe_error(void *ud, const char *msg)
     ((results *)ud)->probe_errors++;
 }
 
-static sp_dns *dns_for(sp_loop *loop, int port, int timeout_ms)
-{
-    char list[64], err[256];
-    snprintf(list, sizeof list, "127.0.0.1:%d", port);
-    char *csv = sp_dns_parse_servers(list, err, sizeof err);
-    assert_non_null(csv);
-    sp_dns_config cfg = { .servers = csv, .timeout_ms = timeout_ms, .tries = 1 };
-    sp_dns *d = sp_dns_new(loop, &cfg, err, sizeof err);
-    free(csv);
-    assert_non_null(d);
-    return d;
-}
-
 static void run_until(sp_loop *loop, bool *flag, double limit)
 {
     double end = sp_now() + limit;
@@ -294,7 +283,7 @@ static void test_sweep_concurrency(void **state)
     sp_loop *loop = sp_loop_new();
     server srv;
     server_start(&srv, loop, 0.005);
-    sp_dns *dns = dns_for(loop, srv.port, 2000);
+    sp_dns *dns = test_dns(loop, srv.port, 2000);
     sp_rdns *rdns = sp_rdns_new(dns);
     sp_sweep_config cfg = { .concurrency = 16, .resolve = true };
     char err[256];
@@ -346,7 +335,7 @@ static void test_sweep_cancel_and_timeout(void **state)
     sp_loop *loop = sp_loop_new();
     server srv;
     server_start(&srv, loop, 0.05);
-    sp_dns *dns = dns_for(loop, srv.port, 2000);
+    sp_dns *dns = test_dns(loop, srv.port, 2000);
     sp_rdns *rdns = sp_rdns_new(dns);
     sp_sweep_config cfg = { .concurrency = 8, .resolve = true };
     char err[256];
@@ -375,7 +364,7 @@ static void test_sweep_cancel_and_timeout(void **state)
 
     /* A server that never answers: "?" after the time-out. */
     server_start(&srv, loop, 100);
-    dns = dns_for(loop, srv.port, 200);
+    dns = test_dns(loop, srv.port, 200);
     rdns = sp_rdns_new(dns);
     sp_cidr_parse("198.18.0.0/30", &cfg.cidr, err, sizeof err);
     results r3 = { 0 };
