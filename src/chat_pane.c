@@ -229,18 +229,27 @@ static void destroy(sp_pane *p)
  * character, so wrapping always moves on). */
 static size_t fit(const char *s, size_t len, int width)
 {
-    size_t i = 0;
-    int cols = 0;
+    size_t i = 0, after_space = 0;
+    int cols = 0, space_cols = 0;
     while (i < len) {
         uint32_t cp;
         size_t n = sp_utf8_decode(s + i, len - i, &cp);
         char esc[16];
         size_t e = sp_escape(s + i, n, esc, sizeof esc);
         int w = (int)sp_text_width(esc, e < sizeof esc ? e : sizeof esc - 1);
-        if (cols + w > width && i > 0)
+        if (cols + w > width && i > 0) {
+            /* Break after the last blank, unless that leaves the row less
+             * than half full (a long word or CJK text: break anywhere). */
+            if (after_space && space_cols * 2 >= width)
+                return after_space;
             break;
+        }
         cols += w;
         i += n;
+        if (cp == ' ') {
+            after_space = i;
+            space_cols = cols;
+        }
     }
     return i;
 }
