@@ -25,17 +25,12 @@ def rss_kib():
     for l in open('/proc/%d/status' % pid):
         if l.startswith('VmRSS:'): return int(l.split()[1])
 def conn(): return socket.create_connection(('127.0.0.1', port))
-def rx(s, n):
-    d = b''
-    while len(d) < n:
-        c = s.recv(n - len(d))
-        if not c: raise EOFError
-        d += c
-    return d
+import os
+sys.path.insert(0, os.path.join(os.environ['SOCKPIT_SRC'], 'tests', 'peers'))
+from chatwire import recv_frame, send_frame
 def ask(m):
     s = conn(); b = m.encode() if isinstance(m, str) else m
-    s.sendall(struct.pack('<i', len(b)) + b)
-    n = struct.unpack('<i', rx(s, 4))[0]; r = rx(s, n); s.close(); return r
+    send_frame(s, b); r = recv_frame(s); s.close(); return r
 def good(step):
     r = ask('hello')
     if not r.startswith(b'Hello'): print('FAIL after', step, r); sys.exit(1)

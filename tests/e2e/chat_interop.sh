@@ -16,18 +16,8 @@ wait_port() { for _ in $(seq 100); do python3 -c "import socket; socket.create_c
 
 cat > "$T/peer.py" <<'PY'
 import os, socket, struct, sys
-def rx(s, n):
-    d = b''
-    while len(d) < n:
-        c = s.recv(n - len(d))
-        if not c: raise EOFError
-        d += c
-    return d
-def recv_frame(s):
-    n = struct.unpack('<i', rx(s, 4))[0]
-    return rx(s, n)
-def send_frame(s, b):
-    s.sendall(struct.pack('<i', len(b)) + b)
+sys.path.insert(0, os.path.join(os.environ['SOCKPIT_SRC'], 'tests', 'peers'))
+from chatwire import rx, send_frame, recv_frame
 # The textbook's rule.
 def load(path):
     d = {}

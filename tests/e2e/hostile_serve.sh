@@ -80,20 +80,15 @@ echo "attack: $STALLERS stalled connections, $RANDOMS random senders"
 # The well-behaved client: 300 round-trips on one connection, 20 ms apart,
 # plus 20 on fresh connections (accept latency counts too).
 cat > "$T/good.py" <<'PY'
-import socket, struct, sys, time
+import socket, sys, time
 port = int(sys.argv[1])
-def rx(s, n):
-    d = b''
-    while len(d) < n:
-        c = s.recv(n - len(d))
-        if not c: raise EOFError('server closed')
-        d += c
-    return d
+import os
+sys.path.insert(0, os.path.join(os.environ['SOCKPIT_SRC'], 'tests', 'peers'))
+from chatwire import recv_frame, send_frame
 def ask(s):
     t0 = time.monotonic()
-    s.sendall(struct.pack('<i', 5) + b'hello')
-    n = struct.unpack('<i', rx(s, 4))[0]
-    r = rx(s, n)
+    send_frame(s, b'hello')
+    r = recv_frame(s)
     if not r.startswith(b'Hello'): sys.exit('bad answer %r' % r)
     return (time.monotonic() - t0) * 1000
 s = socket.create_connection(('127.0.0.1', port), timeout=5)
