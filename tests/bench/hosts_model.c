@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/loop.h"
-#include "sockpit/neigh.h"
-#include "sockpit/oui.h"
+#include "sockpit/core/loop.h"
+#include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/oui.h"
 
 #define N 10000
 

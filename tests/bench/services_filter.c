@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/services.h"
+#include "sockpit/services/services.h"
 
 static double now_ms(void)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/listen.h"
-#include "sockpit/sockdiag.h"
+#include "sockpit/services/listen.h"
+#include "sockpit/services/sockdiag.h"
 
 static double clock_s(clockid_t c)
 {

@@ -39,8 +39,8 @@ check() { # check SOURCE HELP-COMMAND...
     done
 }
 
-check "$SOCKPIT_SRC/src/cli.c" "$SOCKPIT" --help
+check "$SOCKPIT_SRC/src/cmd/cli.c" "$SOCKPIT" --help
 for cmd in services hosts watch chat serve; do
-    check "$SOCKPIT_SRC/src/${cmd}_cmd.c" "$SOCKPIT" "$cmd" --help
+    check "$SOCKPIT_SRC/src/cmd/${cmd}_cmd.c" "$SOCKPIT" "$cmd" --help
 done
 echo "docs_options: $checked options checked"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "neigh_reference.h"
-#include "sockpit/neigh.h"
+#include "sockpit/hosts/neigh.h"
 
 #define MAX_LINES 256
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bot_reference.h"
-#include "sockpit/bot.h"
+#include "sockpit/chat/bot.h"
 
 static bool is_answer(const ref_dict *d, const char *a, size_t n)
 {

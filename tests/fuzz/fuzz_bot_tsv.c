@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bot_reference.h"
-#include "sockpit/bot.h"
+#include "sockpit/chat/bot.h"
 
 typedef struct reports {
     const ref_dict *want;

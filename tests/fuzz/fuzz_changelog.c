@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/changelog.h"
+#include "sockpit/dns/changelog.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

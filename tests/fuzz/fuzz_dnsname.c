@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/dnsname.h"
+#include "sockpit/dns/dnsname.h"
 
 static bool ref_valid(const char *s, size_t len)
 {

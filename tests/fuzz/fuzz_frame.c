@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/frame.h"
+#include "sockpit/chat/frame.h"
 
 #define KEEP_BUF 4096 /* what frame.c keeps between frames */
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/lineedit.h"
-#include "sockpit/safetext.h"
+#include "sockpit/tui/lineedit.h"
+#include "sockpit/core/safetext.h"
 
 static void check(const sp_lineedit *le)
 {

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/listen.h"
-#include "sockpit/services.h"
+#include "sockpit/services/listen.h"
+#include "sockpit/services/services.h"
 
 static size_t token_lines(const char *s, size_t n)
 {

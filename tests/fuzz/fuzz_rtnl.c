@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "neigh_reference.h"
-#include "sockpit/neigh.h"
+#include "sockpit/hosts/neigh.h"
 
 #define ALIGN4(x) (((x) + 3u) & ~(size_t)3u)
 

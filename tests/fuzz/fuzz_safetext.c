@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/json.h"
-#include "sockpit/safetext.h"
+#include "sockpit/core/json.h"
+#include "sockpit/core/safetext.h"
 
 static void check_safe(const char *s, size_t n)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/services.h"
+#include "sockpit/services/services.h"
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
 

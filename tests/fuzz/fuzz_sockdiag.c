@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/services.h"
-#include "sockpit/sockdiag.h"
+#include "sockpit/services/services.h"
+#include "sockpit/services/sockdiag.h"
 
 #define ALIGN4(x) (((x) + 3u) & ~(size_t)3u)
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/watchlist.h"
+#include "sockpit/dns/watchlist.h"
 
 static void check_entries(const sp_watchlist *l, const sp_watchlist_problem *p, size_t np)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/neigh.h"
+#include "sockpit/hosts/neigh.h"
 
 static size_t ref_alen(int family) { return family == AF_INET ? 4 : 16; }
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/oui.h"
+#include "sockpit/hosts/oui.h"
 
 #define OUI_REF_MAX_LINES 256
 

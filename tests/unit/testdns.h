@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sockpit/dns.h"
+#include "sockpit/core/dns.h"
 
 static sp_dns *test_dns(sp_loop *loop, int port, int timeout_ms)
 {

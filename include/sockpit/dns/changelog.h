@@ -1,0 +1,71 @@
+/* DNS watch events and their log, dns-changes.log: one line per event, in
+ * local time,
+ *
+ *   2026-11-29 08:00:01  www.example.com  first  198.18.5.1
+ *   2026-11-29 08:00:01  www.example.com  198.18.5.1 → 198.18.5.1, 198.18.5.9  (+198.18.5.9)
+ *   2026-11-29 08:00:01  www.example.com  error  NXDOMAIN
+ *   2026-11-29 08:00:01  www.example.com  recover  198.18.5.1, 198.18.5.9
+ *
+ * Each line goes to the file with a single write(2) on an O_APPEND
+ * descriptor before the event is shown anywhere, so once it is on screen it
+ * is in the kernel and a kill -9 cannot lose it. */
+#ifndef SOCKPIT_CHANGELOG_H
+#define SOCKPIT_CHANGELOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sockpit/dns/addrset.h"
+#include "sockpit/dns/dnsname.h"
+
+#define SP_CHANGELOG_FILE "dns-changes.log"
+#define SP_CHANGELOG_KEEP 1000 /* events loaded back on start */
+
+typedef enum sp_wev_kind {
+    SP_WEV_FIRST,   /* first successful answer */
+    SP_WEV_CHANGE,  /* the address set differs from the last one */
+    SP_WEV_ERROR,   /* a failure, or a different failure than before */
+    SP_WEV_RECOVER, /* first success after errors */
+} sp_wev_kind;
+
+typedef struct sp_wevent {
+    int64_t time_ms;               /* wall clock, ms since the epoch */
+    char name[SP_DNSNAME_MAX + 1];
+    sp_wev_kind kind;
+    sp_addrset old;  /* change: before; recover/error: the last good set */
+    sp_addrset new;  /* first/change/recover: the answer */
+    char error[16];  /* error: NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout... */
+    long ttl;        /* smallest TTL of the answer; -1 unknown */
+    double rtt_ms;   /* round trip of the lookup; < 0 unknown */
+} sp_wevent;
+
+const char *sp_wev_kind_name(sp_wev_kind k);
+void sp_wevent_init(sp_wevent *ev);
+void sp_wevent_free(sp_wevent *ev);
+void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src);
+
+/* The log line of ev (no newline) into buf. Returns the full length, like
+ * snprintf. Names are written as they are: they were validated on entry. */
+size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap);
+/* Parses one log line. Returns 0, or -1 if it is not one. */
+int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev);
+/* Parses log bytes and keeps the last `keep` good events, oldest first, in
+ * *out (malloc'd, free each with sp_wevent_free). A first line that may be
+ * cut (partial) is skipped. Returns the count; *bad counts lines that were
+ * not events. */
+size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad);
+
+/* The JSON Lines form of ev (one line, with newline) on f. */
+void sp_wevent_json(const sp_wevent *ev, FILE *f);
+
+/* Opens (creating) the log for appending. Returns an fd or -1 with err. */
+int sp_changelog_open(const char *path, char *err, size_t errlen);
+/* Writes ev's line with one write(2). Returns 0 or -1 with errno. */
+int sp_changelog_append(int fd, const sp_wevent *ev);
+/* Reads the end of the log (up to 4 MiB) and parses the last `keep` events.
+ * A missing file gives 0 events. Returns 0, or -1 with err. */
+int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen);
+
+#endif

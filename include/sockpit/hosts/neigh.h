@@ -1,0 +1,173 @@
+/* The hosts model: this host's interfaces and addresses and the kernel's
+ * neighbour table (ARP and NDP), fed by rtnetlink messages or by
+ * /proc/net/arp. The parsers take bytes and never open anything, so tests
+ * and fuzzers feed them directly. Sorting and filtering produce a view (an
+ * array of entry pointers) without touching the table. */
+#ifndef SOCKPIT_NEIGH_H
+#define SOCKPIT_NEIGH_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sockpit/hosts/oui.h"
+
+#define SP_LLADDR_MAX 32
+#define SP_IPSTR_MAX 46
+
+/* One parsed rtnetlink message. */
+typedef enum sp_rtnl_kind {
+    SP_RTNL_SKIP,   /* valid but of no interest (other families, proxies) */
+    SP_RTNL_NEIGH,
+    SP_RTNL_LINK,
+    SP_RTNL_ADDR,
+    SP_RTNL_DONE,   /* end of a dump */
+    SP_RTNL_ERROR,  /* NLMSG_ERROR with a non-zero code (in .error, positive errno) */
+    SP_RTNL_OVERRUN,/* NLMSG_OVERRUN */
+} sp_rtnl_kind;
+
+typedef struct sp_rtnl_msg {
+    sp_rtnl_kind kind;
+    bool del;                     /* RTM_DEL* */
+    uint32_t seq;
+    int family;                   /* AF_INET / AF_INET6 for neighbours and addresses */
+    int ifindex;
+    unsigned char addr[16];       /* neighbour or interface address */
+    unsigned char prefixlen;      /* addresses */
+    unsigned char lladdr[SP_LLADDR_MAX];
+    size_t lladdr_len;
+    uint16_t state;               /* NUD_* */
+    bool has_age;
+    uint32_t updated_ticks;       /* NDA_CACHEINFO: clock ticks since the last update */
+    char ifname[IF_NAMESIZE];     /* links */
+    unsigned ifflags;             /* IFF_* */
+    unsigned mtu;
+    int error;
+} sp_rtnl_msg;
+
+/* Parses one netlink message (header included) of len bytes. Returns 0, or
+ * -1 when it is malformed (truncated, bad attribute lengths). */
+int sp_rtnl_parse(const void *msg, size_t len, sp_rtnl_msg *out);
+
+/* An address of this host. */
+typedef struct sp_ifaddr {
+    int family;
+    unsigned char addr[16];
+    unsigned char prefixlen;
+} sp_ifaddr;
+
+typedef struct sp_link {
+    int ifindex;
+    char name[IF_NAMESIZE];
+    unsigned flags;               /* IFF_UP, IFF_LOWER_UP... */
+    unsigned mtu;
+    unsigned char mac[SP_LLADDR_MAX];
+    size_t maclen;
+    char macstr[3 * SP_LLADDR_MAX];
+    sp_ifaddr *addrs;
+    size_t naddrs;
+    uint32_t mark;                /* resync generation */
+} sp_link;
+
+/* A row of the neighbour list: a neighbour, or one of this host's own
+ * addresses (self). */
+typedef struct sp_neigh {
+    int family;
+    unsigned char addr[16];
+    int ifindex;
+    bool self;
+    char ip[SP_IPSTR_MAX];
+    unsigned char mac[SP_LLADDR_MAX];
+    size_t maclen;
+    char macstr[3 * SP_LLADDR_MAX];
+    const char *vendor;           /* from the OUI table, "(random/local)", or "" */
+    char ifname[IF_NAMESIZE];
+    uint16_t state;
+    char *name;                   /* reverse DNS ("-" NXDOMAIN, "?" timeout), NULL: not known yet */
+    bool name_wanted;             /* set when added or its state changed: the owner may (re)resolve it */
+    double first_seen, last_change; /* wall-clock seconds */
+    uint32_t mark;                /* resync generation */
+} sp_neigh;
+
+typedef struct sp_neigh_table {
+    sp_neigh **items;
+    size_t count, cap;
+    sp_link *links;
+    size_t nlinks;
+    const sp_oui *oui;            /* may be NULL */
+    uint32_t gen;                 /* current resync generation */
+    long hz;                      /* clock ticks per second for NDA_CACHEINFO */
+} sp_neigh_table;
+
+void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui);
+void sp_neigh_table_free(sp_neigh_table *t);
+/* Deep copy (the frozen snapshot). Returns 0, or -1 when out of memory. */
+int sp_neigh_table_clone(sp_neigh_table *dst, const sp_neigh_table *src);
+
+/* Applies one parsed message at wall-clock time now. Returns true if the
+ * table changed. */
+bool sp_neigh_apply(sp_neigh_table *t, const sp_rtnl_msg *m, double now);
+
+/* Walks a buffer of netlink messages (one recv) and applies each. Returns
+ * the number of messages applied, or -1 if the buffer is malformed. done is
+ * set when NLMSG_DONE (or an error reply) for seq done_seq was seen, error
+ * to the errno of an error reply. */
+typedef struct sp_rtnl_feed_result {
+    bool changed;
+    bool done;
+    uint32_t done_seq;
+    int error;
+    bool overrun;
+} sp_rtnl_feed_result;
+int sp_rtnl_feed(sp_neigh_table *t, const void *buf, size_t len, double now, sp_rtnl_feed_result *res);
+
+/* /proc/net/arp: replaces the IPv4 non-self neighbours with the file's
+ * rows (kept rows keep their first-seen time). Malformed lines are skipped
+ * and counted in *bad (may be NULL). Returns true if the table changed. */
+bool sp_neigh_apply_proc_arp(sp_neigh_table *t, const char *buf, size_t len, double now, size_t *bad);
+
+/* Starts a resync: entries not seen again before sp_neigh_resync_end are
+ * dropped (after a netlink overrun, or each /proc/net/arp read). */
+void sp_neigh_resync_begin(sp_neigh_table *t);
+bool sp_neigh_resync_end(sp_neigh_table *t, bool neighbours, bool links);
+
+/* Adds or removes an interface address directly (the getifaddrs fallback). */
+bool sp_neigh_set_link(sp_neigh_table *t, int ifindex, const char *name, unsigned flags, unsigned mtu,
+                       const unsigned char *mac, size_t maclen, double now);
+bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void *addr, unsigned prefixlen,
+                         double now);
+
+/* Sets the name of every row with this address. Returns true if one changed. */
+bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const char *name);
+
+const sp_link *sp_neigh_link(const sp_neigh_table *t, int ifindex);
+const char *sp_nud_name(uint16_t state);
+/* "aa:bb:cc..." into out (3*len bytes). */
+void sp_format_lladdr(const unsigned char *mac, size_t len, char *out, size_t cap);
+
+typedef enum sp_neigh_sort {
+    SP_SORT_IP, SP_SORT_MAC, SP_SORT_VENDOR, SP_SORT_NAME, SP_SORT_CHANGE, SP_SORT_COUNT
+} sp_neigh_sort;
+const char *sp_neigh_sort_name(sp_neigh_sort s);
+
+typedef struct sp_neigh_view_opts {
+    bool show_all;        /* include those sp_neigh_hidden_by_default hides */
+    bool include_self;
+    sp_neigh_sort sort;
+    const char *filter;   /* case-insensitive substring of any column; NULL or "" for none */
+} sp_neigh_view_opts;
+
+/* FAILED, INCOMPLETE and NOARP rows, and rows with no state: listed only on
+ * request (`a`, --all). */
+bool sp_neigh_hidden_by_default(const sp_neigh *r);
+
+/* The state label shown in the State column. */
+const char *sp_neigh_state_label(const sp_neigh *n);
+/* Fills out (room for t->count entries) with the visible rows in order;
+ * returns how many. */
+size_t sp_neigh_view(const sp_neigh_table *t, const sp_neigh_view_opts *o, const sp_neigh **out);
+/* Numeric order of two addresses (IPv4 before IPv6). */
+int sp_addr_cmp(int fa, const unsigned char *a, int fb, const unsigned char *b);
+
+#endif

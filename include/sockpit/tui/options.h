@@ -1,0 +1,48 @@
+/* The TUI's settings: what the command line and the config file set. */
+#ifndef SOCKPIT_TUI_OPTIONS_H
+#define SOCKPIT_TUI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sockpit/core/sockopt.h"
+
+/* The settings a config file can hold (see cmd/config.h); each remembers where
+ * its value came from, for --print-config. */
+typedef enum sp_setting {
+    SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
+    SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_COUNT
+} sp_setting;
+
+typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
+
+/* Options of the TUI (`sockpit [OPTIONS]`). Strings point into argv unless
+ * noted. */
+typedef struct sp_opts {
+    const char *pane;          /* services|hosts|watch|chat (static) */
+    char *dns_servers;         /* c-ares CSV (malloc'd) or NULL: system resolver */
+    bool no_color;
+    const char *services_file; /* NULL: /etc/services */
+    unsigned sweep_concurrency;
+    double probe_rate;         /* probes per second */
+    double watch_interval;     /* seconds */
+    bool ttl_mode;
+    const char *state_dir, *config_dir;
+    char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
+    sp_keepalive keepalive;
+    uint32_t max_frame;
+    bool print_config;
+    sp_source from[SP_SET_COUNT];
+    char *config_path;         /* the config file looked for (malloc'd), NULL: none */
+    char *notice;              /* the first config warning, for the status line (malloc'd) */
+    bool config_found;
+    int from_line[SP_SET_COUNT];
+} sp_opts;
+
+void sp_opts_defaults(sp_opts *o);
+void sp_opts_free(sp_opts *o);
+
+void sp_opts_defaults(sp_opts *o);
+void sp_opts_free(sp_opts *o);
+
+#endif

@@ -1,0 +1,88 @@
+/* A pane of the TUI (after htop's Panel): a struct that starts with
+ * sp_pane, and a small table of operations. The shell owns the tab bar,
+ * the status line, the hint bar, prompts and the help overlay; a pane draws
+ * its body and handles its own keys. */
+#ifndef SOCKPIT_PANE_H
+#define SOCKPIT_PANE_H
+
+#include <stdbool.h>
+
+#include "sockpit/tui/lineedit.h"
+#include "sockpit/tui/listview.h"
+#include "sockpit/tui/ui.h"
+
+typedef struct sp_app sp_app;
+typedef struct sp_pane sp_pane;
+
+/* One key press. */
+typedef struct sp_key {
+    int code;              /* a Unicode code point, or an ncurses KEY_* value when fn */
+    bool fn;
+    int mouse_y, mouse_x;  /* for KEY_MOUSE: the click, relative to the pane body */
+} sp_key;
+
+/* When a key's hint shows in the hint bar. */
+typedef enum sp_keys_when {
+    SP_KEYS_ALWAYS,   /* whatever has focus */
+    SP_KEYS_TYPING,   /* only while the pane's text field has focus */
+    SP_KEYS_BROWSING, /* only while it has not */
+} sp_keys_when;
+
+/* One line of the help overlay; hint != NULL also puts it in the hint bar
+ * as "KEY hint". The table ends with an entry whose key is NULL. */
+typedef struct sp_keyhelp {
+    const char *key;
+    const char *what;
+    const char *hint;
+    sp_keys_when when;
+} sp_keyhelp;
+
+typedef struct sp_pane_ops {
+    const char *name;   /* as for --pane: "services" */
+    const char *title;  /* the tab label: "Services" */
+    /* Creates the pane and starts its data collection in the app's loop.
+     * Returns NULL only when out of memory; failures the user can fix are
+     * shown in the pane and the status line instead. */
+    sp_pane *(*create)(sp_app *app);
+    /* Frees the pane. The DNS channel is already gone by then (its pending
+     * callbacks ran with ARES_EDESTRUCTION): make no c-ares calls here. */
+    void (*destroy)(sp_pane *p);
+    /* Draws the whole body into win (its size via getmaxyx). Called only
+     * when the pane is visible and marked dirty. */
+    void (*draw)(sp_pane *p, WINDOW *win);
+    /* Handles a key the shell did not take; returns true if it was used. */
+    bool (*key)(sp_pane *p, const sp_key *k);
+    /* Optional: live filter text from the shell's `/` prompt ("" clears). */
+    void (*filter)(sp_pane *p, const char *text);
+    /* Optional: Enter in the `/` prompt. */
+    void (*filter_submit)(sp_pane *p, const char *text);
+    /* Optional: true while a text field of the pane has focus, so printable
+     * keys, digits and Space go to the pane and not to the shell. */
+    bool (*text_focus)(sp_pane *p);
+    /* Optional: Space froze or thawed the pane. While frozen the pane keeps
+     * collecting data but shows what it showed when frozen. */
+    void (*freeze)(sp_pane *p, bool frozen);
+    /* Optional: the pane became visible or hidden. */
+    void (*visible)(sp_pane *p, bool shown);
+    const sp_keyhelp *keys;
+} sp_pane_ops;
+
+struct sp_pane {
+    const sp_pane_ops *ops;
+    sp_app *app;
+    bool frozen;
+};
+
+/* The list keys every table shares: arrows, j/k, PgUp/PgDn, Home/End, g/G
+ * and the mouse wheel. Returns true and sets *nav if k is one of them. */
+bool sp_key_nav(const sp_key *k, sp_nav *nav);
+/* Maps editing keys (arrows, Home/End, Backspace, Delete, Ctrl-U, Ctrl-W,
+ * Up/Down, printable characters) onto a line-editor operation. */
+bool sp_key_edit(const sp_key *k, sp_edit_op *op, uint32_t *cp);
+
+extern const sp_pane_ops sp_services_pane;
+extern const sp_pane_ops sp_hosts_pane;
+extern const sp_pane_ops sp_watch_pane;
+extern const sp_pane_ops sp_chat_pane;
+
+#endif

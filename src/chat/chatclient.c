@@ -1,0 +1,500 @@
+/* The chat client's connection state machine:
+ *   IDLE -> RESOLVING (names only) -> CONNECTING (each address in turn)
+ *        -> CONNECTED -> (drop) RETRY_WAIT -> RESOLVING ... or FAILED.
+ * Every step is driven by the loop: c-ares callbacks, write readiness for
+ * the non-blocking connect, timers for the connect time-out and backoff. */
+#include "sockpit/chat/chatclient.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sockpit/chat/frame.h"
+#include "sockpit/core/outbuf.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/core/sockopt.h"
+
+#define MAX_ADDRS 8
+#define BYE_GRACE 5.0   /* seconds to wait for the reply to `bye` */
+
+typedef struct lookup {
+    sp_chatclient *c;   /* NULL once the client gave up on it */
+} lookup;
+
+struct sp_chatclient {
+    sp_loop *loop;
+    sp_dns *dns;
+    sp_chatclient_config cfg;
+    char *host;
+    sp_chatclient_cbs cbs;
+    void *ud;
+
+    sp_chat_state state;
+    char text[320];
+    char peer[64];
+
+    lookup *pending;
+    struct sockaddr_storage addrs[MAX_ADDRS];
+    socklen_t addrlens[MAX_ADDRS];
+    size_t naddrs, next_addr;
+
+    int fd;
+    unsigned gen;          /* bumped at every close: stale callbacks notice */
+    uint64_t timer;        /* connect time-out, backoff or bye grace */
+    unsigned failures;     /* attempts in a row that failed */
+    double retry_at;
+
+    sp_frame_decoder dec;
+    sp_outbuf out;
+
+    double *sent;          /* send times of requests in flight, a ring */
+    size_t sent_head, sent_n, sent_cap;
+    bool bye_sent;
+    size_t bye_pos;        /* replies still due before the bye's reply */
+};
+
+double sp_chat_backoff(unsigned n)
+{
+    double d = 1;
+    for (unsigned i = 1; i < n && d < 30; i++)
+        d *= 2;
+    return d > 30 ? 30 : d;
+}
+
+bool sp_chat_is_bye(const char *t, size_t n)
+{
+    while (n && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')) {
+        t++;
+        n--;
+    }
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\n'))
+        n--;
+    return n == 3 && strncasecmp(t, "bye", 3) == 0;
+}
+
+static void set_state(sp_chatclient *c, sp_chat_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_state(sp_chatclient *c, sp_chat_state st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
+    vsnprintf(c->text, sizeof c->text, fmt, ap);
+    va_end(ap);
+    c->state = st;
+    if (c->cbs.state)
+        c->cbs.state(c->ud, st, c->text);
+}
+
+sp_chatclient *sp_chatclient_new(sp_loop *loop, sp_dns *dns, const sp_chatclient_config *cfg,
+                                 const sp_chatclient_cbs *cbs, void *ud)
+{
+    sp_chatclient *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->host = strdup(cfg->host);
+    if (!c->host) {
+        free(c);
+        return NULL;
+    }
+    c->loop = loop;
+    c->dns = dns;
+    c->cfg = *cfg;
+    c->cfg.host = c->host;
+    if (!c->cfg.max_frame)
+        c->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
+    if (!(c->cfg.connect_timeout > 0))
+        c->cfg.connect_timeout = 10;
+    c->cbs = *cbs;
+    c->ud = ud;
+    c->fd = -1;
+    snprintf(c->text, sizeof c->text, "not connected");
+    return c;
+}
+
+static void cancel_timer(sp_chatclient *c)
+{
+    if (c->timer) {
+        sp_loop_cancel(c->loop, c->timer);
+        c->timer = 0;
+    }
+}
+
+/* Closes the socket and forgets what was in flight. */
+static void close_conn(sp_chatclient *c)
+{
+    cancel_timer(c);
+    if (c->pending) {
+        c->pending->c = NULL;
+        c->pending = NULL;
+    }
+    if (c->fd >= 0) {
+        sp_loop_unwatch(c->loop, c->fd);
+        close(c->fd);
+        c->fd = -1;
+    }
+    c->gen++;
+    sp_frame_decoder_free(&c->dec);
+    sp_outbuf_free(&c->out);
+    c->sent_head = c->sent_n = 0;
+    c->bye_sent = false;
+}
+
+void sp_chatclient_free(sp_chatclient *c)
+{
+    if (!c)
+        return;
+    close_conn(c);
+    free(c->sent);
+    free(c->host);
+    free(c);
+}
+
+static void start(sp_chatclient *c);
+
+static void on_retry(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_chatclient *c = ud;
+    c->timer = 0;
+    start(c);
+}
+
+/* The connection (or the attempt) failed or ended: retry later or stop. */
+static void drop(sp_chatclient *c, const char *why)
+{
+    size_t lost = c->sent_n;
+    close_conn(c);
+    char extra[64] = "";
+    if (lost)
+        snprintf(extra, sizeof extra, " (%zu repl%s never came)", lost, lost == 1 ? "y" : "ies");
+    if (!c->cfg.reconnect) {
+        set_state(c, SP_CHAT_FAILED, "%s%s", why, extra);
+        return;
+    }
+    c->failures++;
+    double d = sp_chat_backoff(c->failures);
+    c->retry_at = sp_now() + d;
+    c->timer = sp_loop_timer(c->loop, d, 0, on_retry, c);
+    set_state(c, SP_CHAT_RETRY_WAIT, "%s%s; reconnecting in %.0f s (attempt %u)", why, extra, d, c->failures + 1);
+}
+
+static void try_next_addr(sp_chatclient *c, const char *last_error);
+
+static void on_connect_timeout(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_chatclient *c = ud;
+    c->timer = 0;
+    try_next_addr(c, "connection timed out");
+}
+
+static void on_io(sp_loop *loop, int fd, unsigned events, void *ud);
+
+/* Sends what is queued; waits for write readiness while the socket is full. */
+static int flush(sp_chatclient *c)
+{
+    int r = sp_outbuf_flush(&c->out, c->fd, (size_t)64 * 1024);
+    if (r < 0) {
+        char why[160];
+        snprintf(why, sizeof why, "error: %s", strerror(errno));
+        drop(c, why);
+        return -1;
+    }
+    sp_loop_set_events(c->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
+    return 0;
+}
+
+static void connected(sp_chatclient *c)
+{
+    cancel_timer(c);
+    c->failures = 0;
+    sp_frame_decoder_init(&c->dec, c->cfg.max_frame);
+    sp_loop_set_events(c->loop, c->fd, SP_IO_READ);
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (sp_sock_parse_ip(c->host, c->cfg.port, &ss, &sl) < 0) {
+        char host[200];
+        sp_escape(c->host, strlen(c->host), host, sizeof host);
+        set_state(c, SP_CHAT_CONNECTED, "connected to %s (%s)", host, c->peer);
+    } else {
+        set_state(c, SP_CHAT_CONNECTED, "connected to %s", c->peer);
+    }
+}
+
+static void try_next_addr(sp_chatclient *c, const char *last_error)
+{
+    if (c->fd >= 0) {
+        sp_loop_unwatch(c->loop, c->fd);
+        close(c->fd);
+        c->fd = -1;
+    }
+    cancel_timer(c);
+    while (c->next_addr < c->naddrs) {
+        size_t i = c->next_addr++;
+        const struct sockaddr *sa = (const struct sockaddr *)&c->addrs[i];
+        sp_sock_addr_str(sa, c->peer, sizeof c->peer);
+        int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            last_error = strerror(errno);
+            continue;
+        }
+        sp_sock_nodelay(fd);
+        sp_sock_keepalive(fd, &c->cfg.keepalive);
+        int rc = connect(fd, sa, c->addrlens[i]);
+        if (rc < 0 && errno != EINPROGRESS) {
+            last_error = strerror(errno);
+            close(fd);
+            continue;
+        }
+        c->fd = fd;
+        if (sp_loop_watch(c->loop, fd, SP_IO_WRITE, on_io, c) < 0) {
+            last_error = strerror(errno);
+            close(fd);
+            c->fd = -1;
+            continue;
+        }
+        if (rc == 0) {
+            connected(c);
+            return;
+        }
+        c->timer = sp_loop_timer(c->loop, c->cfg.connect_timeout, 0, on_connect_timeout, c);
+        set_state(c, SP_CHAT_CONNECTING, "connecting to %s", c->peer);
+        return;
+    }
+    char why[256];
+    if (c->naddrs > 1)
+        snprintf(why, sizeof why, "cannot connect to %s port %d: %s", c->host, c->cfg.port, last_error);
+    else
+        snprintf(why, sizeof why, "cannot connect to %s: %s", c->peer, last_error);
+    drop(c, why);
+}
+
+static void on_resolved(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+    (void)timeouts;
+    lookup *lk = arg;
+    sp_chatclient *c = lk->c;
+    free(lk);
+    if (!c || status == ARES_EDESTRUCTION) {
+        if (c)
+            c->pending = NULL;
+        ares_freeaddrinfo(res);
+        return;
+    }
+    c->pending = NULL;
+    c->naddrs = c->next_addr = 0;
+    for (struct ares_addrinfo_node *n = res ? res->nodes : NULL; n && c->naddrs < MAX_ADDRS; n = n->ai_next) {
+        if ((n->ai_family != AF_INET && n->ai_family != AF_INET6) || n->ai_addrlen > sizeof c->addrs[0])
+            continue;
+        memcpy(&c->addrs[c->naddrs], n->ai_addr, n->ai_addrlen);
+        c->addrlens[c->naddrs++] = n->ai_addrlen;
+    }
+    ares_freeaddrinfo(res);
+    if (status != ARES_SUCCESS || c->naddrs == 0) {
+        char why[300];
+        char host[200];
+        sp_escape(c->host, strlen(c->host), host, sizeof host);
+        snprintf(why, sizeof why, "cannot resolve '%s': %s", host,
+                 status != ARES_SUCCESS ? ares_strerror(status) : "no IPv4 or IPv6 address");
+        drop(c, why);
+        return;
+    }
+    try_next_addr(c, "no address");
+}
+
+static void start(sp_chatclient *c)
+{
+    close_conn(c);
+    c->naddrs = c->next_addr = 0;
+    if (sp_sock_parse_ip(c->host, c->cfg.port, &c->addrs[0], &c->addrlens[0]) == 0) {
+        c->naddrs = 1;
+        try_next_addr(c, "no address");
+        return;
+    }
+    if (!c->dns) {
+        drop(c, "cannot resolve names here (no DNS channel)");
+        return;
+    }
+    lookup *lk = calloc(1, sizeof *lk);
+    if (!lk) {
+        drop(c, "out of memory");
+        return;
+    }
+    lk->c = c;
+    c->pending = lk;
+    char host[200];
+    sp_escape(c->host, strlen(c->host), host, sizeof host);
+    set_state(c, SP_CHAT_RESOLVING, "resolving %s", host);
+    char port[8];
+    snprintf(port, sizeof port, "%d", c->cfg.port);
+    struct ares_addrinfo_hints hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+    /* The callback may run at once (hosts file, errors); it handles that. */
+    ares_getaddrinfo(sp_dns_channel(c->dns), c->host, port, &hints, on_resolved, lk);
+}
+
+void sp_chatclient_connect(sp_chatclient *c)
+{
+    c->failures = 0;
+    start(c);
+}
+
+void sp_chatclient_disconnect(sp_chatclient *c, const char *why)
+{
+    close_conn(c);
+    set_state(c, SP_CHAT_IDLE, "%s", why);
+}
+
+static void on_bye_grace(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_chatclient *c = ud;
+    c->timer = 0;
+    sp_chatclient_disconnect(c, "closed after bye (no reply came)");
+}
+
+static int push_sent(sp_chatclient *c, double t)
+{
+    if (c->sent_n == c->sent_cap) {
+        size_t cap = c->sent_cap ? c->sent_cap * 2 : 16;
+        double *v = malloc(cap * sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < c->sent_n; i++)
+            v[i] = c->sent[(c->sent_head + i) % c->sent_cap];
+        free(c->sent);
+        c->sent = v;
+        c->sent_cap = cap;
+        c->sent_head = 0;
+    }
+    c->sent[(c->sent_head + c->sent_n++) % c->sent_cap] = t;
+    return 0;
+}
+
+int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
+{
+    if (c->state != SP_CHAT_CONNECTED || c->bye_sent || len > INT32_MAX)
+        return -1;
+    char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
+    if (!at || push_sent(c, sp_now()) < 0)
+        return -1;
+    sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
+    if (sp_chat_is_bye(text, len)) {
+        c->bye_sent = true;
+        c->bye_pos = c->sent_n;
+        cancel_timer(c);
+        c->timer = sp_loop_timer(c->loop, BYE_GRACE, 0, on_bye_grace, c);
+    }
+    return flush(c);
+}
+
+/* Hands one frame to the owner; returns false when the connection went
+ * away meanwhile (a callback may disconnect). */
+static bool deliver(sp_chatclient *c, const char *p, size_t n)
+{
+    double rtt = -1;
+    bool was_bye = false;
+    if (c->sent_n) {
+        rtt = sp_now() - c->sent[c->sent_head];
+        c->sent_head = (c->sent_head + 1) % c->sent_cap;
+        c->sent_n--;
+        if (c->bye_sent && --c->bye_pos == 0)
+            was_bye = true;
+    }
+    unsigned gen = c->gen;
+    if (c->cbs.message)
+        c->cbs.message(c->ud, p, n, rtt);
+    if (gen != c->gen)
+        return false;
+    if (was_bye) {
+        sp_chatclient_disconnect(c, "closed after bye");
+        return false;
+    }
+    return true;
+}
+
+static void on_readable(sp_chatclient *c)
+{
+    char buf[65536];
+    ssize_t r = recv(c->fd, buf, sizeof buf, 0);
+    if (r < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return;
+        char why[160];
+        snprintf(why, sizeof why, "error: %s", strerror(errno));
+        drop(c, why);
+        return;
+    }
+    if (r == 0) {
+        size_t pend = sp_frame_pending(&c->dec);
+        char why[160];
+        if (pend)
+            snprintf(why, sizeof why, "closed by peer in the middle of a frame (%zu bytes received)", pend);
+        else
+            snprintf(why, sizeof why, "closed by peer");
+        drop(c, why);
+        return;
+    }
+    size_t off = 0;
+    while (off < (size_t)r) {
+        size_t used, plen;
+        const char *payload;
+        sp_frame_status st = sp_frame_decode(&c->dec, buf + off, (size_t)r - off, &used, &payload, &plen);
+        off += used;
+        if (st == SP_FRAME_ERROR) {
+            char why[160];
+            snprintf(why, sizeof why, "protocol error: %s", c->dec.err);
+            drop(c, why);
+            return;
+        }
+        if (st == SP_FRAME_MORE)
+            break;
+        if (!deliver(c, payload, plen))
+            return;
+    }
+}
+
+static void on_io(sp_loop *loop, int fd, unsigned events, void *ud)
+{
+    (void)loop;
+    (void)fd;
+    sp_chatclient *c = ud;
+    if (c->state == SP_CHAT_CONNECTING) {
+        int err = 0;
+        socklen_t l = sizeof err;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+            err = errno;
+        if (err) {
+            try_next_addr(c, strerror(err));
+            return;
+        }
+        connected(c);
+        return;
+    }
+    if ((events & SP_IO_WRITE) && flush(c) < 0)
+        return;
+    if (events & SP_IO_READ)
+        on_readable(c);
+}
+
+sp_chat_state sp_chatclient_state(const sp_chatclient *c) { return c->state; }
+const char *sp_chatclient_text(const sp_chatclient *c) { return c->text; }
+size_t sp_chatclient_in_flight(const sp_chatclient *c) { return c->sent_n; }
+int sp_chatclient_fd(const sp_chatclient *c) { return c->state == SP_CHAT_CONNECTED ? c->fd : -1; }
+
+double sp_chatclient_retry_in(const sp_chatclient *c)
+{
+    if (c->state != SP_CHAT_RETRY_WAIT)
+        return 0;
+    double d = c->retry_at - sp_now();
+    return d > 0 ? d : 0;
+}

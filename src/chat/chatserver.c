@@ -1,0 +1,552 @@
+/* The chat server inside an sp_loop. Each client is a small struct with a
+ * frame decoder and an output queue allocated only when needed, so 10,000
+ * idle connections cost little more than their sockets. Reads go through
+ * one shared buffer; replies to all frames of a read are queued and written
+ * with one write. Clients that fail are marked dead at once (socket closed)
+ * and freed, with their room "left" notice, in a hook before the loop
+ * sleeps, so no list is changed under a loop walking it. */
+#include "sockpit/chat/chatserver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sockpit/chat/frame.h"
+#include "sockpit/core/outbuf.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/core/sockopt.h"
+
+#define READ_BUF ((size_t)64 * 1024)
+#define KEEP_OUT 4096  /* an empty output buffer up to this size is kept */
+#define NICK_MAX 32
+
+typedef struct client {
+    struct client *prev, *next;
+    struct client *next_dead; /* the list reap() walks */
+    struct sp_chatserver *srv;
+    int fd;
+    bool dead;
+    bool announced;        /* room: its join was announced */
+    sp_frame_decoder dec;
+    sp_outbuf out;
+    char *nick;            /* room: /nick NAME, NULL: the peer address */
+    char peer[64];
+    char why[128];         /* why it died, for the log */
+} client;
+
+struct sp_chatserver {
+    sp_loop *loop;
+    sp_chatserver_config cfg;
+    int lfd;
+    int spare_fd;          /* given up to accept and refuse when out of fds */
+    char addr[64];
+    client *head;
+    client *dead;          /* died since the last reap, newest first */
+    size_t nclients;
+    size_t ndead;
+    char *rbuf;
+};
+
+static void logf_(sp_chatserver *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(sp_chatserver *s, const char *fmt, ...)
+{
+    if (!s->cfg.log)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->cfg.log(s->cfg.log_ud, line);
+}
+
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
+/* The name shown for a client in a room, escaped. */
+static void client_name(const client *c, char *out, size_t outlen)
+{
+    if (c->nick)
+        sp_escape(c->nick, strlen(c->nick), out, outlen);
+    else
+        snprintf(out, outlen, "%s", c->peer);
+}
+
+static void kill_client(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void kill_client(client *c, const char *fmt, ...)
+{
+    if (c->dead)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
+    vsnprintf(c->why, sizeof c->why, fmt, ap);
+    va_end(ap);
+    c->dead = true;
+    c->next_dead = c->srv->dead;
+    c->srv->dead = c;
+    c->srv->ndead++;
+    sp_loop_unwatch(c->srv->loop, c->fd);
+    close(c->fd);
+    c->fd = -1;
+}
+
+/* Room for `more` output bytes, or NULL when c had to be dropped. */
+static char *queue_room(client *c, size_t more)
+{
+    if (sp_outbuf_pending(&c->out) + more > c->srv->cfg.max_queue) {
+        kill_client(c, "dropped: more than %zu bytes of output waiting (the client does not read)",
+                    c->srv->cfg.max_queue);
+        return NULL;
+    }
+    char *p = sp_outbuf_reserve(&c->out, more);
+    if (!p)
+        kill_client(c, "dropped: out of memory for its output");
+    return p;
+}
+
+/* Queues one frame made of up to three pieces. Returns -1 if c died. */
+static int queue_frame(client *c, const char *a, size_t an, const char *b, size_t bn, const char *d, size_t dn)
+{
+    if (c->dead)
+        return -1;
+    size_t len = an + bn + dn;
+    char *p = queue_room(c, len + SP_FRAME_HEADER);
+    if (!p)
+        return -1;
+    sp_frame_header((uint32_t)len, (unsigned char *)p);
+    p += SP_FRAME_HEADER;
+    if (an)
+        memcpy(p, a, an);
+    if (bn)
+        memcpy(p + an, b, bn);
+    if (dn)
+        memcpy(p + an + bn, d, dn);
+    sp_outbuf_commit(&c->out, len + SP_FRAME_HEADER);
+    return 0;
+}
+
+static void on_client(sp_loop *loop, int fd, unsigned events, void *ud);
+
+/* Writes what is queued; asks for write readiness when the socket is full. */
+static int flush(client *c)
+{
+    int r = sp_outbuf_flush(&c->out, c->fd, KEEP_OUT);
+    if (r < 0) {
+        kill_client(c, "write failed: %s", strerror(errno));
+        return -1;
+    }
+    sp_loop_set_events(c->srv->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
+    return 0;
+}
+
+static int send_text(client *c, const char *text)
+{
+    if (queue_frame(c, text, strlen(text), NULL, 0, NULL, 0) < 0)
+        return -1;
+    return flush(c);
+}
+
+/* Room: a notice to everyone but `except`. */
+static void broadcast_notice(sp_chatserver *s, const client *except, const char *text)
+{
+    for (client *o = s->head; o; o = o->next)
+        if (o != except && !o->dead)
+            send_text(o, text);
+}
+
+static void room_nick(client *c, const char *name, size_t n)
+{
+    while (n && (name[0] == ' ' || name[0] == '\t')) {
+        name++;
+        n--;
+    }
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > NICK_MAX || memchr(name, ' ', n) || memchr(name, ':', n)) {
+        send_text(c, "* usage: /nick NAME (1-32 bytes, no spaces or colons)");
+        return;
+    }
+    char old[160], esc[160], line[400];
+    client_name(c, old, sizeof old);
+    char *nick = malloc(n + 1);
+    if (!nick)
+        return;
+    memcpy(nick, name, n);
+    nick[n] = '\0';
+    free(c->nick);
+    c->nick = nick;
+    sp_escape(nick, n, esc, sizeof esc);
+    snprintf(line, sizeof line, "* %s is now known as %s", old, esc);
+    logf_(c->srv, "%s: nick %s", c->peer, esc);
+    broadcast_notice(c->srv, NULL, line);
+}
+
+static void room_message(client *c, const char *p, size_t n)
+{
+    if (n >= 6 && memcmp(p, "/nick ", 6) == 0) {
+        room_nick(c, p + 6, n - 6);
+        return;
+    }
+    sp_chatserver *s = c->srv;
+    const char *name = c->nick ? c->nick : c->peer;
+    size_t nl = strlen(name);
+    /* Keep forwarded frames within the limit the receivers use. */
+    if (nl + 2 + n > s->cfg.max_frame)
+        n = s->cfg.max_frame > nl + 2 ? s->cfg.max_frame - nl - 2 : 0;
+    for (client *o = s->head; o; o = o->next) {
+        if (o == c || o->dead)
+            continue;
+        if (queue_frame(o, name, nl, ": ", 2, p, n) == 0)
+            flush(o);
+    }
+}
+
+static void on_frame(client *c, const char *p, size_t n)
+{
+    sp_chatserver *s = c->srv;
+    if (s->cfg.room) {
+        room_message(c, p, n);
+        return;
+    }
+    size_t alen;
+    const char *a = sp_bot_reply(s->cfg.bot, p, n, &alen);
+    queue_frame(c, a, alen, NULL, 0, NULL, 0);
+}
+
+static void on_readable(client *c)
+{
+    sp_chatserver *s = c->srv;
+    /* A few reads at most, so one busy client cannot starve the others. */
+    for (int round = 0; round < 4; round++) {
+        ssize_t r = recv(c->fd, s->rbuf, READ_BUF, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            kill_client(c, "read failed: %s", strerror(errno));
+            return;
+        }
+        if (r == 0) {
+            size_t pend = sp_frame_pending(&c->dec);
+            if (pend)
+                kill_client(c, "closed by the client in the middle of a frame (%zu bytes received)", pend);
+            else
+                kill_client(c, "closed by the client");
+            return;
+        }
+        size_t off = 0;
+        while (off < (size_t)r && !c->dead) {
+            size_t used, plen;
+            const char *payload;
+            sp_frame_status st = sp_frame_decode(&c->dec, s->rbuf + off, (size_t)r - off, &used, &payload, &plen);
+            off += used;
+            if (st == SP_FRAME_ERROR) {
+                logf_(s, "protocol error from %s: %s", c->peer, c->dec.err);
+                kill_client(c, "protocol error: %s", c->dec.err);
+                return;
+            }
+            if (st == SP_FRAME_MORE)
+                break;
+            on_frame(c, payload, plen);
+        }
+        if (c->dead || flush(c) < 0)
+            return;
+        if ((size_t)r < READ_BUF)
+            break;
+    }
+}
+
+static void on_client(sp_loop *loop, int fd, unsigned events, void *ud)
+{
+    (void)loop;
+    (void)fd;
+    client *c = ud;
+    if ((events & SP_IO_WRITE) && flush(c) < 0)
+        return;
+    if (events & SP_IO_READ)
+        on_readable(c);
+}
+
+static void free_client(client *c)
+{
+    if (c->fd >= 0) {
+        sp_loop_unwatch(c->srv->loop, c->fd);
+        close(c->fd);
+    }
+    sp_frame_decoder_free(&c->dec);
+    sp_outbuf_free(&c->out);
+    free(c->nick);
+    free(c);
+}
+
+/* Before the loop sleeps: free the clients that died, log, and in a room
+ * tell the others (which may drop more clients: repeat until none). Only
+ * the dead are visited, so a disconnect costs the same with 10 or 10,000
+ * clients connected. */
+static void reap(sp_loop *loop, void *ud)
+{
+    (void)loop;
+    sp_chatserver *s = ud;
+    while (s->dead) {
+        client *c = s->dead;
+        s->dead = c->next_dead;
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            s->head = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        s->ndead--;
+        s->nclients--;
+        logf_(s, "disconnect %s: %s (%zu client%s)", c->peer, c->why, s->nclients, plural(s->nclients));
+        if (s->cfg.room && c->announced) {
+            /* May kill more clients: they join the dead list. */
+            char name[160], line[256];
+            client_name(c, name, sizeof name);
+            snprintf(line, sizeof line, "* %s left", name);
+            broadcast_notice(s, NULL, line);
+        }
+        free_client(c);
+    }
+}
+
+static void refuse(sp_chatserver *s, int fd, const char *peer)
+{
+    char frame[SP_FRAME_HEADER + 16];
+    size_t n = sp_frame_encode("server full", 11, frame);
+    /* A fresh socket has room for 15 bytes; nothing to wait for. */
+    if (send(fd, frame, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        /* The peer may be gone already; it is closed either way. */
+    }
+    shutdown(fd, SHUT_WR);
+    close(fd);
+    logf_(s, "refused %s: server full (%zu clients, --max-clients %u)", peer, s->nclients, s->cfg.max_clients);
+}
+
+static void add_client(sp_chatserver *s, int fd, const char *peer)
+{
+    client *c = calloc(1, sizeof *c);
+    if (!c) {
+        close(fd);
+        return;
+    }
+    c->srv = s;
+    c->fd = fd;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    sp_frame_decoder_init(&c->dec, s->cfg.max_frame);
+    sp_sock_nodelay(fd);
+    if (sp_sock_keepalive(fd, &s->cfg.keepalive) < 0)
+        logf_(s, "%s: cannot set keep-alive: %s", peer, strerror(errno));
+    if (sp_loop_watch(s->loop, fd, SP_IO_READ, on_client, c) < 0) {
+        logf_(s, "%s: cannot watch the connection: %s", peer, strerror(errno));
+        close(fd);
+        free(c);
+        return;
+    }
+    c->next = s->head;
+    if (s->head)
+        s->head->prev = c;
+    s->head = c;
+    s->nclients++;
+    logf_(s, "connect %s (%zu client%s)", peer, s->nclients, plural(s->nclients));
+    if (s->cfg.room) {
+        char line[200];
+        snprintf(line, sizeof line, "* %s joined (%zu here)", peer, s->nclients);
+        broadcast_notice(s, c, line);
+        snprintf(line, sizeof line, "* welcome %s: %zu other%s here; /nick NAME sets your name", peer,
+                 s->nclients - 1, plural(s->nclients - 1));
+        send_text(c, line);
+        c->announced = true;
+    }
+}
+
+static void on_accept(sp_loop *loop, int lfd, unsigned events, void *ud)
+{
+    (void)loop;
+    (void)events;
+    sp_chatserver *s = ud;
+    for (int i = 0; i < 256; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
+                /* Out of descriptors: free the spare one to accept and refuse
+                 * the connection, rather than spin on a listening socket that
+                 * stays readable. */
+                close(s->spare_fd);
+                s->spare_fd = -1;
+                sl = sizeof ss;
+                fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (fd >= 0) {
+                    char peer[64];
+                    sp_sock_addr_str((struct sockaddr *)&ss, peer, sizeof peer);
+                    logf_(s, "out of file descriptors at %zu clients (raise ulimit -n)", s->nclients);
+                    refuse(s, fd, peer);
+                }
+                s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            }
+            return;
+        }
+        char peer[64];
+        sp_sock_addr_str((struct sockaddr *)&ss, peer, sizeof peer);
+        if (s->nclients - s->ndead >= s->cfg.max_clients)
+            refuse(s, fd, peer);
+        else
+            add_client(s, fd, peer);
+    }
+}
+
+sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    const char *host = cfg->host ? cfg->host : "127.0.0.1";
+    if (sp_sock_parse_ip(host, cfg->port, &ss, &sl) < 0) {
+        snprintf(err, errlen, "'%s' is not an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1, ::)", host);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!cfg->room && !cfg->bot) {
+        snprintf(err, errlen, "bot mode needs a dictionary");
+        errno = EINVAL;
+        return NULL;
+    }
+    sp_chatserver *s = calloc(1, sizeof *s);
+    char *rbuf = malloc(READ_BUF);
+    if (!s || !rbuf) {
+        free(s);
+        free(rbuf);
+        snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
+        return NULL;
+    }
+    s->loop = loop;
+    s->cfg = *cfg;
+    s->rbuf = rbuf;
+    if (!s->cfg.max_frame)
+        s->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
+    if (!s->cfg.max_queue)
+        s->cfg.max_queue = SP_CHAT_MAX_QUEUE_DEFAULT;
+    if (!s->cfg.max_clients)
+        s->cfg.max_clients = SP_CHAT_MAX_CLIENTS_DEFAULT;
+    s->spare_fd = -1;
+    s->lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int saved;
+    if (s->lfd < 0) {
+        saved = errno;
+        snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        goto fail;
+    }
+    int on = 1;
+    setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    char want[64];
+    sp_sock_addr_str((struct sockaddr *)&ss, want, sizeof want);
+    if (bind(s->lfd, (struct sockaddr *)&ss, sl) < 0) {
+        saved = errno;
+        snprintf(err, errlen, "cannot listen on %s: %s%s", want, strerror(errno),
+                 errno == EADDRINUSE ? " (another server runs there; pick another --listen port)" : "");
+        goto fail;
+    }
+    if (listen(s->lfd, 4096) < 0) {
+        saved = errno;
+        snprintf(err, errlen, "cannot listen on %s: %s", want, strerror(errno));
+        goto fail;
+    }
+    sl = sizeof ss;
+    getsockname(s->lfd, (struct sockaddr *)&ss, &sl);
+    sp_sock_addr_str((struct sockaddr *)&ss, s->addr, sizeof s->addr);
+    if (sp_loop_watch(loop, s->lfd, SP_IO_READ, on_accept, s) < 0 || sp_loop_hook(loop, reap, s) < 0) {
+        saved = errno;
+        snprintf(err, errlen, "cannot watch the listening socket: %s", strerror(errno));
+        sp_loop_unwatch(loop, s->lfd);
+        goto fail;
+    }
+    s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return s;
+fail:
+    if (s->lfd >= 0)
+        close(s->lfd);
+    free(s->rbuf);
+    free(s);
+    errno = saved;
+    return NULL;
+}
+
+void sp_chatserver_stop_accepting(sp_chatserver *s)
+{
+    if (s->lfd < 0)
+        return;
+    sp_loop_unwatch(s->loop, s->lfd);
+    close(s->lfd);
+    s->lfd = -1;
+}
+
+void sp_chatserver_free(sp_chatserver *s)
+{
+    if (!s)
+        return;
+    sp_chatserver_stop_accepting(s);
+    sp_loop_unhook(s->loop, reap, s);
+    while (s->head) {
+        client *c = s->head;
+        s->head = c->next;
+        if (!c->dead)
+            logf_(s, "disconnect %s: server shutting down", c->peer);
+        free_client(c);
+    }
+    if (s->spare_fd >= 0)
+        close(s->spare_fd);
+    free(s->rbuf);
+    free(s);
+}
+
+const char *sp_chatserver_address(const sp_chatserver *s) { return s->addr; }
+
+int sp_chatserver_port(const sp_chatserver *s)
+{
+    const char *colon = strrchr(s->addr, ':');
+    return colon ? (int)strtol(colon + 1, NULL, 10) : 0;
+}
+
+size_t sp_chatserver_clients(const sp_chatserver *s) { return s->nclients - s->ndead; }
+
+size_t sp_chatserver_buffered(const sp_chatserver *s)
+{
+    size_t n = 0;
+    for (const client *c = s->head; c; c = c->next)
+        n += c->out.cap + c->dec.cap;
+    return n;
+}
+
+int sp_chatserver_client_fd(const sp_chatserver *s, size_t i)
+{
+    for (const client *c = s->head; c; c = c->next)
+        if (!c->dead && i-- == 0)
+            return c->fd;
+    return -1;
+}
+
+long sp_raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return -1;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t old = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            return (long)old;
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+}

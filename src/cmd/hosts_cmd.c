@@ -1,0 +1,466 @@
+/* `sockpit hosts`: the neighbour table, this host's interfaces and an
+ * optional reverse-DNS sweep of a subnet, printed once as a table or as
+ * JSON Lines. */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <linux/neighbour.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockpit/cmd/cli.h"
+#include "sockpit/cmd/config.h"
+#include "sockpit/cmd/commands.h"
+#include "sockpit/core/dns.h"
+#include "sockpit/core/json.h"
+#include "sockpit/core/loop.h"
+#include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/netlink.h"
+#include "sockpit/hosts/oui.h"
+#include "sockpit/hosts/rdns.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/hosts/sweep.h"
+#include "sockpit/core/texttable.h"
+
+#define CMD "hosts"
+#define SYNC_TIMEOUT 5.0
+#define SETTLE_TIMEOUT 1.5
+
+static const char usage[] =
+    "Usage: sockpit hosts [OPTIONS]\n"
+    "List the LAN neighbours (ARP/NDP) with vendor and reverse-DNS name, this host's\n"
+    "interfaces, and sweep a subnet with concurrent PTR lookups.\n"
+    "\n"
+    "  --json                     JSON Lines on stdout\n"
+    "  --all                      include FAILED, INCOMPLETE and NOARP neighbours\n"
+    "  --interfaces               also list this host's interfaces and addresses\n"
+    "  --no-resolve               no reverse DNS (names are not looked up)\n"
+    "  --dns-server ADDR[:PORT][,...]  DNS servers for the PTR lookups\n"
+    "  --sweep CIDR               PTR lookup of every address of CIDR (at most a /16);\n"
+    "                             the neighbour list is then printed only with --probe\n"
+    "  --probe                    with --sweep: one UDP datagram to port 9 of each\n"
+    "                             address, so the kernel resolves them (no privilege needed)\n"
+    "  --sweep-concurrency N      lookups in flight (1-1024, default 64)\n"
+    "  --probe-rate N             probes per second (1-10000, default 200)\n"
+    "  --help                     this text\n"
+    "\n"
+    "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\"},\n"
+    "interfaces {\"ifname\",\"up\",\"mac\",\"mtu\",\"addrs\"}, sweep results {\"ip\",\"name\"} and\n"
+    "a summary {\"sweep\",\"total\",\"named\",\"unanswered\",\"ms\"} (unanswered: time-outs and\n"
+    "server failures, not NXDOMAIN).\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 usage error (bad CIDR, a subnet over /16).\n";
+
+typedef struct run {
+    sp_loop *loop;
+    bool json, all, interfaces, resolve;
+    sp_rdns *rdns;
+    bool interrupted;
+    bool printed_neighbours; /* plain output: the interfaces follow after a blank line */
+    const sp_sweep_config *sweep_cfg;
+} run;
+
+static void on_signal(sp_loop *loop, int signo, void *ud)
+{
+    (void)signo;
+    run *r = ud;
+    r->interrupted = true;
+    sp_loop_stop(loop);
+}
+
+static bool wait_until(run *r, bool (*cond)(void *), void *arg, double timeout)
+{
+    double end = sp_now() + timeout;
+    while (!r->interrupted && !cond(arg)) {
+        double left = end - sp_now();
+        if (left <= 0)
+            return false;
+        sp_loop_once(r->loop, (int)(left * 1000) + 1);
+    }
+    return !r->interrupted;
+}
+
+static bool nl_synced(void *arg) { return sp_netlink_synced(arg); }
+static bool rdns_idle(void *arg) { return sp_rdns_pending(arg) == 0; }
+
+/* ---- sweep output ---- */
+
+static void sweep_result(void *ud, int family, const unsigned char *addr, const char *name)
+{
+    run *r = ud;
+    if (strcmp(name, SP_RDNS_NONAME) == 0 || strcmp(name, SP_RDNS_NOANSWER) == 0)
+        return;
+    char ip[INET6_ADDRSTRLEN];
+    inet_ntop(family, addr, ip, sizeof ip);
+    if (r->json) {
+        sp_json j;
+        sp_json_begin(&j, stdout);
+        sp_json_str(&j, "ip", ip);
+        sp_json_str(&j, "name", name);
+        sp_json_end(&j);
+    } else {
+        printf("%-*s  ", family == AF_INET ? 15 : 39, ip);
+        sp_escape_fputs(name, strlen(name), stdout);
+        fputc('\n', stdout);
+    }
+    fflush(stdout);
+}
+
+static void sweep_probe_error(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "sockpit hosts: %s\n", msg);
+}
+
+static bool sweep_over(void *arg)
+{
+    sp_sweep_progress p;
+    sp_sweep_get_progress(arg, &p);
+    return p.finished || p.cancelled;
+}
+
+typedef struct settle_arg {
+    sp_neigh_table *t;
+    const sp_cidr *c;
+} settle_arg;
+
+/* After probes: are neighbours of the subnet still being resolved? */
+static bool settled(void *arg)
+{
+    settle_arg *s = arg;
+    for (size_t i = 0; i < s->t->count; i++) {
+        const sp_neigh *n = s->t->items[i];
+        if (n->self || n->family != s->c->family || !(n->state & NUD_INCOMPLETE))
+            continue;
+        sp_cidr of;
+        sp_cidr_of(n->family, n->addr, s->c->prefix, &of);
+        if (memcmp(of.addr, s->c->addr, 16) == 0)
+            return false;
+    }
+    return true;
+}
+
+static int do_sweep(run *r, const sp_sweep_config *cfg)
+{
+    char err[300];
+    sp_sweep_cbs cbs = { sweep_result, sweep_probe_error, NULL };
+    sp_sweep *s = sp_sweep_start(r->loop, r->rdns, cfg, &cbs, r, err, sizeof err);
+    if (!s)
+        return sp_runtime_error(CMD, "--sweep: %s", err);
+    wait_until(r, sweep_over, s, 1e9);
+    if (r->interrupted)
+        sp_sweep_cancel(s);
+    sp_sweep_progress p;
+    sp_sweep_get_progress(s, &p);
+    char cidr[64];
+    sp_cidr_format(&cfg->cidr, cidr, sizeof cidr);
+    long ms = (long)(p.elapsed * 1000 + 0.5);
+    if (r->json) {
+        sp_json j;
+        sp_json_begin(&j, stdout);
+        sp_json_str(&j, "sweep", cidr);
+        sp_json_int(&j, "total", (long long)p.total);
+        sp_json_int(&j, "named", (long long)p.named);
+        sp_json_int(&j, "unanswered", (long long)p.unanswered);
+        sp_json_int(&j, "ms", ms);
+        if (cfg->probe)
+            sp_json_int(&j, "probes", (long long)p.probes_sent);
+        if (p.cancelled)
+            sp_json_bool(&j, "cancelled", true);
+        sp_json_end(&j);
+    } else {
+        printf("swept %s: %llu addresses, %llu named, %llu unanswered, %ld ms", cidr, (unsigned long long)p.total,
+               (unsigned long long)p.named, (unsigned long long)p.unanswered, ms);
+        if (cfg->probe)
+            printf(", %llu probes sent", (unsigned long long)p.probes_sent);
+        printf("%s\n", p.cancelled ? " (interrupted)" : "");
+    }
+    sp_sweep_free(s);
+    return r->interrupted ? SP_EXIT_FAIL : SP_EXIT_OK;
+}
+
+/* ---- neighbour and interface output ---- */
+
+static const char *shown_name(const sp_neigh *n)
+{
+    return n->name ? n->name : SP_RDNS_NOANSWER;
+}
+
+static void print_neighbours(run *r, const sp_neigh **rows, size_t n)
+{
+    if (r->json) {
+        for (size_t i = 0; i < n; i++) {
+            const sp_neigh *x = rows[i];
+            sp_json j;
+            sp_json_begin(&j, stdout);
+            sp_json_str(&j, "ip", x->ip);
+            sp_json_str(&j, "mac", x->maclen ? x->macstr : NULL);
+            sp_json_str(&j, "vendor", x->vendor && *x->vendor ? x->vendor : NULL);
+            sp_json_str(&j, "ifname", x->ifname);
+            sp_json_str(&j, "state", sp_neigh_state_label(x));
+            bool named = x->name && strcmp(x->name, SP_RDNS_NONAME) != 0 && strcmp(x->name, SP_RDNS_NOANSWER) != 0;
+            sp_json_str(&j, "name", named ? x->name : NULL);
+            sp_json_end(&j);
+        }
+        return;
+    }
+    static const char *const head[] = { "IP", "MAC", "VENDOR", "INTERFACE", "STATE", "NAME" };
+    sp_texttable *tt = sp_texttable_new(r->resolve ? 6 : 5, head);
+    for (size_t i = 0; i < n; i++) {
+        const char *cells[] = { rows[i]->ip, rows[i]->macstr, rows[i]->vendor, rows[i]->ifname,
+                                sp_neigh_state_label(rows[i]), shown_name(rows[i]) };
+        sp_texttable_add(tt, cells);
+    }
+    sp_texttable_print(tt, stdout);
+    sp_texttable_free(tt);
+}
+
+static int link_cmp(const void *a, const void *b)
+{
+    return ((const sp_link *)a)->ifindex - ((const sp_link *)b)->ifindex;
+}
+
+static char *join_addrs(char addrs[][64], size_t n)
+{
+    char *out = calloc(n ? n : 1, 65);
+    if (!out)
+        abort();
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strnlen(addrs[k], 63);
+        if (k)
+            out[used++] = ' ';
+        memcpy(out + used, addrs[k], len);
+        used += len;
+    }
+    out[used] = '\0';
+    return out;
+}
+
+static void print_interfaces(run *r, sp_neigh_table *t)
+{
+    static const char *const head[] = { "INTERFACE", "STATE", "MAC", "MTU", "ADDRESSES" };
+    sp_texttable *tt = r->json ? NULL : sp_texttable_new(5, head);
+    if (tt && r->printed_neighbours)
+        fputc('\n', stdout);
+    qsort(t->links, t->nlinks, sizeof *t->links, link_cmp);
+    for (size_t i = 0; i < t->nlinks; i++) {
+        const sp_link *l = &t->links[i];
+        char addrs[64][64];
+        size_t na = l->naddrs < 64 ? l->naddrs : 64;
+        for (size_t k = 0; k < na; k++) {
+            char ip[INET6_ADDRSTRLEN];
+            inet_ntop(l->addrs[k].family, l->addrs[k].addr, ip, sizeof ip);
+            snprintf(addrs[k], sizeof addrs[k], "%s/%u", ip, l->addrs[k].prefixlen);
+        }
+        bool up = l->flags & IFF_UP;
+        if (r->json) {
+            sp_json j;
+            sp_json_begin(&j, stdout);
+            sp_json_str(&j, "ifname", l->name);
+            sp_json_bool(&j, "up", up);
+            sp_json_str(&j, "mac", l->maclen ? l->macstr : NULL);
+            sp_json_int(&j, "mtu", l->mtu);
+            sp_json_array_begin(&j, "addrs");
+            for (size_t k = 0; k < na; k++)
+                sp_json_array_str(&j, addrs[k]);
+            sp_json_array_end(&j);
+            sp_json_end(&j);
+        } else {
+            char mtu[16], *joined = join_addrs(addrs, na);
+            snprintf(mtu, sizeof mtu, "%u", l->mtu);
+            const char *cells[] = { l->name, up ? "up" : "down", l->macstr, mtu, joined };
+            sp_texttable_add(tt, cells);
+            free(joined);
+        }
+    }
+    if (!r->json) {
+        sp_texttable_print(tt, stdout);
+        sp_texttable_free(tt);
+    }
+}
+
+/* ---- main ---- */
+
+enum { OPT_JSON = 1000, OPT_ALL, OPT_IFACES, OPT_NO_RESOLVE, OPT_DNS, OPT_SWEEP, OPT_PROBE, OPT_CONC,
+       OPT_RATE, OPT_HELP };
+
+static const struct option options[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "all", no_argument, NULL, OPT_ALL },
+    { "interfaces", no_argument, NULL, OPT_IFACES },
+    { "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
+    { "dns-server", required_argument, NULL, OPT_DNS },
+    { "sweep", required_argument, NULL, OPT_SWEEP },
+    { "probe", no_argument, NULL, OPT_PROBE },
+    { "sweep-concurrency", required_argument, NULL, OPT_CONC },
+    { "probe-rate", required_argument, NULL, OPT_RATE },
+    { "help", no_argument, NULL, OPT_HELP },
+    { NULL, 0, NULL, 0 },
+};
+
+int cmd_hosts(int argc, char **argv)
+{
+    run r = { .resolve = true };
+    sp_opts defaults;
+    sp_config_batch_defaults(&defaults);
+    char *servers = defaults.dns_servers;
+    defaults.dns_servers = NULL;
+    long conc = (long)defaults.sweep_concurrency, rate = (long)defaults.probe_rate;
+    sp_opts_free(&defaults);
+    const char *sweep_arg = NULL;
+    bool probe = false;
+    char err[300];
+    int c;
+    sp_getopt_start();
+    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
+        switch (c) {
+        case OPT_JSON: r.json = true; break;
+        case OPT_ALL: r.all = true; break;
+        case OPT_IFACES: r.interfaces = true; break;
+        case OPT_NO_RESOLVE: r.resolve = false; break;
+        case OPT_DNS:
+            free(servers);
+            servers = sp_dns_parse_servers(optarg, err, sizeof err);
+            if (!servers)
+                return sp_usage_error(CMD, "%s", err);
+            break;
+        case OPT_SWEEP: sweep_arg = optarg; break;
+        case OPT_PROBE: probe = true; break;
+        case OPT_CONC:
+            if (sp_parse_long(optarg, 1, 1024, "--sweep-concurrency", &conc, err, sizeof err) < 0)
+                goto usage;
+            break;
+        case OPT_RATE:
+            if (sp_parse_long(optarg, 1, 10000, "--probe-rate", &rate, err, sizeof err) < 0)
+                goto usage;
+            break;
+        case OPT_HELP:
+            free(servers);
+            fputs(usage, stdout);
+            return SP_EXIT_OK;
+        default:
+            free(servers);
+            return sp_option_error(CMD, options, argc, argv);
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+        goto usage;
+    }
+    sp_sweep_config scfg = { .concurrency = (unsigned)conc, .resolve = r.resolve, .probe = probe,
+                             .probe_rate = (double)rate };
+    if (probe && !sweep_arg) {
+        snprintf(err, sizeof err, "--probe needs --sweep CIDR (probes are only sent to a subnet you name)");
+        goto usage;
+    }
+    if (sweep_arg) {
+        char why[256];
+        if (sp_cidr_parse(sweep_arg, &scfg.cidr, why, sizeof why) < 0) {
+            snprintf(err, sizeof err, "--sweep: %s", why);
+            goto usage;
+        }
+        if (sp_cidr_classify(&scfg.cidr) == SP_CIDR_REFUSE) {
+            snprintf(err, sizeof err, "--sweep: '%s' is larger than a /16 (%s addresses); sweep at most 65536",
+                     sweep_arg, scfg.cidr.family == AF_INET ? "over 65536" : "far over 65536");
+            goto usage;
+        }
+        if (!r.resolve && !probe) {
+            snprintf(err, sizeof err, "--sweep with --no-resolve does nothing without --probe");
+            goto usage;
+        }
+    }
+
+    int rc = SP_EXIT_FAIL;
+    sp_dns *dns = NULL;
+    sp_netlink *nl = NULL;
+    const sp_neigh **rows = NULL;
+    const char *oui_path;
+    sp_oui *oui = sp_oui_load_default(&oui_path);
+    sp_neigh_table t;
+    sp_neigh_table_init(&t, oui);
+    r.loop = sp_loop_new();
+    if (!r.loop) {
+        rc = sp_runtime_error(CMD, "cannot create the event loop");
+        goto out;
+    }
+    sp_loop_signal(r.loop, SIGINT, on_signal, &r);
+    sp_loop_signal(r.loop, SIGTERM, on_signal, &r);
+    if (r.resolve) {
+        sp_dns_config dc = { .servers = servers };
+        dns = sp_dns_new(r.loop, &dc, err, sizeof err);
+        if (!dns) {
+            rc = sp_runtime_error(CMD, "%s", err);
+            goto out;
+        }
+        r.rdns = sp_rdns_new(dns);
+        if (!r.rdns) {
+            rc = sp_runtime_error(CMD, "out of memory");
+            goto out;
+        }
+    }
+    nl = sp_netlink_new(r.loop, &t, NULL, NULL);
+    if (!nl) {
+        rc = sp_runtime_error(CMD, "out of memory");
+        goto out;
+    }
+    if (!wait_until(&r, nl_synced, nl, SYNC_TIMEOUT) && !r.interrupted)
+        fprintf(stderr, "sockpit hosts: the kernel's tables did not arrive in %.0f s; the list may be partial\n",
+                SYNC_TIMEOUT);
+    if (sp_netlink_note(nl)[0])
+        fprintf(stderr, "sockpit hosts: %s\n", sp_netlink_note(nl));
+    if (!oui && !r.json)
+        fprintf(stderr, "sockpit hosts: no OUI registry file found (install ieee-data or set SOCKPIT_OUI); "
+                        "vendors are blank\n");
+
+    if (sweep_arg) {
+        rc = do_sweep(&r, &scfg);
+        if (rc != SP_EXIT_OK || !probe)
+            goto ifaces;
+        settle_arg sa = { &t, &scfg.cidr };
+        wait_until(&r, settled, &sa, SETTLE_TIMEOUT);
+    }
+    rows = malloc((t.count ? t.count : 1) * sizeof *rows);
+    if (!rows) {
+        rc = sp_runtime_error(CMD, "out of memory");
+        goto out;
+    }
+    sp_neigh_view_opts vo = { .show_all = r.all, .sort = SP_SORT_IP };
+    size_t n = sp_neigh_view(&t, &vo, rows);
+    if (r.resolve) {
+        for (size_t i = 0; i < n; i++) {
+            const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
+            if (name)
+                sp_neigh_set_name(&t, rows[i]->family, rows[i]->addr, name);
+        }
+        wait_until(&r, rdns_idle, r.rdns, 30);
+        for (size_t i = 0; i < n; i++) {
+            const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
+            sp_neigh_set_name(&t, rows[i]->family, rows[i]->addr, name ? name : SP_RDNS_NOANSWER);
+        }
+    }
+    if (r.interrupted) {
+        rc = sp_runtime_error(CMD, "interrupted");
+        goto out;
+    }
+    print_neighbours(&r, rows, n);
+    r.printed_neighbours = true;
+    rc = SP_EXIT_OK;
+ifaces:
+    if (r.interfaces && !r.interrupted)
+        print_interfaces(&r, &t);
+out:
+    free(rows);
+    sp_netlink_free(nl);
+    /* The channel first: its pending callbacks end before the cache goes. */
+    sp_dns_free(dns);
+    sp_rdns_free(r.rdns);
+    sp_neigh_table_free(&t);
+    sp_oui_free(oui);
+    sp_loop_free(r.loop);
+    free(servers);
+    return rc;
+usage:
+    free(servers);
+    return sp_usage_error(CMD, "%s", err);
+}

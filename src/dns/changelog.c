@@ -1,0 +1,339 @@
+/* DNS watch events: the log line format, its parser, the JSON form, and the
+ * append-only file. */
+#include "sockpit/dns/changelog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockpit/core/json.h"
+#include "sockpit/core/readfile.h"
+
+#define ARROW " \xe2\x86\x92 " /* " → " */
+
+static const char *const kind_names[] = { "first", "change", "error", "recover" };
+
+const char *sp_wev_kind_name(sp_wev_kind k) { return kind_names[k]; }
+
+void sp_wevent_init(sp_wevent *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->ttl = -1;
+    ev->rtt_ms = -1;
+}
+
+void sp_wevent_free(sp_wevent *ev)
+{
+    sp_addrset_free(&ev->old);
+    sp_addrset_free(&ev->new);
+}
+
+void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src)
+{
+    sp_addrset old = dst->old, new = dst->new;
+    *dst = *src;
+    dst->old = old;
+    dst->new = new;
+    sp_addrset_copy(&dst->old, &src->old);
+    sp_addrset_copy(&dst->new, &src->new);
+}
+
+/* A growing string for formatting with snprintf semantics. */
+typedef struct out {
+    char *buf;
+    size_t cap, len;
+} out;
+
+static void put(out *o, const char *s, size_t n)
+{
+    if (o->len < o->cap) {
+        size_t room = o->cap - 1 - o->len;
+        size_t k = n < room ? n : room;
+        memcpy(o->buf + o->len, s, k);
+        o->buf[o->len + k] = '\0';
+    }
+    o->len += n;
+}
+
+static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_set(out *o, const sp_addrset *s, const char *prefix)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        char a[SP_ADDR_STRLEN];
+        if (i)
+            puts_(o, ", ");
+        puts_(o, prefix);
+        puts_(o, sp_addr_str(&s->v[i], a));
+    }
+}
+
+size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
+{
+    out o = { buf, cap, 0 };
+    if (cap)
+        buf[0] = '\0';
+    time_t t = (time_t)(ev->time_ms / 1000);
+    struct tm tm;
+    char ts[32] = "0000-00-00 00:00:00";
+    if (localtime_r(&t, &tm))
+        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    puts_(&o, ts);
+    puts_(&o, "  ");
+    puts_(&o, ev->name);
+    puts_(&o, "  ");
+    switch (ev->kind) {
+    case SP_WEV_FIRST:
+    case SP_WEV_RECOVER:
+        puts_(&o, sp_wev_kind_name(ev->kind));
+        puts_(&o, "  ");
+        put_set(&o, &ev->new, "");
+        break;
+    case SP_WEV_ERROR:
+        puts_(&o, "error  ");
+        puts_(&o, ev->error);
+        break;
+    case SP_WEV_CHANGE: {
+        put_set(&o, &ev->old, "");
+        puts_(&o, ARROW);
+        put_set(&o, &ev->new, "");
+        sp_addrset added, removed;
+        sp_addrset_init(&added);
+        sp_addrset_init(&removed);
+        sp_addrset_diff(&ev->old, &ev->new, &added, &removed);
+        puts_(&o, "  (");
+        put_set(&o, &added, "+");
+        if (added.n && removed.n)
+            puts_(&o, ", ");
+        put_set(&o, &removed, "-");
+        puts_(&o, ")");
+        sp_addrset_free(&added);
+        sp_addrset_free(&removed);
+        break;
+    }
+    }
+    return o.len;
+}
+
+static int num(const char *s, size_t n, int *v)
+{
+    *v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return 0;
+}
+
+static const char *find(const char *s, size_t len, const char *needle)
+{
+    return memmem(s, len, needle, strlen(needle));
+}
+
+int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
+{
+    sp_addrset_clear(&ev->old);
+    sp_addrset_clear(&ev->new);
+    ev->error[0] = '\0';
+    ev->ttl = -1;
+    ev->rtt_ms = -1;
+    /* "YYYY-MM-DD HH:MM:SS  " */
+    if (len < 21 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
+        memcmp(s + 19, "  ", 2) != 0)
+        return -1;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (num(s, 4, &tm.tm_year) || num(s + 5, 2, &tm.tm_mon) || num(s + 8, 2, &tm.tm_mday) ||
+        num(s + 11, 2, &tm.tm_hour) || num(s + 14, 2, &tm.tm_min) || num(s + 17, 2, &tm.tm_sec))
+        return -1;
+    /* Before 1970 is no time sockpit logged, and years below 1000 would
+     * format back without their four digits. */
+    if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 60)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    ev->time_ms = (int64_t)t * 1000;
+    s += 21;
+    len -= 21;
+    const char *sep = find(s, len, "  ");
+    if (!sep)
+        return -1;
+    char err[128];
+    if (sp_dnsname_check(s, (size_t)(sep - s), ev->name, err, sizeof err) < 0)
+        return -1;
+    len -= (size_t)(sep + 2 - s);
+    s = sep + 2;
+    static const struct {
+        const char *word;
+        sp_wev_kind kind;
+    } words[] = { { "first  ", SP_WEV_FIRST }, { "recover  ", SP_WEV_RECOVER }, { "error  ", SP_WEV_ERROR } };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t wl = strlen(words[i].word);
+        if (len < wl || memcmp(s, words[i].word, wl) != 0)
+            continue;
+        ev->kind = words[i].kind;
+        s += wl;
+        len -= wl;
+        if (ev->kind == SP_WEV_ERROR) {
+            if (len == 0 || len >= sizeof ev->error)
+                return -1;
+            for (size_t k = 0; k < len; k++)
+                if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z')))
+                    return -1;
+            memcpy(ev->error, s, len);
+            ev->error[len] = '\0';
+            return 0;
+        }
+        return sp_addrset_parse(s, len, &ev->new) == 0 && ev->new.n ? 0 : -1;
+    }
+    ev->kind = SP_WEV_CHANGE;
+    const char *arrow = find(s, len, ARROW);
+    if (!arrow)
+        return -1;
+    const char *diff = find(arrow, len - (size_t)(arrow - s), "  (");
+    if (!diff || s[len - 1] != ')')
+        return -1;
+    const char *ns = arrow + strlen(ARROW);
+    if (sp_addrset_parse(s, (size_t)(arrow - s), &ev->old) < 0 ||
+        sp_addrset_parse(ns, (size_t)(diff - ns), &ev->new) < 0 || ev->new.n == 0 || ev->old.n == 0)
+        return -1;
+    return 0;
+}
+
+size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad)
+{
+    *out = NULL;
+    *bad = 0;
+    if (keep == 0)
+        return 0;
+    /* Walk backwards from the end: only the last `keep` lines matter. */
+    sp_wevent *ring = calloc(keep, sizeof *ring);
+    if (!ring)
+        abort();
+    size_t n = 0, pos = len;
+    while (pos > 0 && n < keep) {
+        size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
+        size_t start = line_end;
+        while (start > 0 && bytes[start - 1] != '\n')
+            start--;
+        if (line_end > start && !(start == 0 && partial)) {
+            sp_wevent *ev = &ring[keep - 1 - n];
+            sp_wevent_init(ev);
+            if (sp_changelog_parse_line(bytes + start, line_end - start, ev) == 0) {
+                n++;
+            } else {
+                sp_wevent_free(ev);
+                (*bad)++;
+            }
+        }
+        pos = start;
+    }
+    if (n < keep)
+        memmove(ring, ring + (keep - n), n * sizeof *ring);
+    *out = ring;
+    return n;
+}
+
+void sp_wevent_json(const sp_wevent *ev, FILE *f)
+{
+    sp_json j;
+    char ts[40] = "1970-01-01T00:00:00";
+    time_t t = (time_t)(ev->time_ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    char full[64];
+    snprintf(full, sizeof full, "%s.%03dZ", ts, (int)(ev->time_ms % 1000));
+    sp_json_begin(&j, f);
+    sp_json_str(&j, "time", full);
+    sp_json_str(&j, "name", ev->name);
+    sp_json_str(&j, "event", sp_wev_kind_name(ev->kind));
+    const sp_addrset *sets[2] = { &ev->old, &ev->new };
+    const char *keys[2] = { "old", "new" };
+    for (int k = 0; k < 2; k++) {
+        sp_json_array_begin(&j, keys[k]);
+        for (size_t i = 0; i < sets[k]->n; i++) {
+            char a[SP_ADDR_STRLEN];
+            sp_json_array_str(&j, sp_addr_str(&sets[k]->v[i], a));
+        }
+        sp_json_array_end(&j);
+    }
+    if (ev->ttl >= 0)
+        sp_json_int(&j, "ttl", ev->ttl);
+    else
+        sp_json_null(&j, "ttl");
+    if (ev->rtt_ms >= 0)
+        sp_json_num(&j, "rtt_ms", ev->rtt_ms, 1);
+    else
+        sp_json_null(&j, "rtt_ms");
+    if (ev->kind == SP_WEV_ERROR)
+        sp_json_str(&j, "error", ev->error);
+    sp_json_end(&j);
+}
+
+int sp_changelog_open(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        snprintf(err, errlen, "cannot open %s for appending: %s", path, strerror(errno));
+    return fd;
+}
+
+int sp_changelog_append(int fd, const sp_wevent *ev)
+{
+    char stack[1024];
+    char *buf = stack;
+    size_t n = sp_changelog_format(ev, stack, sizeof stack - 1);
+    if (n >= sizeof stack - 1) {
+        buf = malloc(n + 2);
+        if (!buf)
+            abort();
+        sp_changelog_format(ev, buf, n + 1);
+    }
+    buf[n++] = '\n';
+    /* One write on an O_APPEND fd: the line lands whole, after whatever
+     * another sockpit appended, and is in the kernel when this returns. */
+    ssize_t w;
+    do
+        w = write(fd, buf, n);
+    while (w < 0 && errno == EINTR);
+    if (buf != stack)
+        free(buf);
+    if (w < 0)
+        return -1;
+    if ((size_t)w != n) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return 0;
+}
+
+int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    char *buf;
+    size_t got, skipped;
+    /* The newest events are at the end: the last 4 MiB hold far more than
+     * the 1,000 kept. */
+    if (sp_read_file(AT_FDCWD, path, (size_t)4 << 20, SP_READ_TAIL, &buf, &got, &skipped) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t bad;
+    *n = sp_changelog_parse(buf, got, skipped > 0, keep, out, &bad);
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,409 @@
+/* watch.list parsing, serialising and atomic rewriting. */
+#include "sockpit/dns/watchlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sockpit/core/readfile.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/core/xdg.h"
+
+void sp_watchlist_init(sp_watchlist *l) { memset(l, 0, sizeof *l); }
+
+void sp_watchlist_free(sp_watchlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].line);
+    free(l->v);
+    sp_watchlist_init(l);
+}
+
+static sp_watchlist_entry *push(sp_watchlist *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        sp_watchlist_entry *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            abort();
+        l->v = v;
+        l->cap = cap;
+    }
+    sp_watchlist_entry *e = &l->v[l->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        abort();
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+int sp_watchlist_parse_interval(const char *s, size_t len, sp_wmode *mode, long *ms, char *err, size_t errlen)
+{
+    *ms = 0;
+    if (len == 0 || (len == 7 && memcmp(s, "default", 7) == 0)) {
+        *mode = SP_WMODE_DEFAULT;
+        return 0;
+    }
+    if (len == 3 && memcmp(s, "ttl", 3) == 0) {
+        *mode = SP_WMODE_TTL;
+        return 0;
+    }
+    /* Digits, then at most three decimals: parsed by hand so the locale's
+     * decimal separator does not matter. */
+    long whole = 0, frac = 0;
+    size_t i = 0, digits = 0, decimals = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+        if (whole < 1000000)
+            whole = whole * 10 + (s[i] - '0');
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, decimals++)
+            if (decimals < 3)
+                frac = frac * 10 + (s[i] - '0');
+            else if (s[i] != '0')
+                goto bad;
+    }
+    if (i != len || (digits == 0 && decimals == 0))
+        goto bad;
+    for (size_t d = decimals; d < 3; d++)
+        frac *= 10;
+    long v = whole * 1000 + frac;
+    if (v < SP_INTERVAL_MIN_MS || v > SP_INTERVAL_MAX_MS)
+        goto bad;
+    *mode = SP_WMODE_INTERVAL;
+    *ms = v;
+    return 0;
+bad: {
+    char shown[64];
+    sp_escape(s, len < 40 ? len : 40, shown, sizeof shown);
+    snprintf(err, errlen, "interval '%s' must be seconds from 0.2 to 86400 (at most 3 decimals) or 'ttl'", shown);
+    return -1;
+}
+}
+
+const char *sp_watchlist_format_interval(sp_wmode mode, long ms, char *buf, size_t cap)
+{
+    if (mode == SP_WMODE_DEFAULT)
+        snprintf(buf, cap, "default");
+    else if (mode == SP_WMODE_TTL)
+        snprintf(buf, cap, "ttl");
+    else if (ms % 1000 == 0)
+        snprintf(buf, cap, "%ld", ms / 1000);
+    else if (ms % 100 == 0)
+        snprintf(buf, cap, "%ld.%01ld", ms / 1000, (ms % 1000) / 100);
+    else if (ms % 10 == 0)
+        snprintf(buf, cap, "%ld.%02ld", ms / 1000, (ms % 1000) / 10);
+    else
+        snprintf(buf, cap, "%ld.%03ld", ms / 1000, ms % 1000);
+    return buf;
+}
+
+static void problem(sp_watchlist_problem **probs, size_t *n, size_t *cap, size_t line, const char *what,
+                    const char *text, size_t len)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        sp_watchlist_problem *p = realloc(*probs, *cap * sizeof *p);
+        if (!p)
+            abort();
+        *probs = p;
+    }
+    sp_watchlist_problem *p = &(*probs)[(*n)++];
+    p->line = line;
+    char shown[64];
+    size_t full = sp_escape(text, len, shown, sizeof shown);
+    snprintf(p->msg, sizeof p->msg, "line %zu '%s%s': %s", line, shown, full >= sizeof shown ? "..." : "", what);
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* One line: NAME [interval=SEC|ttl] [# comment]. Returns NULL if good. */
+static const char *parse_line(const char *s, size_t len, sp_watchlist_entry *e, char *err, size_t errlen)
+{
+    if (memchr(s, '\0', len))
+        return "the line contains a NUL byte";
+    size_t i = 0;
+    while (i < len && is_space(s[i]))
+        i++;
+    if (i == len || s[i] == '#')
+        return NULL; /* blank or comment */
+    size_t ns = i;
+    while (i < len && !is_space(s[i]) && s[i] != '#')
+        i++;
+    if (sp_dnsname_check(s + ns, i - ns, e->name, err, errlen) < 0) {
+        e->name[0] = '\0';
+        return err;
+    }
+    e->mode = SP_WMODE_DEFAULT;
+    bool have_interval = false;
+    for (;;) {
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i == len || s[i] == '#')
+            break;
+        size_t ts = i;
+        while (i < len && !is_space(s[i]) && s[i] != '#')
+            i++;
+        static const char key[] = "interval=";
+        size_t kl = sizeof key - 1;
+        if (have_interval || i - ts < kl || memcmp(s + ts, key, kl) != 0) {
+            e->name[0] = '\0';
+            snprintf(err, errlen, "after the name only one 'interval=SECONDS' or 'interval=ttl' may follow");
+            return err;
+        }
+        if (sp_watchlist_parse_interval(s + ts + kl, i - ts - kl, &e->mode, &e->interval_ms, err, errlen) < 0) {
+            e->name[0] = '\0';
+            return err;
+        }
+        have_interval = true;
+    }
+    return NULL;
+}
+
+void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watchlist_problem **probs,
+                        size_t *nprobs)
+{
+    sp_watchlist_free(l);
+    *probs = NULL;
+    *nprobs = 0;
+    size_t pcap = 0, lineno = 0, pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(bytes + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (bytes + pos)) : len - pos;
+        const char *s = bytes + pos;
+        pos += n + (nl ? 1 : 0);
+        lineno++;
+        sp_watchlist_entry *e = push(l);
+        e->line = dupn(s, n);
+        e->line_len = n;
+        char err[160];
+        const char *why = parse_line(s, n, e, err, sizeof err);
+        if (why) {
+            problem(probs, nprobs, &pcap, lineno, why, s, n);
+            continue;
+        }
+        if (!e->name[0])
+            continue;
+        for (size_t i = 0; i + 1 < l->n; i++) {
+            if (strcmp(l->v[i].name, e->name) == 0) {
+                problem(probs, nprobs, &pcap, lineno, "the name is listed already; this line is skipped", s, n);
+                e->name[0] = '\0';
+                break;
+            }
+        }
+    }
+}
+
+char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
+{
+    size_t cap = 256, n = 0;
+    char *out = malloc(cap);
+    if (!out)
+        abort();
+    for (size_t i = 0; i < l->n; i++) {
+        const sp_watchlist_entry *e = &l->v[i];
+        char gen[SP_DNSNAME_MAX + 64];
+        const char *text = e->line;
+        size_t tl = e->line_len;
+        if (!text) {
+            char iv[32];
+            if (e->mode == SP_WMODE_DEFAULT)
+                snprintf(gen, sizeof gen, "%s", e->name);
+            else
+                snprintf(gen, sizeof gen, "%s interval=%s", e->name,
+                         sp_watchlist_format_interval(e->mode, e->interval_ms, iv, sizeof iv));
+            text = gen;
+            tl = strlen(gen);
+        }
+        while (n + tl + 2 > cap) {
+            cap *= 2;
+            char *o = realloc(out, cap);
+            if (!o)
+                abort();
+            out = o;
+        }
+        memcpy(out + n, text, tl);
+        n += tl;
+        out[n++] = '\n';
+    }
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
+size_t sp_watchlist_names(const sp_watchlist *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += l->v[i].name[0] != '\0';
+    return n;
+}
+
+sp_watchlist_entry *sp_watchlist_find(sp_watchlist *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].name[0] && strcmp(l->v[i].name, name) == 0)
+            return &l->v[i];
+    return NULL;
+}
+
+int sp_watchlist_add(sp_watchlist *l, const char *name, sp_wmode mode, long interval_ms)
+{
+    if (sp_watchlist_find(l, name))
+        return -1;
+    sp_watchlist_entry *e = push(l);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->mode = mode;
+    e->interval_ms = interval_ms;
+    return 0;
+}
+
+bool sp_watchlist_remove(sp_watchlist *l, const char *name)
+{
+    sp_watchlist_entry *e = sp_watchlist_find(l, name);
+    if (!e)
+        return false;
+    free(e->line);
+    size_t i = (size_t)(e - l->v);
+    memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
+    l->n--;
+    return true;
+}
+
+bool sp_watchlist_set_mode(sp_watchlist *l, const char *name, sp_wmode mode, long interval_ms)
+{
+    sp_watchlist_entry *e = sp_watchlist_find(l, name);
+    if (!e)
+        return false;
+    free(e->line);
+    e->line = NULL;
+    e->mode = mode;
+    e->interval_ms = interval_ms;
+    return true;
+}
+
+int sp_watchlist_load(const char *path, sp_watchlist *l, sp_watchlist_problem **probs, size_t *nprobs, char *err,
+                      size_t errlen)
+{
+    *probs = NULL;
+    *nprobs = 0;
+    sp_watchlist_free(l);
+    char *buf;
+    size_t n;
+    /* A watch list is small; refuse anything absurd rather than eat memory. */
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, 0, &buf, &n, NULL) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        if (errno == EFBIG)
+            snprintf(err, errlen, "%s is larger than 64 MiB; is it the right file?", path);
+        else
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    sp_watchlist_parse(buf, n, l, probs, nprobs);
+    free(buf);
+    return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A sockpit killed between writing its temporary file and renaming it
+ * leaves PATH.tmp.PID behind; remove those whose process is gone. */
+static void remove_stale_temps(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char prefix[300];
+    int pn = snprintf(prefix, sizeof prefix, "%s.tmp.", base);
+    if (pn < 0 || (size_t)pn >= sizeof prefix)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, (size_t)pn) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + pn, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
+int sp_watchlist_save(const char *path, const sp_watchlist *l, char *err, size_t errlen)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (sp_mkdir_p(dir, 0700, err, errlen) < 0)
+        return -1;
+    remove_stale_temps(dir, path);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    size_t len;
+    char *data = sp_watchlist_serialise(l, &len);
+    int rc = write_all(fd, data, len);
+    free(data);
+    if (rc == 0)
+        rc = fsync(fd);
+    int e = errno;
+    if (close(fd) < 0 && rc == 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc == 0 && rename(tmp, path) < 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc < 0) {
+        unlink(tmp);
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
+        return -1;
+    }
+    /* The rename itself is durable only once the directory is synced. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}

@@ -1,0 +1,577 @@
+/* The Chat pane: a client of the framed chat protocol in the shared loop.
+ * Layout, top to bottom: the connection state with keep-alive settings, the
+ * scrollback (last 10,000 messages, wrapped, with time, direction and each
+ * reply's round-trip time), a divider with the scroll position, and the
+ * input line. The input line does not have focus at start, so digits,
+ * Space and q keep working as everywhere; Enter, `i` or any printable key
+ * that is not a command gives it focus, and Esc leaves it again.
+ * Without --chat the pane serves itself: when nothing listens on
+ * 127.0.0.1:50007 it runs the bot server there, inside the same loop. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sockpit/tui/app.h"
+#include "sockpit/chat/bot.h"
+#include "sockpit/chat/chatclient.h"
+#include "sockpit/chat/chatserver.h"
+#include "sockpit/tui/lineedit.h"
+#include "sockpit/tui/pane.h"
+#include "sockpit/core/parse.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/core/sockopt.h"
+
+#define SCROLLBACK 10000
+/* The scrollback also keeps at most this much text, oldest dropped first:
+ * 10,000 frames of up to --max-frame bytes each would be gigabytes. */
+#define SCROLLBACK_BYTES ((size_t)16 * 1024 * 1024)
+#define INPUT_MAX ((size_t)64 * 1024)
+#define KEY_ESC 27
+
+typedef enum dir { DIR_OUT, DIR_IN, DIR_SYS, DIR_ERR } dir;
+
+typedef struct msg {
+    time_t when;
+    dir d;
+    double rtt;        /* replies: seconds; < 0 none */
+    char *text;
+    size_t len;
+} msg;
+
+typedef struct chat_pane {
+    sp_pane base;
+    sp_chatclient *cli;
+    sp_chatserver *srv;     /* the embedded bot server, or NULL */
+    sp_bot *bot;
+    char target[300];
+    char ka[48];
+    char note[600];         /* about the embedded server */
+
+    msg *ring;              /* SCROLLBACK slots */
+    size_t head, count;     /* oldest slot, messages held */
+    size_t bytes;           /* text held */
+    uint64_t total;         /* messages ever added */
+    uint64_t frozen_total;  /* while frozen: what is shown */
+    size_t scroll;          /* messages hidden below the view */
+    size_t unseen;          /* arrived while scrolled up */
+    size_t page;            /* messages shown by the last draw */
+
+    sp_lineedit input;
+    bool focus;
+} chat_pane;
+
+static chat_pane *CP(sp_pane *p) { return (chat_pane *)p; }
+
+static void dirty(chat_pane *cp) { sp_app_dirty(cp->base.app, &cp->base); }
+
+static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double rtt)
+{
+    msg *m;
+    while (cp->count && (cp->count == SCROLLBACK || cp->bytes + len > SCROLLBACK_BYTES)) {
+        m = &cp->ring[cp->head];
+        free(m->text);
+        cp->bytes -= m->len;
+        cp->head = (cp->head + 1) % SCROLLBACK;
+        cp->count--;
+    }
+    m = &cp->ring[(cp->head + cp->count) % SCROLLBACK];
+    m->text = malloc(len + 1);
+    if (!m->text) {
+        m->len = 0;
+        m->text = NULL;
+    } else {
+        memcpy(m->text, text, len);
+        m->text[len] = '\0';
+        m->len = len;
+        cp->bytes += len;
+    }
+    m->when = time(NULL);
+    m->d = d;
+    m->rtt = rtt;
+    cp->count++;
+    cp->total++;
+    /* Keep the view where the reader left it. */
+    if (cp->scroll && !cp->base.frozen) {
+        cp->scroll++;
+        cp->unseen++;
+        if (cp->scroll >= cp->count)
+            cp->scroll = cp->count - 1;
+    }
+    dirty(cp);
+}
+
+static void on_state(void *ud, sp_chat_state st, const char *text)
+{
+    chat_pane *cp = ud;
+    switch (st) {
+    case SP_CHAT_CONNECTED:
+        add_msg(cp, DIR_SYS, text, strlen(text), -1);
+        break;
+    case SP_CHAT_RETRY_WAIT:
+    case SP_CHAT_FAILED:
+        add_msg(cp, DIR_ERR, text, strlen(text), -1);
+        break;
+    case SP_CHAT_IDLE:
+        add_msg(cp, DIR_SYS, text, strlen(text), -1);
+        break;
+    default:
+        break;
+    }
+    dirty(cp);
+}
+
+static void on_message(void *ud, const char *p, size_t n, double rtt)
+{
+    add_msg(ud, DIR_IN, p, n, rtt);
+}
+
+static void report_bad_line(void *ud, size_t line, const char *why)
+{
+    (void)why;
+    size_t *bad = ud;
+    (*bad)++;
+    (void)line;
+}
+
+/* No --chat: run the bot on 127.0.0.1:50007 unless something listens
+ * there already (bind fails with EADDRINUSE), then connect to it. */
+static void start_embedded(chat_pane *cp, const sp_opts *o)
+{
+    char path[4096], err[512];
+    size_t bad = 0;
+    const char *from = "the built-in dictionary";
+    if (sp_bot_default_path(path, sizeof path) == 0) {
+        cp->bot = sp_bot_load(path, report_bad_line, &bad, err, sizeof err);
+        from = "chatbot.tsv";
+    }
+    if (!cp->bot) {
+        cp->bot = sp_bot_builtin();
+        from = "the built-in dictionary (no chatbot.tsv found)";
+    }
+    if (!cp->bot)
+        return;
+    sp_chatserver_config cfg = {
+        .host = "127.0.0.1", .port = SP_CHAT_DEFAULT_PORT, .bot = cp->bot,
+        .max_frame = o->max_frame, .keepalive = o->keepalive,
+    };
+    cp->srv = sp_chatserver_new(sp_app_loop(cp->base.app), &cfg, err, sizeof err);
+    if (cp->srv) {
+        snprintf(cp->note, sizeof cp->note, "embedded bot: %s, %zu questions%s", from, sp_bot_size(cp->bot),
+                 bad ? ", some lines skipped" : "");
+        if (bad)
+            sp_app_error(cp->base.app, "chat bot: %zu bad line%s in %s skipped (run 'sockpit serve' to see them)", bad,
+                         bad == 1 ? "" : "s", path);
+    } else if (errno == EADDRINUSE) {
+        snprintf(cp->note, sizeof cp->note, "a server already listens on 127.0.0.1:%d", SP_CHAT_DEFAULT_PORT);
+        sp_bot_free(cp->bot);
+        cp->bot = NULL;
+    } else {
+        snprintf(cp->note, sizeof cp->note, "embedded bot failed: %s", err);
+    }
+}
+
+static sp_pane *create(sp_app *app)
+{
+    chat_pane *cp = calloc(1, sizeof *cp);
+    if (!cp)
+        return NULL;
+    cp->ring = calloc(SCROLLBACK, sizeof *cp->ring);
+    if (!cp->ring) {
+        free(cp);
+        return NULL;
+    }
+    cp->base.app = app;
+    sp_lineedit_init(&cp->input, INPUT_MAX, 200);
+    const sp_opts *o = sp_app_opts(app);
+    sp_keepalive_str(&o->keepalive, cp->ka, sizeof cp->ka);
+    char host[256] = "127.0.0.1";
+    int port = SP_CHAT_DEFAULT_PORT;
+    if (o->chat) {
+        char why[300];
+        if (sp_parse_hostport(o->chat, 0, host, sizeof host, &port, why, sizeof why) < 0)
+            snprintf(host, sizeof host, "127.0.0.1");
+    } else {
+        start_embedded(cp, o);
+    }
+    snprintf(cp->target, sizeof cp->target, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+    sp_chatclient_config cfg = {
+        .host = host, .port = port, .keepalive = o->keepalive, .max_frame = o->max_frame, .reconnect = true,
+    };
+    static const sp_chatclient_cbs cbs = { on_state, on_message };
+    cp->cli = sp_chatclient_new(sp_app_loop(app), sp_app_dns(app), &cfg, &cbs, cp);
+    if (!cp->cli) {
+        sp_lineedit_free(&cp->input);
+        free(cp->ring);
+        free(cp);
+        return NULL;
+    }
+    sp_chatclient_connect(cp->cli);
+    return &cp->base;
+}
+
+static void destroy(sp_pane *p)
+{
+    chat_pane *cp = CP(p);
+    sp_chatclient_free(cp->cli);
+    sp_chatserver_free(cp->srv);
+    sp_bot_free(cp->bot);
+    for (size_t i = 0; i < cp->count; i++)
+        free(cp->ring[(cp->head + i) % SCROLLBACK].text);
+    free(cp->ring);
+    sp_lineedit_free(&cp->input);
+    free(cp);
+}
+
+/* ---- drawing ---- */
+
+/* Bytes of s that fit in width columns as ui_text shows them (at least one
+ * character, so wrapping always moves on). */
+static size_t fit(const char *s, size_t len, int width)
+{
+    size_t i = 0, after_space = 0;
+    int cols = 0, space_cols = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = sp_utf8_decode(s + i, len - i, &cp);
+        char esc[16];
+        size_t e = sp_escape(s + i, n, esc, sizeof esc);
+        int w = (int)sp_text_width(esc, e < sizeof esc ? e : sizeof esc - 1);
+        if (cols + w > width && i > 0) {
+            /* Break after the last blank, unless that leaves the row less
+             * than half full (a long word or CJK text: break anywhere). */
+            if (after_space && space_cols * 2 >= width)
+                return after_space;
+            break;
+        }
+        cols += w;
+        i += n;
+        if (cp == ' ') {
+            after_space = i;
+            space_cols = cols;
+        }
+    }
+    return i;
+}
+
+#define PREFIX 11 /* "HH:MM:SS → " */
+
+static void rtt_text(const msg *m, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    if (m->d != DIR_IN || m->rtt < 0)
+        return;
+    if (m->rtt < 1)
+        snprintf(out, outlen, "  %.2f ms", m->rtt * 1000);
+    else
+        snprintf(out, outlen, "  %.2f s", m->rtt);
+}
+
+/* Width for a message's text: a reply's round-trip time is kept free at
+ * the end of every row, so it never wraps onto a row of its own. */
+static int text_width(const char *rt, int width)
+{
+    int rw = (int)strlen(rt);
+    return rt[0] && width - rw >= 10 ? width - rw : width;
+}
+
+/* Rows msg m takes at the given text width, at most cap. */
+static int msg_rows(const msg *m, int width, int cap)
+{
+    if (width < 1)
+        return 1;
+    char rt[32];
+    rtt_text(m, rt, sizeof rt);
+    int tw = text_width(rt, width);
+    int rows = 0;
+    size_t i = 0;
+    do {
+        i += fit(m->text + i, m->len - i, tw);
+        rows++;
+    } while (i < m->len && rows < cap);
+    return rows;
+}
+
+/* Draws msg m from its row `skip` on, at screen rows y..y+avail-1. */
+static void draw_msg(WINDOW *w, const msg *m, int y, int skip, int avail, int width, int cap)
+{
+    static const char *arrows[] = { "\xe2\x86\x92", "\xe2\x86\x90", "\xc2\xb7", "!" };
+    static const sp_style styles[] = { SP_STYLE_ACCENT, SP_STYLE_NORMAL, SP_STYLE_DIM, SP_STYLE_BAD };
+    char rt[32];
+    rtt_text(m, rt, sizeof rt);
+    int tw = text_width(rt, width);
+    size_t i = 0;
+    int row = 0, lastw = 0;
+    attr_t a = ui_attr(styles[m->d]);
+    do {
+        size_t n = fit(m->text + i, m->len - i, tw);
+        bool more = i + n < m->len;
+        if (row + 1 == cap && more) {
+            /* The message is cut here: show that it goes on. */
+            n = fit(m->text + i, m->len - i, tw - 1);
+        }
+        if (row >= skip && row - skip < avail) {
+            int yy = y + row - skip;
+            if (row == 0) {
+                char ts[16];
+                struct tm tm;
+                localtime_r(&m->when, &tm);
+                strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+                ui_text(w, yy, 0, 9, ts, (size_t)-1, ui_attr(SP_STYLE_DIM), true);
+                ui_text(w, yy, 9, 2, arrows[m->d], (size_t)-1, a, false);
+            }
+            lastw = ui_text(w, yy, PREFIX, tw, m->text + i, n, m->d == DIR_IN ? A_NORMAL : a, false);
+            if (row + 1 == cap && more)
+                ui_text(w, yy, PREFIX + lastw, 1, "\xe2\x80\xa6", (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+        } else {
+            lastw = (int)sp_text_width(m->text + i, n);
+        }
+        i += n;
+        row++;
+    } while (i < m->len && row < cap);
+    if (!rt[0] || i < m->len)
+        return;
+    row--;
+    if (row >= skip && row - skip < avail)
+        ui_text(w, y + row - skip, PREFIX + lastw, width - lastw, rt, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+}
+
+static size_t visible_count(const chat_pane *cp)
+{
+    if (!cp->base.frozen)
+        return cp->count;
+    uint64_t hidden = cp->total - cp->frozen_total;
+    return hidden >= cp->count ? 0 : cp->count - (size_t)hidden;
+}
+
+static void draw_state(chat_pane *cp, WINDOW *w, int width)
+{
+    sp_chat_state st = sp_chatclient_state(cp->cli);
+    sp_style s = st == SP_CHAT_CONNECTED ? SP_STYLE_GOOD
+                 : st == SP_CHAT_RESOLVING || st == SP_CHAT_CONNECTING ? SP_STYLE_WARN
+                 : st == SP_CHAT_IDLE ? SP_STYLE_DIM : SP_STYLE_BAD;
+    static const char *const names[] = { "IDLE", "RESOLVING", "CONNECTING", "CONNECTED", "RETRYING", "FAILED" };
+    char tag[24];
+    snprintf(tag, sizeof tag, " %s ", names[st]);
+    int x = ui_text(w, 0, 0, width, tag, (size_t)-1, ui_attr(s) | A_REVERSE | A_BOLD, false);
+    x += ui_text(w, 0, x, width - x, " ", 1, A_NORMAL, false);
+    x += ui_text(w, 0, x, width - x, sp_chatclient_text(cp->cli), (size_t)-1, ui_attr(s), false);
+    char extra[700];
+    size_t inflight = sp_chatclient_in_flight(cp->cli);
+    if (inflight)
+        snprintf(extra, sizeof extra, " \xc2\xb7 %zu in flight \xc2\xb7 %s", inflight, cp->ka);
+    else
+        snprintf(extra, sizeof extra, " \xc2\xb7 %s", cp->ka);
+    x += ui_text(w, 0, x, width - x, extra, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    if (cp->note[0]) {
+        snprintf(extra, sizeof extra, " \xc2\xb7 %s", cp->note);
+        ui_text(w, 0, x, width - x, extra, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    }
+}
+
+static void draw_input(chat_pane *cp, WINDOW *w, int y, int width)
+{
+    attr_t pa = cp->focus ? A_BOLD : ui_attr(SP_STYLE_DIM);
+    ui_text(w, y, 0, 2, "> ", 2, pa, false);
+    int avail = width - 3;
+    if (avail < 1)
+        return;
+    const char *text = cp->input.buf;
+    size_t ccol = sp_lineedit_cursor_col(&cp->input);
+    /* Scroll the field so the cursor stays visible. */
+    size_t skip = 0;
+    while (ccol - sp_text_width(text, skip) >= (size_t)avail && skip < cp->input.cursor) {
+        uint32_t c;
+        skip += sp_utf8_decode(text + skip, cp->input.len - skip, &c);
+    }
+    if (cp->input.len == 0 && !cp->focus)
+        ui_text(w, y, 2, avail, "press i or Enter to type a message", (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    else
+        ui_text(w, y, 2, avail, text + skip, cp->input.len - skip, A_NORMAL, false);
+    if (cp->focus)
+        wmove(w, y, 2 + (int)(ccol - sp_text_width(text, skip)));
+}
+
+static void draw(sp_pane *p, WINDOW *w)
+{
+    chat_pane *cp = CP(p);
+    werase(w);
+    int h, width;
+    getmaxyx(w, h, width);
+    if (h < 4 || width < 20)
+        return;
+    draw_state(cp, w, width);
+    int top = 1, rows = h - 3;
+    int tw = width - PREFIX;
+    size_t n = visible_count(cp);
+    if (cp->scroll >= n)
+        cp->scroll = n ? n - 1 : 0;
+    /* Walk up from the newest shown message until the rows are full. */
+    size_t first = n - cp->scroll; /* one past the bottom message */
+    int used = 0;
+    size_t i = first;
+    while (i > 0 && used < rows) {
+        used += msg_rows(&cp->ring[(cp->head + i - 1) % SCROLLBACK], tw, rows);
+        i--;
+    }
+    cp->page = first - i;
+    int y = top;
+    int skip = used > rows ? used - rows : 0;
+    for (size_t k = i; k < first; k++) {
+        const msg *m = &cp->ring[(cp->head + k) % SCROLLBACK];
+        int mr = msg_rows(m, tw, rows);
+        draw_msg(w, m, y, skip, rows - (y - top), tw, rows);
+        y += mr - skip;
+        skip = 0;
+    }
+    if (n == 0)
+        ui_text(w, top, 0, width,
+                "No messages yet. Type a question and press Enter; 'bye' ends the session.",
+                (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    /* The divider: where the view is, and what the keys do. */
+    char div[200];
+    if (cp->scroll)
+        snprintf(div, sizeof div, "\xe2\x94\x80 %zu message%s below%s (PgDn) ", cp->scroll,
+                 cp->scroll == 1 ? "" : "s", cp->unseen ? ", new ones among them" : "");
+    else
+        snprintf(div, sizeof div, "\xe2\x94\x80 %zu message%s%s ", n, n == 1 ? "" : "s",
+                 cp->focus ? " \xc2\xb7 Enter send \xc2\xb7 Esc leave input \xc2\xb7 PgUp/PgDn scroll"
+                           : " \xc2\xb7 c reconnect \xc2\xb7 d disconnect \xc2\xb7 i type");
+    ui_fill(w, h - 2, 0, width, ui_attr(SP_STYLE_DIM));
+    ui_text(w, h - 2, 0, width, div, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    draw_input(cp, w, h - 1, width);
+}
+
+/* ---- keys ---- */
+
+static void scroll_by(chat_pane *cp, long d)
+{
+    size_t n = visible_count(cp);
+    long s = (long)cp->scroll + d;
+    if (s < 0)
+        s = 0;
+    if (n && s > (long)n - 1)
+        s = (long)n - 1;
+    cp->scroll = (size_t)s;
+    if (cp->scroll == 0)
+        cp->unseen = 0;
+}
+
+static void send_input(chat_pane *cp)
+{
+    if (cp->input.len == 0)
+        return;
+    sp_chat_state st = sp_chatclient_state(cp->cli);
+    if (st != SP_CHAT_CONNECTED) {
+        sp_app_error(cp->base.app, "not connected (%s): Esc then c reconnects; the message is kept",
+                     sp_chatclient_text(cp->cli));
+        return;
+    }
+    const char *t = cp->input.buf;
+    size_t len = cp->input.len;
+    if (sp_chatclient_send(cp->cli, t, len) < 0) {
+        sp_app_error(cp->base.app, "cannot send: %s", sp_chatclient_text(cp->cli));
+        return;
+    }
+    add_msg(cp, DIR_OUT, t, len, -1);
+    sp_lineedit_remember(&cp->input, t);
+    sp_lineedit_clear(&cp->input);
+    cp->scroll = 0;
+    cp->unseen = 0;
+}
+
+static bool key(sp_pane *p, const sp_key *k)
+{
+    chat_pane *cp = CP(p);
+    size_t page = cp->page > 1 ? cp->page - 1 : 1;
+    if (k->fn && k->code == KEY_PPAGE) {
+        scroll_by(cp, (long)page);
+        return true;
+    }
+    if (k->fn && k->code == KEY_NPAGE) {
+        scroll_by(cp, -(long)page);
+        return true;
+    }
+    bool enter = (!k->fn && (k->code == '\r' || k->code == '\n')) || (k->fn && k->code == KEY_ENTER);
+    if (cp->focus) {
+        if (enter) {
+            send_input(cp);
+            return true;
+        }
+        if (!k->fn && k->code == KEY_ESC) {
+            cp->focus = false;
+            return true;
+        }
+        sp_edit_op op;
+        uint32_t c;
+        if (sp_key_edit(k, &op, &c)) {
+            sp_lineedit_apply(&cp->input, op, c);
+            return true;
+        }
+        return false;
+    }
+    sp_nav nav;
+    if (sp_key_nav(k, &nav)) {
+        switch (nav) {
+        case SP_NAV_UP: scroll_by(cp, 1); break;
+        case SP_NAV_DOWN: scroll_by(cp, -1); break;
+        case SP_NAV_PGUP: scroll_by(cp, (long)page); break;
+        case SP_NAV_PGDN: scroll_by(cp, -(long)page); break;
+        case SP_NAV_HOME: scroll_by(cp, (long)visible_count(cp)); break;
+        case SP_NAV_END: scroll_by(cp, -(long)visible_count(cp)); break;
+        }
+        return true;
+    }
+    if (enter || (!k->fn && (k->code == 'i' || k->code == 'a'))) {
+        cp->focus = true;
+        return true;
+    }
+    if (!k->fn && k->code == 'c') {
+        sp_chatclient_connect(cp->cli);
+        sp_app_status(cp->base.app, "reconnecting to %s", cp->target);
+        return true;
+    }
+    if (!k->fn && k->code == 'd') {
+        if (sp_chatclient_state(cp->cli) != SP_CHAT_IDLE)
+            sp_chatclient_disconnect(cp->cli, "disconnected (c reconnects)");
+        return true;
+    }
+    /* Any other printable key starts typing. */
+    if (!k->fn && k->code > 0x20 && k->code != 0x7f) {
+        cp->focus = true;
+        sp_lineedit_apply(&cp->input, SP_EDIT_INSERT, (uint32_t)k->code);
+        return true;
+    }
+    return false;
+}
+
+static bool text_focus(sp_pane *p) { return CP(p)->focus; }
+
+static void freeze(sp_pane *p, bool frozen)
+{
+    chat_pane *cp = CP(p);
+    if (frozen)
+        cp->frozen_total = cp->total;
+    else
+        cp->scroll = 0;
+}
+
+static const sp_keyhelp keys[] = {
+    { "Enter", "send the input line (outside it: back to the input line)", "Send", SP_KEYS_TYPING },
+    { "Esc", "leave the input line, so c, d, i and the list keys work", "Leave", SP_KEYS_TYPING },
+    { "i", "back to the input line (so does Enter, or typing)", "Type", SP_KEYS_BROWSING },
+    { "PgUp PgDn", "scroll the messages (also in the input line)", "Scroll", SP_KEYS_ALWAYS },
+    { "c", "reconnect now (outside the input line)", "Reconnect", SP_KEYS_BROWSING },
+    { "d", "disconnect (outside the input line)", "Disconnect", SP_KEYS_BROWSING },
+    { "Up Down", "input history; outside the input line: scroll", NULL, SP_KEYS_ALWAYS },
+    { "Left Right Home End", "move in the input line", NULL, SP_KEYS_ALWAYS },
+    { "Bksp Del ^U ^W", "delete a character, to line start, a word", NULL, SP_KEYS_ALWAYS },
+    { "bye", "as a message: the server answers, then the connection closes", NULL, SP_KEYS_ALWAYS },
+    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
+};
+
+const sp_pane_ops sp_chat_pane = {
+    .name = "chat", .title = "Chat", .create = create, .destroy = destroy, .draw = draw, .key = key,
+    .text_focus = text_focus, .freeze = freeze, .keys = keys,
+};

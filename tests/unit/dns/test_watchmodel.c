@@ -1,0 +1,548 @@
+/* The DNS watch model: address sets, the name validator, watch.list, the
+ * change log format and the first/change/error/recover state machine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ares.h>
+#include <cmocka.h>
+
+#include "sockpit/dns/addrset.h"
+#include "sockpit/dns/changelog.h"
+#include "sockpit/dns/dnsname.h"
+#include "sockpit/core/loop.h"
+#include "sockpit/dns/watch.h"
+#include "sockpit/dns/watchlist.h"
+#include "sockpit/core/xdg.h"
+
+/* s must be initialised (zeroed); it may hold an earlier set. */
+static void set_of(sp_addrset *s, const char *text)
+{
+    assert_int_equal(sp_addrset_parse(text, strlen(text), s), 0);
+}
+
+static void fmt(const sp_addrset *s, char *buf, size_t cap) { sp_addrset_format(s, ", ", buf, cap); }
+
+static void test_set_order_and_duplicates(void **st)
+{
+    (void)st;
+    sp_addrset a = { 0 }, b = { 0 };
+    set_of(&a, "198.18.5.9, 198.18.5.1, 198.18.5.1, ::1");
+    set_of(&b, "::1,198.18.5.1 198.18.5.9");
+    assert_true(sp_addrset_equal(&a, &b));
+    char buf[128];
+    fmt(&a, buf, sizeof buf);
+    assert_string_equal(buf, "198.18.5.1, 198.18.5.9, ::1");
+    /* Numeric order, not text order. */
+    sp_addrset c = { 0 };
+    set_of(&c, "10.0.0.10, 10.0.0.9, 9.0.0.1");
+    fmt(&c, buf, sizeof buf);
+    assert_string_equal(buf, "9.0.0.1, 10.0.0.9, 10.0.0.10");
+    assert_int_equal(sp_addrset_parse("1.2.3.4, nope", 13, &c), -1);
+    sp_addrset_free(&a);
+    sp_addrset_free(&b);
+    sp_addrset_free(&c);
+}
+
+static void test_set_diff(void **st)
+{
+    (void)st;
+    sp_addrset old = { 0 }, new = { 0 }, add, rem;
+    set_of(&old, "198.18.5.1, 198.18.5.2, fd00::1");
+    set_of(&new, "198.18.5.1, 198.18.5.9, fd00::2");
+    sp_addrset_init(&add);
+    sp_addrset_init(&rem);
+    assert_false(sp_addrset_equal(&old, &new));
+    sp_addrset_diff(&old, &new, &add, &rem);
+    char buf[128];
+    fmt(&add, buf, sizeof buf);
+    assert_string_equal(buf, "198.18.5.9, fd00::2");
+    fmt(&rem, buf, sizeof buf);
+    assert_string_equal(buf, "198.18.5.2, fd00::1");
+    sp_addrset_diff(&old, &old, &add, &rem);
+    assert_int_equal(add.n + rem.n, 0);
+    /* Truncated formatting still reports the full length. */
+    size_t full = sp_addrset_format(&old, ", ", buf, 5);
+    assert_int_equal(full, strlen("198.18.5.1, 198.18.5.2, fd00::1"));
+    assert_string_equal(buf, "198.");
+    sp_addrset_free(&old);
+    sp_addrset_free(&new);
+    sp_addrset_free(&add);
+    sp_addrset_free(&rem);
+}
+
+static void test_name_validator(void **st)
+{
+    (void)st;
+    char out[SP_DNSNAME_MAX + 1], err[256];
+    assert_int_equal(sp_dnsname_check("WWW.Example.COM.", 16, out, err, sizeof err), 0);
+    assert_string_equal(out, "www.example.com");
+    assert_int_equal(sp_dnsname_check("_dmarc.example.com", 18, out, err, sizeof err), 0);
+    assert_int_equal(sp_dnsname_check("localhost", 9, out, err, sizeof err), 0);
+    const char *bad[] = { "", ".", "a..b", ".a", "-a.com", "a-.com", "a b.com", "a/b", "1.2.3.4", "é.com",
+                          "a\x1b.com", "a.b..", };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sp_dnsname_check(bad[i], strlen(bad[i]), out, err, sizeof err), -1);
+    char label[70];
+    memset(label, 'a', 63);
+    strcpy(label + 63, ".com");
+    assert_int_equal(sp_dnsname_check(label, strlen(label), out, err, sizeof err), 0);
+    memset(label, 'a', 64);
+    strcpy(label + 64, ".com");
+    assert_int_equal(sp_dnsname_check(label, strlen(label), out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "63"));
+    char longname[300];
+    for (int i = 0; i < 64; i++)
+        memcpy(longname + i * 4, "abc.", 4);
+    longname[255] = '\0'; /* 255 characters */
+    assert_int_equal(sp_dnsname_check(longname, 255, out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "253"));
+    assert_int_equal(sp_dnsname_check(longname, 253, out, err, sizeof err), 0);
+}
+
+static void test_watchlist_parse(void **st)
+{
+    (void)st;
+    const char text[] = "# my names\n"
+                        "www.example.com\n"
+                        "  api.example.com   interval=0.5  # fast\n"
+                        "cdn.example.com interval=ttl\n"
+                        "bad..name\n"
+                        "x.example.com interval=0.1\n"
+                        "y.example.com speed=3\n"
+                        "WWW.example.com\n"
+                        "\n"
+                        "last.example.com interval=86400";
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, sizeof text - 1, &l, &probs, &np);
+    assert_int_equal(sp_watchlist_names(&l), 4);
+    assert_int_equal(np, 4);
+    assert_int_equal(probs[0].line, 5);
+    assert_int_equal(probs[1].line, 6);
+    assert_int_equal(probs[2].line, 7);
+    assert_int_equal(probs[3].line, 8);
+    sp_watchlist_entry *e = sp_watchlist_find(&l, "api.example.com");
+    assert_non_null(e);
+    assert_int_equal(e->mode, SP_WMODE_INTERVAL);
+    assert_int_equal(e->interval_ms, 500);
+    assert_int_equal(sp_watchlist_find(&l, "cdn.example.com")->mode, SP_WMODE_TTL);
+    assert_int_equal(sp_watchlist_find(&l, "www.example.com")->mode, SP_WMODE_DEFAULT);
+    assert_int_equal(sp_watchlist_find(&l, "last.example.com")->interval_ms, 86400000L);
+    free(probs);
+
+    /* Edits keep every other line as written. */
+    assert_int_equal(sp_watchlist_add(&l, "new.example.com", SP_WMODE_INTERVAL, 2500), 0);
+    assert_int_equal(sp_watchlist_add(&l, "new.example.com", SP_WMODE_DEFAULT, 0), -1);
+    assert_true(sp_watchlist_remove(&l, "www.example.com"));
+    assert_true(sp_watchlist_set_mode(&l, "cdn.example.com", SP_WMODE_INTERVAL, 1000));
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_string_equal(out, "# my names\n"
+                             "  api.example.com   interval=0.5  # fast\n"
+                             "cdn.example.com interval=1\n"
+                             "bad..name\n"
+                             "x.example.com interval=0.1\n"
+                             "y.example.com speed=3\n"
+                             "WWW.example.com\n"
+                             "\n"
+                             "last.example.com interval=86400\n"
+                             "new.example.com interval=2.5\n");
+    /* What was written reads back the same. */
+    sp_watchlist l2;
+    sp_watchlist_init(&l2);
+    sp_watchlist_parse(out, len, &l2, &probs, &np);
+    /* WWW.example.com is no longer a repeat once www.example.com is gone. */
+    assert_int_equal(sp_watchlist_names(&l2), 5);
+    assert_non_null(sp_watchlist_find(&l2, "www.example.com"));
+    assert_int_equal(sp_watchlist_find(&l2, "new.example.com")->interval_ms, 2500);
+    free(probs);
+    free(out);
+    sp_watchlist_free(&l);
+    sp_watchlist_free(&l2);
+}
+
+static void test_watchlist_hostile_bytes(void **st)
+{
+    (void)st;
+    const char text[] = "a.com\0x\n\xff\xfe\n\x1b[2J.com\nok.com\r\n";
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, sizeof text - 1, &l, &probs, &np);
+    assert_int_equal(sp_watchlist_names(&l), 1);
+    assert_non_null(sp_watchlist_find(&l, "ok.com"));
+    assert_int_equal(np, 3);
+    for (size_t i = 0; i < np; i++)
+        for (const char *c = probs[i].msg; *c; c++)
+            assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
+    free(probs);
+    /* Found by fuzz_watchlist: the bad line with a NUL byte was written
+     * back cut at the NUL. Every line goes back as it was read. */
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_int_equal(len, sizeof text - 1);
+    assert_memory_equal(out, text, len);
+    free(out);
+    sp_watchlist_free(&l);
+}
+
+static void test_interval_parse(void **st)
+{
+    (void)st;
+    sp_wmode m;
+    long ms;
+    char err[200], buf[32];
+    assert_int_equal(sp_watchlist_parse_interval("0.2", 3, &m, &ms, err, sizeof err), 0);
+    assert_int_equal(ms, 200);
+    assert_int_equal(sp_watchlist_parse_interval(".25", 3, &m, &ms, err, sizeof err), 0);
+    assert_int_equal(ms, 250);
+    assert_int_equal(sp_watchlist_parse_interval("0.1999", 6, &m, &ms, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_interval("0.19", 4, &m, &ms, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_interval("86401", 5, &m, &ms, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_interval("1e3", 3, &m, &ms, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_interval("", 0, &m, &ms, err, sizeof err), 0);
+    assert_int_equal(m, SP_WMODE_DEFAULT);
+    assert_string_equal(sp_watchlist_format_interval(SP_WMODE_INTERVAL, 1250, buf, sizeof buf), "1.25");
+    assert_string_equal(sp_watchlist_format_interval(SP_WMODE_INTERVAL, 200, buf, sizeof buf), "0.2");
+}
+
+static void test_watchlist_atomic_save(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/sp-watchlist-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/sub/dir/watch.list", dir);
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_add(&l, "a.example", SP_WMODE_DEFAULT, 0);
+    assert_int_equal(sp_watchlist_save(path, &l, err, sizeof err), 0);
+    sp_watchlist l2;
+    sp_watchlist_init(&l2);
+    sp_watchlist_problem *probs;
+    size_t np;
+    assert_int_equal(sp_watchlist_load(path, &l2, &probs, &np, err, sizeof err), 0);
+    assert_non_null(sp_watchlist_find(&l2, "a.example"));
+    free(probs);
+    /* No temporary file is left behind. */
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    /* One left by a killed process goes at the next save; a live
+     * process's stays (it may be saving right now). */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    char stale[300], live[300];
+    snprintf(stale, sizeof stale, "%s.tmp.%ld", path, (long)dead);
+    snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());
+    fclose(fopen(stale, "w"));
+    fclose(fopen(live, "w"));
+    assert_int_equal(sp_watchlist_save(path, &l, err, sizeof err), 0);
+    assert_int_not_equal(access(stale, F_OK), 0);
+    assert_int_equal(access(live, F_OK), 0);
+    /* A missing file is an empty list. */
+    snprintf(tmp, sizeof tmp, "%s/none.list", dir);
+    assert_int_equal(sp_watchlist_load(tmp, &l2, &probs, &np, err, sizeof err), 0);
+    assert_int_equal(l2.n, 0);
+    sp_watchlist_free(&l);
+    sp_watchlist_free(&l2);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_xdg(void **st)
+{
+    (void)st;
+    char out[512], err[256];
+    setenv("HOME", "/home/someone", 1);
+    unsetenv("XDG_CONFIG_HOME");
+    setenv("XDG_STATE_HOME", "relative/ignored", 1);
+    assert_int_equal(sp_xdg_dir(SP_XDG_CONFIG, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, "/home/someone/.config/sockpit");
+    assert_int_equal(sp_xdg_dir(SP_XDG_STATE, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, "/home/someone/.local/state/sockpit");
+    setenv("XDG_STATE_HOME", "/x/state", 1);
+    assert_int_equal(sp_xdg_path(SP_XDG_STATE, NULL, "dns-changes.log", out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, "/x/state/sockpit/dns-changes.log");
+    assert_int_equal(sp_xdg_path(SP_XDG_STATE, "/given", "f", out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, "/given/f");
+    char dir[] = "/tmp/sp-xdg-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char deep[256];
+    snprintf(deep, sizeof deep, "%s/a/b/c/", dir);
+    assert_int_equal(sp_mkdir_p(deep, 0700, err, sizeof err), 0);
+    assert_int_equal(sp_mkdir_p(deep, 0700, err, sizeof err), 0);
+    char file[256];
+    snprintf(file, sizeof file, "%s/a/file", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(deep, sizeof deep, "%s/a/file/x", dir);
+    assert_int_equal(sp_mkdir_p(deep, 0700, err, sizeof err), -1);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_log_format_and_parse(void **st)
+{
+    (void)st;
+    setenv("TZ", "UTC", 1);
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    ev.time_ms = 1795939201000LL; /* 2026-11-29 08:00:01 UTC */
+    snprintf(ev.name, sizeof ev.name, "www.example.com");
+    ev.kind = SP_WEV_CHANGE;
+    set_of(&ev.old, "198.18.5.1");
+    set_of(&ev.new, "198.18.5.9, 198.18.5.1");
+    char line[512];
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  198.18.5.1 \xe2\x86\x92 198.18.5.1, "
+                              "198.18.5.9  (+198.18.5.9)");
+    sp_wevent back;
+    sp_wevent_init(&back);
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
+    assert_int_equal(back.kind, SP_WEV_CHANGE);
+    assert_int_equal(back.time_ms, ev.time_ms);
+    assert_true(sp_addrset_equal(&back.old, &ev.old));
+    assert_true(sp_addrset_equal(&back.new, &ev.new));
+
+    /* Removed and added together. */
+    set_of(&ev.old, "198.18.5.1, 198.18.5.2");
+    set_of(&ev.new, "198.18.5.3");
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_non_null(strstr(line, "(+198.18.5.3, -198.18.5.1, -198.18.5.2)"));
+
+    ev.kind = SP_WEV_ERROR;
+    snprintf(ev.error, sizeof ev.error, "NXDOMAIN");
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  error  NXDOMAIN");
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
+    assert_string_equal(back.error, "NXDOMAIN");
+
+    ev.kind = SP_WEV_FIRST;
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  first  198.18.5.3");
+    ev.kind = SP_WEV_RECOVER;
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
+    assert_int_equal(back.kind, SP_WEV_RECOVER);
+
+    const char *bad[] = { "", "garbage", "2026-11-29 08:00:01  bad..name  first  1.2.3.4",
+                          "2026-13-29 08:00:01  a.b  first  1.2.3.4", "2026-11-29 08:00:01  a.b  first  x",
+                          "2026-11-29 08:00:01  a.b  error  \x1b[2J", "2026-11-29 08:00:01  a.b  1.2.3.4",
+                          /* Found by fuzz_changelog: year 26 formatted back as "26-11-29". */
+                          "0026-11-29 08:00:01  a.b  error  NXDOMAIN", "1969-12-31 23:59:59  a.b  error  timeout" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sp_changelog_parse_line(bad[i], strlen(bad[i]), &back), -1);
+
+    /* JSON as the issue shows it. */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    ev.kind = SP_WEV_CHANGE;
+    ev.time_ms = 1795939201123LL;
+    set_of(&ev.old, "198.18.5.1");
+    set_of(&ev.new, "198.18.5.1, 198.18.5.9");
+    ev.ttl = 0;
+    ev.rtt_ms = 0.4;
+    sp_wevent_json(&ev, f);
+    fclose(f);
+    assert_string_equal(buf, "{\"time\":\"2026-11-29T08:00:01.123Z\",\"name\":\"www.example.com\",\"event\":\"change\","
+                             "\"old\":[\"198.18.5.1\"],\"new\":[\"198.18.5.1\",\"198.18.5.9\"],\"ttl\":0,"
+                             "\"rtt_ms\":0.4}\n");
+    free(buf);
+    sp_wevent_free(&ev);
+    sp_wevent_free(&back);
+}
+
+static void test_log_load_keeps_last(void **st)
+{
+    (void)st;
+    setenv("TZ", "UTC", 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fputs("half a line from before\n", f);
+    for (int i = 0; i < 1500; i++) {
+        fprintf(f, "2026-11-29 08:00:01  n%d.test  first  198.18.%d.%d\n", i, i / 250, i % 250);
+        if (i % 100 == 0)
+            fputs("junk line\n\n", f);
+    }
+    fclose(f);
+    sp_wevent *evs;
+    size_t bad;
+    size_t n = sp_changelog_parse(text, len, true, SP_CHANGELOG_KEEP, &evs, &bad);
+    assert_int_equal(n, 1000);
+    assert_string_equal(evs[0].name, "n500.test");
+    assert_string_equal(evs[999].name, "n1499.test");
+    assert_true(bad >= 5);
+    for (size_t i = 0; i < n; i++)
+        sp_wevent_free(&evs[i]);
+    free(evs);
+    /* Few events: all of them, oldest first. */
+    const char two[] = "2026-11-29 08:00:01  a.test  error  timeout\n2026-11-29 08:00:02  a.test  recover  ::1";
+    n = sp_changelog_parse(two, sizeof two - 1, false, 10, &evs, &bad);
+    assert_int_equal(n, 2);
+    assert_int_equal(evs[0].kind, SP_WEV_ERROR);
+    assert_int_equal(evs[1].kind, SP_WEV_RECOVER);
+    for (size_t i = 0; i < n; i++)
+        sp_wevent_free(&evs[i]);
+    free(evs);
+    free(text);
+}
+
+/* ---- the state machine ---- */
+
+typedef struct seen {
+    sp_wevent ev[16];
+    int n;
+} seen;
+
+static void record(void *ud, const sp_wevent *ev)
+{
+    seen *s = ud;
+    assert_true(s->n < 16);
+    sp_wevent_init(&s->ev[s->n]);
+    sp_wevent_copy(&s->ev[s->n++], ev);
+}
+
+static void feed_ok(sp_watch *w, sp_watch_name *n, const char *addrs)
+{
+    sp_addrset set = { 0 };
+    set_of(&set, addrs);
+    sp_watch_result r = { .ok = true, .answered = true, .set = &set, .ttl = 30, .rtt_ms = 0.5 };
+    sp_watch_feed(w, n, &r);
+    sp_addrset_free(&set);
+}
+
+static void feed_err(sp_watch *w, sp_watch_name *n, const char *error)
+{
+    sp_watch_result r = { .ok = false, .error = error, .answered = strcmp(error, "timeout") != 0, .rtt_ms = -1 };
+    sp_watch_feed(w, n, &r);
+}
+
+static void test_events(void **st)
+{
+    (void)st;
+    sp_loop *loop = sp_loop_new();
+    seen s = { .n = 0 };
+    char err[256];
+    /* A closed local port: nothing is ever sent in this test anyway. */
+    sp_dns_config dc = { .servers = "127.0.0.1:9" };
+    sp_dns *dns = sp_dns_new(loop, &dc, err, sizeof err);
+    assert_non_null(dns);
+    sp_watch_config cfg = { .dns = dns, .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
+    sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
+    assert_non_null(w);
+    sp_watch_name *n = sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100);
+    assert_non_null(n);
+    assert_null(sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100));
+
+    feed_ok(w, n, "198.18.5.1, 198.18.5.9");
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ev[0].kind, SP_WEV_FIRST);
+    feed_ok(w, n, "198.18.5.9, 198.18.5.1"); /* reordered: nothing */
+    assert_int_equal(s.n, 1);
+    feed_ok(w, n, "198.18.5.9, 198.18.5.1, 198.18.5.2");
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ev[1].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[1].old.n, 2);
+    assert_int_equal(s.ev[1].new.n, 3);
+    assert_int_equal(n->changes, 1);
+
+    feed_err(w, n, "timeout");
+    feed_err(w, n, "timeout"); /* the same failure again: nothing */
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.ev[2].kind, SP_WEV_ERROR);
+    assert_string_equal(s.ev[2].error, "timeout");
+    assert_string_equal(n->error, "timeout");
+    feed_err(w, n, "SERVFAIL"); /* a different failure */
+    assert_int_equal(s.n, 4);
+    /* Back with the same set: recover, and no change. */
+    feed_ok(w, n, "198.18.5.1, 198.18.5.2, 198.18.5.9");
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.ev[4].kind, SP_WEV_RECOVER);
+    assert_int_equal(n->changes, 1);
+    assert_string_equal(n->error, "");
+    /* Back with another set: recover, then change. */
+    feed_err(w, n, "timeout");
+    feed_ok(w, n, "198.18.5.7");
+    assert_int_equal(s.n, 8);
+    assert_int_equal(s.ev[6].kind, SP_WEV_RECOVER);
+    assert_int_equal(s.ev[7].kind, SP_WEV_CHANGE);
+    assert_int_equal(n->changes, 2);
+
+    /* A name that fails first and then answers: error, then first. */
+    sp_watch_name *m = sp_watch_add(w, "late.test", SP_WMODE_INTERVAL, 1000, 100);
+    feed_err(w, m, "NXDOMAIN");
+    feed_ok(w, m, "::1");
+    assert_int_equal(s.ev[8].kind, SP_WEV_ERROR);
+    assert_int_equal(s.ev[9].kind, SP_WEV_FIRST);
+    assert_int_equal(m->rounds, 2);
+
+    /* RTT history: NAN for the lookup that got no answer. */
+    float h[SP_WATCH_RTT_HIST];
+    size_t nh = sp_watch_rtt_history(n, h, SP_WATCH_RTT_HIST);
+    assert_int_equal(nh, n->rounds);
+    assert_true(h[nh - 1] > 0.4f);
+    assert_true(h[nh - 2] != h[nh - 2]);
+
+    double iv;
+    assert_false(sp_watch_uses_ttl(w, m, &iv));
+    assert_true(iv > 0.99 && iv < 1.01);
+    sp_watch_set_mode(w, m, SP_WMODE_TTL, 0);
+    assert_true(sp_watch_uses_ttl(w, m, &iv));
+    assert_true(sp_watch_remove(w, "late.test"));
+    assert_false(sp_watch_remove(w, "late.test"));
+    assert_int_equal(sp_watch_count(w), 1);
+    for (int i = 0; i < s.n; i++)
+        sp_wevent_free(&s.ev[i]);
+    sp_dns_free(dns);
+    sp_watch_free(w);
+    sp_loop_free(loop);
+}
+
+static void test_error_names(void **st)
+{
+    (void)st;
+    assert_string_equal(sp_watch_error_name(ARES_ENOTFOUND), "NXDOMAIN");
+    assert_string_equal(sp_watch_error_name(ARES_ENODATA), "NODATA");
+    assert_string_equal(sp_watch_error_name(ARES_ESERVFAIL), "SERVFAIL");
+    assert_string_equal(sp_watch_error_name(ARES_EREFUSED), "REFUSED");
+    assert_string_equal(sp_watch_error_name(ARES_ETIMEOUT), "timeout");
+    assert_string_equal(sp_watch_error_name(ARES_ECONNREFUSED), "timeout");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_set_order_and_duplicates),
+        cmocka_unit_test(test_set_diff),
+        cmocka_unit_test(test_name_validator),
+        cmocka_unit_test(test_watchlist_parse),
+        cmocka_unit_test(test_watchlist_hostile_bytes),
+        cmocka_unit_test(test_interval_parse),
+        cmocka_unit_test(test_watchlist_atomic_save),
+        cmocka_unit_test(test_xdg),
+        cmocka_unit_test(test_log_format_and_parse),
+        cmocka_unit_test(test_log_load_keeps_last),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_error_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
