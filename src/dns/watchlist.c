@@ -124,7 +124,7 @@ static void problem(sp_watchlist_problem **probs, size_t *n, size_t *cap, size_t
     p->line = line;
     char shown[64];
     size_t full = sp_escape(text, len, shown, sizeof shown);
-    snprintf(p->msg, sizeof p->msg, "line %zu '%s%s': %s", line, shown, full >= sizeof shown ? "..." : "", what);
+    snprintf(p->msg, sizeof p->msg, "line %zu '%s%s': %.100s", line, shown, full >= sizeof shown ? "..." : "", what);
 }
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }

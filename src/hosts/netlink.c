@@ -112,7 +112,8 @@ static void read_arp(sp_loop *loop, uint64_t id, void *ud)
 
 static void start_fallback(sp_netlink *nl, const char *why)
 {
-    snprintf(nl->note, sizeof nl->note, "%s; reading /proc/net/arp every 2 s instead (IPv4 only)", why);
+    /* The reason is cut so the fallback's own words always fit. */
+    snprintf(nl->note, sizeof nl->note, "%.200s; reading /proc/net/arp every 2 s instead (IPv4 only)", why);
     nl->arp_timer = sp_loop_timer(nl->loop, 0, ARP_PERIOD, read_arp, nl);
 }
 

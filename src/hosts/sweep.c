@@ -111,9 +111,9 @@ void sp_cidr_nth(const sp_cidr *c, uint64_t i, unsigned char out[16])
     size_t len = c->family == AF_INET ? 4 : 16;
     memcpy(out, c->addr, len);
     uint64_t add = i + skip_first(c);
-    for (size_t k = len; k-- > 0 && add;) {
-        unsigned v = out[k] + (unsigned)(add & 0xff);
-        out[k] = (unsigned char)v;
+    for (size_t k = len; k > 0 && add; k--) {
+        unsigned v = out[k - 1] + (unsigned)(add & 0xff);
+        out[k - 1] = (unsigned char)v;
         add = (add >> 8) + (v >> 8);
     }
 }

@@ -318,7 +318,7 @@ static int bound(int type, int family, uint16_t *port)
 static void test_real_loopback(void **state)
 {
     (void)state;
-    uint16_t tport, uport, t6port = 0;
+    uint16_t tport = 0, uport = 0, t6port = 0;
     int t = bound(SOCK_STREAM, AF_INET, &tport);
     int u = bound(SOCK_DGRAM, AF_INET, &uport);
     int t6 = bound(SOCK_STREAM, AF_INET6, &t6port); /* -1 without IPv6 */
@@ -669,7 +669,7 @@ static void test_diag_real(void **state)
 static void test_diag_fallback(void **state)
 {
     (void)state;
-    uint16_t tport, uport;
+    uint16_t tport = 0, uport = 0;
     int t = bound(SOCK_STREAM, AF_INET, &tport);
     int u = bound(SOCK_DGRAM, AF_INET, &uport);
     assert_true(t >= 0 && u >= 0);
