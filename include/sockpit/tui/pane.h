@@ -19,6 +19,7 @@ typedef struct sp_key {
     int code;              /* a Unicode code point, or an ncurses KEY_* value when fn */
     bool fn;
     int mouse_y, mouse_x;  /* for KEY_MOUSE: the click, relative to the pane body */
+    int clicks;            /* for KEY_MOUSE: 2 for a double click */
 } sp_key;
 
 /* When a key's hint shows in the hint bar. */
