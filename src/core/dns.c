@@ -14,6 +14,7 @@ struct sp_dns {
     ares_channel ch;
     uint64_t timer;
     double deadline;   /* when the armed timer fires; 0: none */
+    bool cancel;       /* a socket could not be watched: fail the queries */
 };
 
 static int library_refs;
@@ -34,8 +35,10 @@ static void on_sock_state(void *ud, ares_socket_t fd, int readable, int writable
         return;
     }
     unsigned ev = (readable ? SP_IO_READ : 0u) | (writable ? SP_IO_WRITE : 0u);
-    if (sp_loop_set_events(d->loop, fd, ev) < 0)
-        sp_loop_watch(d->loop, fd, ev, on_io, d);
+    /* An unwatched socket would leave its queries to time out one by one;
+     * cancel them instead (from the hook: not inside c-ares' own call). */
+    if (sp_loop_set_events(d->loop, fd, ev) < 0 && sp_loop_watch(d->loop, fd, ev, on_io, d) < 0)
+        d->cancel = true;
 }
 
 static void on_timeout(sp_loop *loop, uint64_t id, void *ud)
@@ -51,6 +54,10 @@ static void on_timeout(sp_loop *loop, uint64_t id, void *ud)
 static void rearm(sp_loop *loop, void *ud)
 {
     sp_dns *d = ud;
+    if (d->cancel) {
+        d->cancel = false;
+        ares_cancel(d->ch);
+    }
     struct timeval tv;
     if (!ares_timeout(d->ch, NULL, &tv)) {
         if (d->timer) {

@@ -54,6 +54,7 @@ struct sp_loop {
     sigslot *sigs;
     size_t nsigs;
     bool stop;
+    bool in_hooks;
     uint64_t wakeups;
 };
 
@@ -272,11 +273,32 @@ void sp_loop_unhook(sp_loop *l, sp_hook_fn *fn, void *ud)
 {
     for (size_t i = 0; i < l->nhooks; i++) {
         if (l->hooks[i].fn == fn && l->hooks[i].ud == ud) {
+            /* During the hook pass the slot is only emptied, so the pass
+             * neither skips the next hook nor runs this one. */
+            if (l->in_hooks) {
+                l->hooks[i].fn = NULL;
+                return;
+            }
             memmove(&l->hooks[i], &l->hooks[i + 1], (l->nhooks - i - 1) * sizeof *l->hooks);
             l->nhooks--;
             return;
         }
     }
+}
+
+static void run_hooks(sp_loop *l)
+{
+    l->in_hooks = true;
+    /* nhooks is read each time: a hook added now runs in this pass too. */
+    for (size_t i = 0; i < l->nhooks; i++)
+        if (l->hooks[i].fn)
+            l->hooks[i].fn(l, l->hooks[i].ud);
+    l->in_hooks = false;
+    size_t n = 0;
+    for (size_t i = 0; i < l->nhooks; i++)
+        if (l->hooks[i].fn)
+            l->hooks[n++] = l->hooks[i];
+    l->nhooks = n;
 }
 
 static void on_signalfd(sp_loop *l, int fd, unsigned events, void *ud)
@@ -316,10 +338,10 @@ static int next_timeout_ms(const sp_loop *l, int cap_ms)
     if (l->nheap == 0)
         return cap_ms;
     double dt = l->heap[0].when - sp_now();
-    /* Round up so we never wake just before the deadline and spin. */
-    int ms = dt <= 0 ? 0 : (int)ceil(dt * 1000.0);
-    if (dt > 86400.0)
-        ms = 86400000;
+    /* Round up so we never wake just before the deadline and spin; a
+     * deadline past a day is waited for a day at a time (an int of
+     * milliseconds holds 24.8 days). */
+    int ms = dt <= 0 ? 0 : dt > 86400.0 ? 86400000 : (int)ceil(dt * 1000.0);
     return cap_ms >= 0 && cap_ms < ms ? cap_ms : ms;
 }
 
@@ -353,8 +375,7 @@ int sp_loop_once(sp_loop *l, int timeout_ms)
 {
     /* A stop ends the iteration that asked for it, not later ones. */
     l->stop = false;
-    for (size_t i = 0; i < l->nhooks; i++)
-        l->hooks[i].fn(l, l->hooks[i].ud);
+    run_hooks(l);
     if (l->stop)
         return 0;
     struct epoll_event evs[64];
@@ -394,10 +415,13 @@ int sp_loop_once(sp_loop *l, int timeout_ms)
 
 int sp_loop_run(sp_loop *l)
 {
-    do {
+    /* A stop asked for before the run (a key typed ahead of the first
+     * frame) ends it at once; the stop is used up when the run returns. */
+    while (!l->stop) {
         if (sp_loop_once(l, -1) < 0)
             return -1;
-    } while (!l->stop);
+    }
+    l->stop = false;
     return 0;
 }
 

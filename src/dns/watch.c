@@ -157,6 +157,8 @@ static void schedule(sp_watch *w, sp_watch_name *n, double now)
         double wait = n->error[0] || n->ttl < 0 ? w->interval : (double)n->ttl;
         if (wait < SP_WATCH_TTL_MIN)
             wait = SP_WATCH_TTL_MIN;
+        if (wait > SP_WATCH_TTL_MAX)
+            wait = SP_WATCH_TTL_MAX;
         n->due = n->last_round + wait;
     } else {
         n->due += interval;

@@ -22,6 +22,9 @@
 
 #define SP_WATCH_RTT_HIST 60 /* round-trip times kept per name */
 #define SP_WATCH_TTL_MIN 1.0 /* TTL mode never queries more often */
+/* TTL mode waits at most a day, whatever a server claims (TTLs run to
+ * 68 years). */
+#define SP_WATCH_TTL_MAX 86400.0
 
 typedef struct sp_watch sp_watch;
 

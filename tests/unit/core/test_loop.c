@@ -246,6 +246,74 @@ static void test_hooks_run_before_each_sleep(void **state)
     sp_loop_free(l);
 }
 
+/* Each hook counts itself in hook_seen[ud]; the first one unhooks itself. */
+static int hook_seen[3];
+static void self_unhook(sp_loop *l, void *ud)
+{
+    hook_seen[(intptr_t)ud]++;
+    sp_loop_unhook(l, self_unhook, ud);
+}
+static void counting(sp_loop *l, void *ud)
+{
+    (void)l;
+    hook_seen[(intptr_t)ud]++;
+}
+
+static void test_unhook_inside_the_hook_pass(void **state)
+{
+    (void)state;
+    sp_loop *l = sp_loop_new();
+    sp_loop_hook(l, self_unhook, (void *)0);
+    sp_loop_hook(l, counting, (void *)1);
+    sp_loop_hook(l, counting, (void *)2);
+    sp_loop_once(l, 0);
+    /* The hook after the one that left still ran. */
+    assert_int_equal(hook_seen[0], 1);
+    assert_int_equal(hook_seen[1], 1);
+    assert_int_equal(hook_seen[2], 1);
+    sp_loop_once(l, 0);
+    assert_int_equal(hook_seen[0], 1);
+    assert_int_equal(hook_seen[1], 2);
+    assert_int_equal(hook_seen[2], 2);
+    sp_loop_free(l);
+}
+
+static void test_stop_before_run(void **state)
+{
+    (void)state;
+    sp_loop *l = sp_loop_new();
+    record r = { .loop = l };
+    /* A stop asked for before the loop runs (a `q` typed ahead of the first
+     * frame) ends the run at once, before a timer 0.2 s away fires. */
+    sp_loop_timer(l, 0.2, 0, t1, &r);
+    sp_loop_stop(l);
+    assert_int_equal(sp_loop_run(l), 0);
+    assert_int_equal(r.n, 0);
+    /* The stop was used up: the next run goes on until the next stop. */
+    sp_loop_timer(l, 0.3, 0, stop_cb, NULL);
+    assert_int_equal(sp_loop_run(l), 0);
+    assert_int_equal(r.n, 1);
+    sp_loop_free(l);
+}
+
+static void test_timer_beyond_an_int_of_milliseconds(void **state)
+{
+    (void)state;
+    sp_loop *l = sp_loop_new();
+    record r = { .loop = l };
+    /* 30 days: past what an int of milliseconds holds. The wait must be a
+     * sane timeout, not an overflow to a negative (which would spin). */
+    sp_loop_timer(l, 30.0 * 86400, 0, t1, &r);
+    sp_loop_timer(l, 1e300, 0, t2, &r);
+    uint64_t before = sp_loop_wakeups(l);
+    double t0 = sp_now();
+    sp_loop_once(l, 50);
+    assert_true(sp_now() - t0 >= 0.04);
+    assert_int_equal(sp_loop_wakeups(l) - before, 1);
+    assert_int_equal(r.n, 0);
+    sp_loop_free(l);
+}
+
 static int got_signal;
 static void on_sig(sp_loop *l, int signo, void *ud)
 {
@@ -279,6 +347,9 @@ int main(void)
         cmocka_unit_test(test_idle_loop_does_not_wake),
         cmocka_unit_test(test_hooks_run_before_each_sleep),
         cmocka_unit_test(test_signals_arrive_through_the_loop),
+        cmocka_unit_test(test_unhook_inside_the_hook_pass),
+        cmocka_unit_test(test_stop_before_run),
+        cmocka_unit_test(test_timer_beyond_an_int_of_milliseconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

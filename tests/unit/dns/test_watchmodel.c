@@ -507,6 +507,13 @@ static void test_events(void **st)
     assert_true(iv > 0.99 && iv < 1.01);
     sp_watch_set_mode(w, m, SP_WMODE_TTL, 0);
     assert_true(sp_watch_uses_ttl(w, m, &iv));
+    /* A TTL of 68 years is waited for a day at most. */
+    sp_addrset big = { 0 };
+    set_of(&big, "::1");
+    sp_watch_result r = { .ok = true, .answered = true, .set = &big, .ttl = 0x7fffffff, .rtt_ms = 0.5 };
+    sp_watch_feed(w, m, &r);
+    sp_addrset_free(&big);
+    assert_true(m->due - m->last_round <= SP_WATCH_TTL_MAX + 0.001);
     assert_true(sp_watch_remove(w, "late.test"));
     assert_false(sp_watch_remove(w, "late.test"));
     assert_int_equal(sp_watch_count(w), 1);
