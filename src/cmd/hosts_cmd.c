@@ -10,18 +10,19 @@
 #include <string.h>
 
 #include "sockpit/cmd/cli.h"
-#include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
+#include "sockpit/cmd/config.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/core/safetext.h"
+#include "sockpit/core/texttable.h"
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_view.h"
 #include "sockpit/hosts/netlink.h"
 #include "sockpit/hosts/oui.h"
 #include "sockpit/hosts/rdns.h"
-#include "sockpit/core/safetext.h"
 #include "sockpit/hosts/sweep.h"
-#include "sockpit/core/texttable.h"
 
 #define CMD "hosts"
 #define SYNC_TIMEOUT 5.0

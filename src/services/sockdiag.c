@@ -23,8 +23,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "sockpit/services/services.h"
-
 #define TCP_LISTEN 10
 #define RECV_BUF 32768 /* the kernel sizes dump batches after the reader's buffer */
 #define DEADLINE_MS 250

@@ -8,6 +8,8 @@
 
 #include "sockpit/core/loop.h"
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_rtnl.h"
+#include "sockpit/hosts/neigh_view.h"
 #include "sockpit/hosts/oui.h"
 
 #define N 10000

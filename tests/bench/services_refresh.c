@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "sockpit/services/listen.h"
+#include "sockpit/services/listen_source.h"
+#include "sockpit/services/procmap.h"
 #include "sockpit/services/sockdiag.h"
 
 static double clock_s(clockid_t c)

@@ -12,6 +12,7 @@
 
 #include "neigh_reference.h"
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_rtnl.h"
 
 #define MAX_LINES 256
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "sockpit/services/listen.h"
-#include "sockpit/services/services.h"
 
 static size_t token_lines(const char *s, size_t n)
 {

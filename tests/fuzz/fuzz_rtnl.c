@@ -15,6 +15,7 @@
 
 #include "neigh_reference.h"
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_rtnl.h"
 
 #define ALIGN4(x) (((x) + 3u) & ~(size_t)3u)
 

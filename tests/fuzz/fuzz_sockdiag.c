@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/services/services.h"
+#include "sockpit/services/listen.h"
 #include "sockpit/services/sockdiag.h"
 
 #define ALIGN4(x) (((x) + 3u) & ~(size_t)3u)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_view.h"
 
 static size_t ref_alen(int family) { return family == AF_INET ? 4 : 16; }
 

@@ -1,8 +1,7 @@
 /* The hosts model: this host's interfaces and addresses and the kernel's
- * neighbour table (ARP and NDP), fed by rtnetlink messages or by
- * /proc/net/arp. The parsers take bytes and never open anything, so tests
- * and fuzzers feed them directly. Sorting and filtering produce a view (an
- * array of entry pointers) without touching the table. */
+ * neighbour table (ARP and NDP), fed by rtnetlink messages (neigh_rtnl.h)
+ * or by the bytes of /proc/net/arp; it never opens anything itself.
+ * neigh_view.h sorts and filters it. */
 #ifndef SOCKPIT_NEIGH_H
 #define SOCKPIT_NEIGH_H
 
@@ -11,44 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockpit/hosts/neigh_rtnl.h"
 #include "sockpit/hosts/oui.h"
 
-#define SP_LLADDR_MAX 32
 #define SP_IPSTR_MAX 46
-
-/* One parsed rtnetlink message. */
-typedef enum sp_rtnl_kind {
-    SP_RTNL_SKIP,   /* valid but of no interest (other families, proxies) */
-    SP_RTNL_NEIGH,
-    SP_RTNL_LINK,
-    SP_RTNL_ADDR,
-    SP_RTNL_DONE,   /* end of a dump */
-    SP_RTNL_ERROR,  /* NLMSG_ERROR with a non-zero code (in .error, positive errno) */
-    SP_RTNL_OVERRUN,/* NLMSG_OVERRUN */
-} sp_rtnl_kind;
-
-typedef struct sp_rtnl_msg {
-    sp_rtnl_kind kind;
-    bool del;                     /* RTM_DEL* */
-    uint32_t seq;
-    int family;                   /* AF_INET / AF_INET6 for neighbours and addresses */
-    int ifindex;
-    unsigned char addr[16];       /* neighbour or interface address */
-    unsigned char prefixlen;      /* addresses */
-    unsigned char lladdr[SP_LLADDR_MAX];
-    size_t lladdr_len;
-    uint16_t state;               /* NUD_* */
-    bool has_age;
-    uint32_t updated_ticks;       /* NDA_CACHEINFO: clock ticks since the last update */
-    char ifname[IF_NAMESIZE];     /* links */
-    unsigned ifflags;             /* IFF_* */
-    unsigned mtu;
-    int error;
-} sp_rtnl_msg;
-
-/* Parses one netlink message (header included) of len bytes. Returns 0, or
- * -1 when it is malformed (truncated, bad attribute lengths). */
-int sp_rtnl_parse(const void *msg, size_t len, sp_rtnl_msg *out);
 
 /* An address of this host. */
 typedef struct sp_ifaddr {
@@ -142,32 +107,7 @@ bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void 
 bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const char *name);
 
 const sp_link *sp_neigh_link(const sp_neigh_table *t, int ifindex);
-const char *sp_nud_name(uint16_t state);
 /* "aa:bb:cc..." into out (3*len bytes). */
 void sp_format_lladdr(const unsigned char *mac, size_t len, char *out, size_t cap);
-
-typedef enum sp_neigh_sort {
-    SP_SORT_IP, SP_SORT_MAC, SP_SORT_VENDOR, SP_SORT_NAME, SP_SORT_CHANGE, SP_SORT_COUNT
-} sp_neigh_sort;
-const char *sp_neigh_sort_name(sp_neigh_sort s);
-
-typedef struct sp_neigh_view_opts {
-    bool show_all;        /* include those sp_neigh_hidden_by_default hides */
-    bool include_self;
-    sp_neigh_sort sort;
-    const char *filter;   /* case-insensitive substring of any column; NULL or "" for none */
-} sp_neigh_view_opts;
-
-/* FAILED, INCOMPLETE and NOARP rows, and rows with no state: listed only on
- * request (`a`, --all). */
-bool sp_neigh_hidden_by_default(const sp_neigh *r);
-
-/* The state label shown in the State column. */
-const char *sp_neigh_state_label(const sp_neigh *n);
-/* Fills out (room for t->count entries) with the visible rows in order;
- * returns how many. */
-size_t sp_neigh_view(const sp_neigh_table *t, const sp_neigh_view_opts *o, const sp_neigh **out);
-/* Numeric order of two addresses (IPv4 before IPv6). */
-int sp_addr_cmp(int fa, const unsigned char *a, int fb, const unsigned char *b);
 
 #endif

@@ -1,8 +1,8 @@
-/* What this host listens on: a parser for the bytes of /proc/net/tcp, tcp6,
- * udp and udp6 (TCP sockets in LISTEN, UDP sockets bound and unconnected),
- * the live source that asks sock_diag for the TCP listeners (sockdiag.h)
- * and falls back to those files, and the map from a socket's inode to the process holding it, found by
- * reading /proc/PID/fd links (socket:[INODE]) and /proc/PID/comm. */
+/* What this host listens on: the set of listening sockets, and a parser for
+ * the bytes of /proc/net/tcp, tcp6, udp and udp6 (TCP sockets in LISTEN, UDP
+ * sockets bound and unconnected). It takes bytes and never opens anything:
+ * listen_source.h reads the files (or asks sock_diag), procmap.h finds the
+ * owners. */
 #ifndef SOCKPIT_LISTEN_H
 #define SOCKPIT_LISTEN_H
 
@@ -49,43 +49,10 @@ size_t sp_listen_find(const sp_listen_set *s, unsigned port, int proto, size_t *
 /* "0.0.0.0:22", "[::1]:53". */
 void sp_listen_addr(const sp_listener *l, char *buf, size_t len);
 
-/* Reads and parses the four files under procroot ("/proc" but for tests),
- * then sorts. A missing file (no IPv6) is skipped. Returns 0, or -1 with a
- * reason in err when none could be read. */
-int sp_listen_read(sp_listen_set *s, const char *procroot, char *err, size_t errlen);
-
-/* The live host, kept between refreshes. TCP listeners come from
- * NETLINK_SOCK_DIAG; when the kernel or a sandbox refuses it
- * (EPROTONOSUPPORT, EACCES, EPERM...) they come from procroot/net/tcp and
- * tcp6 from then on, and when one dump fails otherwise (a timeout) from
- * those files for that refresh only. UDP always comes from procroot/net/udp
- * and udp6: the kernel prints those from the UDP table alone, which holds
- * no TIME_WAIT crowd. The environment variable SOCKPIT_SOCK_DIAG=off (read
- * when the source is made) forces the /proc files, for tests and for
- * comparing both; a procroot other than "/proc" (a test's fake tree) does
- * too, since sock_diag describes the real host only. */
-typedef struct sp_listen_source sp_listen_source;
-
-sp_listen_source *sp_listen_source_new(const char *procroot);
-void sp_listen_source_free(sp_listen_source *src);
-/* Like sp_listen_read, through the source. */
-int sp_listen_source_read(sp_listen_source *src, sp_listen_set *s, char *err, size_t errlen);
-/* Where the last read found the TCP listeners: "sock_diag" or
- * "/proc/net/tcp"; and why sock_diag is not used ("" when it is). */
-const char *sp_listen_source_tcp(const sp_listen_source *src);
-const char *sp_listen_source_why(const sp_listen_source *src);
-
-/* The inode -> process map, kept between refreshes: a known owner is
- * checked with one readlink, and /proc is walked only when a socket shows
- * up that was not looked for before. */
-typedef struct sp_procmap sp_procmap;
-
-sp_procmap *sp_procmap_new(const char *procroot);
-void sp_procmap_free(sp_procmap *m);
-/* Forget everything: the next resolve walks /proc again (the `r` key). */
-void sp_procmap_forget(sp_procmap *m);
-/* Fills pid and comm of each listener it can. Returns how many processes'
- * fd directories were read (0 when the cache answered everything). */
-size_t sp_procmap_resolve(sp_procmap *m, sp_listen_set *s);
+/* Whether the last complete line of buf[0..*len), part of a TCP file, is a
+ * socket in a state other than LISTEN: the kernel lists TCP listeners first
+ * (the listening hash), then everything else (the established hash), so a
+ * reader can stop there. When it says so, *len is cut after that line. */
+bool sp_listen_past_listeners(const char *buf, size_t *len);
 
 #endif

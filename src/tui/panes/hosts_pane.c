@@ -10,13 +10,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/tui/app.h"
 #include "sockpit/hosts/neigh.h"
+#include "sockpit/hosts/neigh_view.h"
 #include "sockpit/hosts/netlink.h"
 #include "sockpit/hosts/oui.h"
-#include "sockpit/tui/pane.h"
 #include "sockpit/hosts/rdns.h"
 #include "sockpit/hosts/sweep.h"
+#include "sockpit/tui/app.h"
+#include "sockpit/tui/pane.h"
 
 #define KEY_ESC 27
 #define PROGRESS_PERIOD 0.5

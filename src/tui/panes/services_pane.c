@@ -5,10 +5,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sockpit/tui/app.h"
 #include "sockpit/services/listen.h"
-#include "sockpit/tui/pane.h"
+#include "sockpit/services/listen_source.h"
+#include "sockpit/services/procmap.h"
 #include "sockpit/services/services.h"
+#include "sockpit/tui/app.h"
+#include "sockpit/tui/pane.h"
 
 #define REFRESH_SECONDS 2.0
 #define DEFAULT_FILE "/etc/services"
