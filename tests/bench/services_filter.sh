@@ -8,5 +8,5 @@ SRC=$(cd "$HERE/../.." && pwd)
 T=$(mktemp -d /tmp/sp-bench-filter.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cc -O2 -D_GNU_SOURCE -I"$SRC/include" -I"$SOCKPIT_BUILD/generated" -o "$T/filter" "$HERE/services_filter.c" \
-    "$SOCKPIT_BUILD/libsockpit_core.a"
+    "$SOCKPIT_BUILD/src/services/libsockpit_services.a" "$SOCKPIT_BUILD/src/core/libsockpit_core.a"
 "$T/filter" "${ENTRIES:-10000}"

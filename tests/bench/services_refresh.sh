@@ -12,7 +12,8 @@ SRC=$(cd "$HERE/../.." && pwd)
 T=$(mktemp -d /tmp/sp-bench-refresh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cc -O2 -D_GNU_SOURCE -I"$SRC/include" -I"$SOCKPIT_BUILD/generated" -o "$T/refresh" "$HERE/services_refresh.c" \
-    "$SOCKPIT_BUILD/libsockpit_core.a" $(pkg-config --libs libmnl)
+    "$SOCKPIT_BUILD/src/services/libsockpit_services.a" "$SOCKPIT_BUILD/src/core/libsockpit_core.a" \
+    $(pkg-config --libs libmnl libcares) -lm
 cc -O2 -o "$T/spawn" "$HERE/services_spawn.c"
 SP=$(readlink -f "$SOCKPIT")
 N=${N:-200}
