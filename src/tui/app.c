@@ -1,9 +1,9 @@
 /* The TUI shell: terminal set-up and tear-down, layout, the tab bar, status
- * line, hint bar, help overlay, prompts and boxes, and key routing. Drawing
- * happens once per loop iteration, in a hook before the loop sleeps, and
- * only for the parts marked dirty. */
+ * line and hint bar, and key routing between the panes, the prompts
+ * (prompt.c) and the overlays (overlay.c). Drawing happens once per loop
+ * iteration, in a hook before the loop sleeps, and only for the parts
+ * marked dirty. */
 #include "sockpit/tui/app.h"
-#include "sockpit/core/report.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -14,19 +14,18 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "sockpit/tui/lineedit.h"
-#include "sockpit/core/safetext.h"
+#include "sockpit/core/report.h"
+#include "sockpit/tui/keys.h"
+#include "sockpit/tui/overlay.h"
+#include "sockpit/tui/prompt.h"
 
 #define NPANES 4
 #define MIN_COLS 40
 #define MIN_ROWS 10
-#define KEY_ESC 27
 
 static const sp_pane_ops *const pane_ops[NPANES] = {
     &sp_services_pane, &sp_hosts_pane, &sp_watch_pane, &sp_chat_pane,
 };
-
-typedef enum sp_overlay { OV_NONE, OV_HELP, OV_BOX } sp_overlay;
 
 struct sp_app {
     sp_opts *opts;
@@ -36,7 +35,7 @@ struct sp_app {
     sp_pane *panes[NPANES];
     int active;
 
-    WINDOW *tabs, *body, *status, *hints, *over, *input;
+    WINDOW *tabs, *body, *status, *hints, *input;
     int rows, cols;
     bool too_small;
     bool dirty_tabs, dirty_body, dirty_status, dirty_hints, dirty_all;
@@ -46,24 +45,9 @@ struct sp_app {
     uint64_t msg_timer;
     uint64_t settle_timer; /* the full repaint after a burst of resizes */
 
-    bool prompt_on;
-    char prompt_label[128];
-    sp_lineedit prompt;
-    sp_prompt_cbs pcbs;
-    void *pud;
-    bool filter_prompt; /* the shell's own `/` prompt */
-    char filter[256];
-
-    bool confirm_on;
-    char question[256];
-    void (*yes)(void *);
-    void *yes_ud;
-
+    sp_prompt prompt;
+    char filter[256]; /* the text of the shell's own `/` prompt */
     sp_overlay ov;
-    size_t ov_top;
-    char *box_title;
-    char **box_lines;
-    size_t box_n;
 
     int exit_code;
 };
@@ -117,140 +101,36 @@ void sp_app_error(sp_app *app, const char *fmt, ...)
     va_end(ap);
 }
 
-static void close_prompt(sp_app *app)
-{
-    app->prompt_on = false;
-    app->filter_prompt = false;
-    app->dirty_status = true;
-}
-
 void sp_app_prompt(sp_app *app, const char *label, const char *initial, const sp_prompt_cbs *cbs, void *ud)
 {
-    app->confirm_on = false;
-    app->prompt_on = true;
-    app->filter_prompt = false;
-    snprintf(app->prompt_label, sizeof app->prompt_label, "%s", label);
-    sp_lineedit_set(&app->prompt, initial ? initial : "");
-    app->pcbs = cbs ? *cbs : (sp_prompt_cbs){ 0 };
-    app->pud = ud;
+    sp_prompt_open(&app->prompt, label, initial, cbs, ud);
     app->dirty_status = true;
 }
 
 void sp_app_confirm(sp_app *app, const char *question, void (*yes)(void *ud), void *ud)
 {
-    app->prompt_on = false;
-    app->confirm_on = true;
-    snprintf(app->question, sizeof app->question, "%s", question);
-    app->yes = yes;
-    app->yes_ud = ud;
+    sp_prompt_ask(&app->prompt, question, yes, ud);
     app->dirty_status = true;
-}
-
-static void free_box(sp_app *app)
-{
-    for (size_t i = 0; i < app->box_n; i++)
-        free(app->box_lines[i]);
-    free(app->box_lines);
-    free(app->box_title);
-    app->box_lines = NULL;
-    app->box_title = NULL;
-    app->box_n = 0;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
 }
 
 void sp_app_box(sp_app *app, const char *title, const char *const *lines, size_t n)
 {
-    free_box(app);
-    app->box_title = xstrdup(title);
-    app->box_lines = calloc(n ? n : 1, sizeof *app->box_lines);
-    if (!app->box_lines)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        app->box_lines[i] = xstrdup(lines[i]);
-    app->box_n = n;
-    app->ov = OV_BOX;
-    app->ov_top = 0;
+    sp_overlay_box(&app->ov, title, lines, n);
     app->dirty_body = true;
-}
-
-/* ---- key helpers shared by panes ---- */
-
-bool sp_key_nav(const sp_key *k, sp_nav *nav)
-{
-    if (k->fn) {
-        switch (k->code) {
-        case KEY_UP: *nav = SP_NAV_UP; return true;
-        case KEY_DOWN: *nav = SP_NAV_DOWN; return true;
-        case KEY_PPAGE: *nav = SP_NAV_PGUP; return true;
-        case KEY_NPAGE: *nav = SP_NAV_PGDN; return true;
-        case KEY_HOME: *nav = SP_NAV_HOME; return true;
-        case KEY_END: *nav = SP_NAV_END; return true;
-        default: return false;
-        }
-    }
-    switch (k->code) {
-    case 'k': *nav = SP_NAV_UP; return true;
-    case 'j': *nav = SP_NAV_DOWN; return true;
-    case 'g': *nav = SP_NAV_HOME; return true;
-    case 'G': *nav = SP_NAV_END; return true;
-    default: return false;
-    }
-}
-
-bool sp_key_edit(const sp_key *k, sp_edit_op *op, uint32_t *cp)
-{
-    *cp = 0;
-    if (k->fn) {
-        switch (k->code) {
-        case KEY_LEFT: *op = SP_EDIT_LEFT; return true;
-        case KEY_RIGHT: *op = SP_EDIT_RIGHT; return true;
-        case KEY_HOME: *op = SP_EDIT_HOME; return true;
-        case KEY_END: *op = SP_EDIT_END; return true;
-        case KEY_BACKSPACE: *op = SP_EDIT_BACKSPACE; return true;
-        case KEY_DC: *op = SP_EDIT_DELETE; return true;
-        case KEY_UP: *op = SP_EDIT_HIST_PREV; return true;
-        case KEY_DOWN: *op = SP_EDIT_HIST_NEXT; return true;
-        default: return false;
-        }
-    }
-    switch (k->code) {
-    case 0x7f:
-    case 0x08: *op = SP_EDIT_BACKSPACE; return true;
-    case 0x01: *op = SP_EDIT_HOME; return true;       /* Ctrl-A */
-    case 0x05: *op = SP_EDIT_END; return true;        /* Ctrl-E */
-    case 0x02: *op = SP_EDIT_LEFT; return true;       /* Ctrl-B */
-    case 0x06: *op = SP_EDIT_RIGHT; return true;      /* Ctrl-F */
-    case 0x04: *op = SP_EDIT_DELETE; return true;     /* Ctrl-D */
-    case 0x15: *op = SP_EDIT_KILL_START; return true; /* Ctrl-U */
-    case 0x17: *op = SP_EDIT_KILL_WORD; return true;  /* Ctrl-W */
-    default:
-        if (k->code >= 0x20 && k->code != 0x7f) {
-            *op = SP_EDIT_INSERT;
-            *cp = (uint32_t)k->code;
-            return true;
-        }
-        return false;
-    }
 }
 
 /* ---- layout and drawing ---- */
 
 static void del_windows(sp_app *app)
 {
-    WINDOW **ws[] = { &app->tabs, &app->body, &app->status, &app->hints, &app->over };
+    WINDOW **ws[] = { &app->tabs, &app->body, &app->status, &app->hints };
     for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
         if (*ws[i]) {
             delwin(*ws[i]);
             *ws[i] = NULL;
         }
     }
+    sp_overlay_drop_window(&app->ov);
 }
 
 static void layout(sp_app *app)
@@ -310,29 +190,14 @@ static void draw_status(sp_app *app)
 {
     WINDOW *w = app->status;
     werase(w);
-    if (app->prompt_on) {
-        int x = ui_text(w, 0, 0, app->cols, app->prompt_label, (size_t)-1, A_BOLD, false);
-        x += ui_text(w, 0, x, app->cols - x, " ", 1, A_NORMAL, false);
-        /* Scroll the field so the cursor stays visible. */
-        int avail = app->cols - x - 1;
-        size_t ccol = sp_lineedit_cursor_col(&app->prompt);
-        size_t skip = 0;
-        const char *text = app->prompt.buf;
-        while (avail > 0 && ccol - sp_text_width(text, skip) >= (size_t)avail && skip < app->prompt.cursor) {
-            uint32_t cp;
-            skip += sp_utf8_decode(text + skip, app->prompt.len - skip, &cp);
-        }
-        ui_text(w, 0, x, avail, text + skip, app->prompt.len - skip, A_NORMAL, false);
-        int cx = x + (int)(ccol - sp_text_width(text, skip));
-        wmove(w, 0, cx < app->cols ? cx : app->cols - 1);
-    } else if (app->confirm_on) {
-        int x = ui_text(w, 0, 0, app->cols, app->question, (size_t)-1, ui_attr(SP_STYLE_WARN), false);
-        ui_text(w, 0, x, app->cols - x, " (y/n)", (size_t)-1, A_BOLD, false);
-    } else if (app->msg[0]) {
-        ui_text(w, 0, 0, app->cols, app->msg, (size_t)-1, ui_attr(app->msg_error ? SP_STYLE_BAD : SP_STYLE_NORMAL),
-                false);
-    } else if (app->filter[0]) {
-        ui_textf(w, 0, 0, app->cols, ui_attr(SP_STYLE_DIM), "filter: %s  (/ to edit, Esc to clear)", app->filter);
+    /* An open prompt or question has the line. */
+    if (!sp_prompt_draw(&app->prompt, w, app->cols)) {
+        if (app->msg[0])
+            ui_text(w, 0, 0, app->cols, app->msg, (size_t)-1,
+                    ui_attr(app->msg_error ? SP_STYLE_BAD : SP_STYLE_NORMAL), false);
+        else if (app->filter[0])
+            ui_textf(w, 0, 0, app->cols, ui_attr(SP_STYLE_DIM), "filter: %s  (/ to edit, Esc to clear)",
+                     app->filter);
     }
     wnoutrefresh(w);
 }
@@ -357,11 +222,11 @@ static void draw_hints(sp_app *app)
     WINDOW *w = app->hints;
     werase(w);
     int x = 0, m = app->cols;
-    if (app->prompt_on) {
+    if (app->prompt.line_on) {
         x = hint(w, x, m, "Enter", "OK");
         x = hint(w, x, m, "Esc", "Cancel");
         hint(w, x, m, "^U", "Clear");
-    } else if (app->ov != OV_NONE) {
+    } else if (app->ov.kind != SP_OVERLAY_NONE) {
         x = hint(w, x, m, "Esc", "Close");
         hint(w, x, m, "\xe2\x86\x91\xe2\x86\x93", "Scroll");
     } else {
@@ -395,88 +260,6 @@ static const sp_keyhelp global_keys[] = {
     { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
 
-/* Lines of the help overlay, or of the message box. */
-static size_t overlay_lines(sp_app *app, const char ***out, char ***owned)
-{
-    *owned = NULL;
-    if (app->ov == OV_BOX) {
-        *out = (const char **)app->box_lines;
-        return app->box_n;
-    }
-    const sp_keyhelp *pk = app->panes[app->active]->ops->keys;
-    size_t n = 0;
-    for (const sp_keyhelp *k = global_keys; k->key; k++)
-        n++;
-    for (const sp_keyhelp *k = pk; k && k->key; k++)
-        n++;
-    char **lines = calloc(n + 3, sizeof *lines);
-    if (!lines)
-        abort();
-    size_t i = 0;
-    for (const sp_keyhelp *k = pk; k && k->key; k++)
-        if (asprintf(&lines[i++], "%-16s %s", k->key, k->what) < 0)
-            abort();
-    if (i)
-        lines[i++] = xstrdup("");
-    lines[i++] = xstrdup("Everywhere:");
-    for (const sp_keyhelp *k = global_keys; k->key; k++)
-        if (asprintf(&lines[i++], "%-16s %s", k->key, k->what) < 0)
-            abort();
-    *owned = lines;
-    *out = (const char **)lines;
-    return i;
-}
-
-static void draw_overlay(sp_app *app)
-{
-    const char **lines;
-    char **owned;
-    size_t n = overlay_lines(app, &lines, &owned);
-    int bh, bw;
-    getmaxyx(app->body, bh, bw);
-    int w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int tw = (int)sp_text_width(lines[i], strlen(lines[i]));
-        if (tw > w)
-            w = tw;
-    }
-    w += 4;
-    if (w < 30)
-        w = 30;
-    if (w > bw - 2)
-        w = bw - 2;
-    int h = (int)n + 2;
-    if (h > bh - 1)
-        h = bh - 1;
-    if (app->over)
-        delwin(app->over);
-    app->over = newwin(h, w, 1 + (bh - h) / 2, (bw - w) / 2);
-    if (app->over) {
-        WINDOW *o = app->over;
-        werase(o);
-        box(o, 0, 0);
-        const char *title = app->ov == OV_BOX ? app->box_title : "Keys";
-        char t[256];
-        snprintf(t, sizeof t, " %s ", title);
-        ui_text(o, 0, 2, w - 4, t, (size_t)-1, A_BOLD, false);
-        size_t rows = (size_t)(h - 2);
-        if (n > rows && app->ov_top > n - rows)
-            app->ov_top = n - rows;
-        if (n <= rows)
-            app->ov_top = 0;
-        for (size_t r = 0; r < rows && app->ov_top + r < n; r++)
-            ui_text(o, (int)r + 1, 2, w - 4, lines[app->ov_top + r], (size_t)-1, A_NORMAL, false);
-        if (n > rows)
-            ui_textf(o, h - 1, w - 12, 10, A_DIM, " %zu/%zu ", app->ov_top + rows, n);
-        wnoutrefresh(o);
-    }
-    if (owned) {
-        for (size_t i = 0; i < n; i++)
-            free(owned[i]);
-        free(owned);
-    }
-}
-
 static void draw(sp_loop *loop, void *ud)
 {
     (void)loop;
@@ -498,15 +281,16 @@ static void draw(sp_loop *loop, void *ud)
         if (app->dirty_all || app->dirty_body) {
             p->ops->draw(p, app->body);
             wnoutrefresh(app->body);
-            if (app->ov != OV_NONE)
-                draw_overlay(app);
+            if (app->ov.kind != SP_OVERLAY_NONE)
+                sp_overlay_draw(&app->ov, app->body, p->ops->keys, global_keys);
         }
-        bool field = app->prompt_on || (pane_has_focus(app) && app->ov == OV_NONE && !app->confirm_on);
+        bool typing = app->prompt.line_on;
+        bool field = typing || (pane_has_focus(app) && app->ov.kind == SP_OVERLAY_NONE && !app->prompt.confirm_on);
         curs_set(field ? 1 : 0);
-        if (app->dirty_all || app->dirty_status || app->prompt_on)
+        if (app->dirty_all || app->dirty_status || typing)
             draw_status(app);
         /* The last window refreshed places the cursor. */
-        if (field && !app->prompt_on)
+        if (field && !typing)
             wnoutrefresh(app->body);
     }
     doupdate();
@@ -519,15 +303,8 @@ static void switch_pane(sp_app *app, int i)
 {
     if (i == app->active || i < 0 || i >= NPANES)
         return;
-    if (app->prompt_on) {
-        sp_prompt_cbs cbs = app->pcbs;
-        void *ud = app->pud;
-        close_prompt(app);
-        if (cbs.on_cancel)
-            cbs.on_cancel(ud);
-    }
-    app->confirm_on = false;
-    app->ov = OV_NONE;
+    sp_prompt_dismiss(&app->prompt);
+    sp_overlay_hide(&app->ov);
     sp_pane *old = app->panes[app->active];
     if (old->ops->visible)
         old->ops->visible(old, false);
@@ -576,69 +353,26 @@ static void open_filter(sp_app *app)
 {
     static const sp_prompt_cbs cbs = { filter_change, filter_submit, filter_cancel };
     sp_app_prompt(app, "Filter:", app->filter, &cbs, app);
-    app->filter_prompt = true;
 }
 
 static void prompt_key(sp_app *app, const sp_key *k)
 {
-    if (!k->fn && (k->code == '\r' || k->code == '\n' || k->code == KEY_ESC)) {
-        sp_prompt_cbs cbs = app->pcbs;
-        void *ud = app->pud;
-        char *text = xstrdup(app->prompt.buf);
-        if (k->code != KEY_ESC)
-            sp_lineedit_remember(&app->prompt, text);
-        close_prompt(app);
-        if (k->code == KEY_ESC) {
-            if (cbs.on_cancel)
-                cbs.on_cancel(ud);
-        } else if (cbs.on_submit) {
-            cbs.on_submit(ud, text);
-        }
-        free(text);
-        app->dirty_hints = app->dirty_body = true;
-        return;
-    }
-    if (k->fn && k->code == KEY_ENTER) {
-        sp_key enter = { .code = '\r' };
-        prompt_key(app, &enter);
-        return;
-    }
-    sp_edit_op op;
-    uint32_t cp;
-    if (sp_key_edit(k, &op, &cp) && sp_lineedit_apply(&app->prompt, op, cp)) {
+    switch (sp_prompt_key(&app->prompt, k)) {
+    case SP_PROMPT_UNUSED: break;
+    case SP_PROMPT_EDITED: app->dirty_status = true; break;
+    case SP_PROMPT_CLOSED: app->dirty_status = app->dirty_hints = app->dirty_body = true; break;
+    case SP_PROMPT_YES: app->dirty_status = app->dirty_body = true; break;
+    case SP_PROMPT_NO:
         app->dirty_status = true;
-        if (app->pcbs.on_change)
-            app->pcbs.on_change(app->pud, app->prompt.buf);
+        sp_app_status(app, "cancelled");
+        break;
     }
 }
 
-static bool overlay_key(sp_app *app, const sp_key *k)
+static void toggle_help(sp_app *app)
 {
-    sp_nav nav;
-    bool close = k->fn ? (k->code == KEY_F(1) || k->code == KEY_ENTER)
-                       : (k->code == KEY_ESC || k->code == 'q' || k->code == '\r' || k->code == '\n' ||
-                          (app->ov == OV_HELP && k->code == '?'));
-    if (close) {
-        app->ov = OV_NONE;
-    } else if (sp_key_nav(k, &nav)) {
-        switch (nav) {
-        case SP_NAV_UP: if (app->ov_top) app->ov_top--; break;
-        case SP_NAV_DOWN: app->ov_top++; break;
-        case SP_NAV_PGUP: app->ov_top = app->ov_top > 10 ? app->ov_top - 10 : 0; break;
-        case SP_NAV_PGDN: app->ov_top += 10; break;
-        case SP_NAV_HOME: app->ov_top = 0; break;
-        case SP_NAV_END: app->ov_top = (size_t)-1 / 2; break;
-        }
-    } else {
-        return true;
-    }
-    if (app->ov == OV_NONE && app->over) {
-        delwin(app->over);
-        app->over = NULL;
-        free_box(app);
-    }
+    sp_overlay_toggle_help(&app->ov);
     app->dirty_body = app->dirty_hints = true;
-    return true;
 }
 
 static void quit(sp_app *app) { sp_loop_stop(app->loop); }
@@ -651,14 +385,10 @@ static void handle_key(sp_app *app, const sp_key *k)
         switch (k->code) {
         case KEY_F(10): quit(app); return;
         case KEY_BTAB: switch_pane(app, (app->active + NPANES - 1) % NPANES); return;
-        case KEY_F(1):
-            app->ov = app->ov == OV_HELP ? OV_NONE : OV_HELP;
-            app->ov_top = 0;
-            app->dirty_body = app->dirty_hints = true;
-            return;
+        case KEY_F(1): toggle_help(app); return;
         case KEY_MOUSE: {
             /* Clicks on the tab bar switch panes; others go to the pane. */
-            if (k->mouse_y == -1 && !app->prompt_on && app->ov == OV_NONE) {
+            if (k->mouse_y == -1 && !app->prompt.line_on && app->ov.kind == SP_OVERLAY_NONE) {
                 int x = 0;
                 for (int i = 0; i < NPANES; i++) {
                     int wlab = (int)strlen(pane_ops[i]->title) + 4;
@@ -678,22 +408,12 @@ static void handle_key(sp_app *app, const sp_key *k)
         switch_pane(app, (app->active + 1) % NPANES);
         return;
     }
-    if (app->ov != OV_NONE) {
-        overlay_key(app, k);
+    if (app->ov.kind != SP_OVERLAY_NONE) {
+        if (sp_overlay_key(&app->ov, k))
+            app->dirty_body = app->dirty_hints = true;
         return;
     }
-    if (app->confirm_on) {
-        app->confirm_on = false;
-        app->dirty_status = true;
-        if (!k->fn && (k->code == 'y' || k->code == 'Y')) {
-            app->yes(app->yes_ud);
-            app->dirty_body = true;
-        } else {
-            sp_app_status(app, "cancelled");
-        }
-        return;
-    }
-    if (app->prompt_on) {
+    if (app->prompt.confirm_on || app->prompt.line_on) {
         prompt_key(app, k);
         return;
     }
@@ -705,7 +425,7 @@ static void handle_key(sp_app *app, const sp_key *k)
     if (!k->fn) {
         switch (k->code) {
         case 'q': quit(app); return;
-        case '?': app->ov = OV_HELP; app->ov_top = 0; app->dirty_body = app->dirty_hints = true; return;
+        case '?': toggle_help(app); return;
         case ' ': toggle_freeze(app); return;
         case '1': case '2': case '3': case '4': switch_pane(app, k->code - '1'); return;
         case '/':
@@ -715,7 +435,7 @@ static void handle_key(sp_app *app, const sp_key *k)
                 return;
             }
             break;
-        case KEY_ESC:
+        case SP_KEY_ESC:
             if (app->filter[0] && p->ops->filter) {
                 filter_change(app, "");
                 app->dirty_status = true;
@@ -737,30 +457,9 @@ static void on_stdin(sp_loop *loop, int fd, unsigned events, void *ud)
     (void)events;
     sp_app *app = ud;
     sp_key keys[64];
-    size_t n = 0;
-    wint_t ch;
-    int rc;
-    while (n < sizeof keys / sizeof keys[0] && (rc = wget_wch(app->input, &ch)) != ERR) {
-        sp_key k = { .code = (int)ch, .fn = rc == KEY_CODE_YES, .mouse_y = -2, .mouse_x = -2 };
-        if (k.fn && k.code == KEY_RESIZE)
-            continue;
-        if (k.fn && k.code == KEY_MOUSE) {
-            MEVENT me;
-            if (getmouse(&me) != OK)
-                continue;
-            if (me.bstate & BUTTON4_PRESSED) {
-                k.code = KEY_UP;
-            } else if (me.bstate & BUTTON5_PRESSED) {
-                k.code = KEY_DOWN;
-            } else {
-                k.mouse_y = me.y - 1; /* relative to the body; -1 is the tab bar */
-                k.mouse_x = me.x;
-            }
-        }
-        keys[n++] = k;
-    }
+    size_t n = sp_keys_read(app->input, keys, sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < n && !sp_loop_stopped(app->loop); i++) {
-        if (!keys[i].fn && keys[i].code == KEY_ESC && i + 1 < n && !keys[i + 1].fn && keys[i + 1].code >= '1' &&
+        if (!keys[i].fn && keys[i].code == SP_KEY_ESC && i + 1 < n && !keys[i + 1].fn && keys[i + 1].code >= '1' &&
             keys[i + 1].code <= '4') {
             switch_pane(app, keys[++i].code - '1');
             continue;
@@ -871,7 +570,7 @@ int sp_app_main(sp_opts *opts)
         return sp_runtime_error(NULL, "out of memory");
     app->opts = opts;
     app->exit_code = SP_EXIT_OK;
-    sp_lineedit_init(&app->prompt, 1024, 50);
+    sp_prompt_init(&app->prompt);
     for (int i = 0; i < NPANES; i++)
         if (strcmp(pane_ops[i]->name, opts->pane) == 0)
             app->active = i;
@@ -931,8 +630,8 @@ out:
         delwin(app->input);
     if (app->screen)
         delscreen(app->screen);
-    free_box(app);
-    sp_lineedit_free(&app->prompt);
+    sp_overlay_free(&app->ov);
+    sp_prompt_free(&app->prompt);
     sp_loop_free(app->loop);
     free(app);
     return rc;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sockpit/core/safetext.h"
-#include "sockpit/tui/pane.h"
+#include "sockpit/tui/keys.h"
 
 int sp_key_id(const sp_key *k) { return k->fn ? SP_FN(k->code) : k->code; }
 

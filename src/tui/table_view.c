@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sockpit/core/safetext.h"
-#include "sockpit/tui/pane.h"
+#include "sockpit/tui/keys.h"
 
 /* Cell text aligned in its column; clipped text ends in an ellipsis (ui_text). */
 static void draw_cell(WINDOW *w, int y, int x, int width, const sp_column *col, const char *s, size_t len,

@@ -8,12 +8,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sockpit/tui/keys.h"
+
 /* A key as a single int: a Unicode code point, or an ncurses KEY_* value
  * with SP_KEY_FN set. */
 #define SP_KEY_FN 0x40000000
 #define SP_FN(k) ((k) | SP_KEY_FN)
 #define SP_CTRL(c) ((c) & 0x1f)
-#define SP_KEY_ESC 27
 /* The mouse wheel, as function keys beyond ncurses' KEY_MAX. */
 #define SP_KEY_WHEEL_UP 0x10000
 #define SP_KEY_WHEEL_DOWN 0x10001
@@ -35,8 +36,7 @@ typedef unsigned sp_redraw;
 #define SP_WHEN_ALWAYS 3u
 #define SP_WHEN_PANE 4u
 
-struct sp_key;
-typedef sp_redraw (*sp_action_fn)(void *ud, const struct sp_key *k);
+typedef sp_redraw (*sp_action_fn)(void *ud, const sp_key *k);
 
 typedef struct sp_binding {
     int keys[4];          /* up to four keys, 0-terminated when fewer */
@@ -51,11 +51,11 @@ typedef struct sp_binding {
 /* A map ends with a row whose label is NULL. */
 
 /* The key as an int for matching (see SP_KEY_FN). */
-int sp_key_id(const struct sp_key *k);
+int sp_key_id(const sp_key *k);
 /* The row of map that binds key in mode, or NULL. */
 const sp_binding *sp_keymap_find(const sp_binding *map, unsigned mode, int key);
 /* Runs the action bound to k in mode; false when nothing binds it. */
-bool sp_keymap_dispatch(const sp_binding *map, unsigned mode, void *ud, const struct sp_key *k, sp_redraw *redraw);
+bool sp_keymap_dispatch(const sp_binding *map, unsigned mode, void *ud, const sp_key *k, sp_redraw *redraw);
 
 /* Columns "KEY hint" takes in the hint bar. */
 int sp_hint_width(const sp_binding *b);

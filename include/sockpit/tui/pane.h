@@ -7,20 +7,13 @@
 
 #include <stdbool.h>
 
+#include "sockpit/tui/keys.h"
 #include "sockpit/tui/lineedit.h"
 #include "sockpit/tui/listview.h"
 #include "sockpit/tui/ui.h"
 
 typedef struct sp_app sp_app;
 typedef struct sp_pane sp_pane;
-
-/* One key press. */
-typedef struct sp_key {
-    int code;              /* a Unicode code point, or an ncurses KEY_* value when fn */
-    bool fn;
-    int mouse_y, mouse_x;  /* for KEY_MOUSE: the click, relative to the pane body */
-    int clicks;            /* for KEY_MOUSE: 2 for a double click */
-} sp_key;
 
 /* When a key's hint shows in the hint bar. */
 typedef enum sp_keys_when {
@@ -73,13 +66,6 @@ struct sp_pane {
     sp_app *app;
     bool frozen;
 };
-
-/* The list keys every table shares: arrows, j/k, PgUp/PgDn, Home/End, g/G
- * and the mouse wheel. Returns true and sets *nav if k is one of them. */
-bool sp_key_nav(const sp_key *k, sp_nav *nav);
-/* Maps editing keys (arrows, Home/End, Backspace, Delete, Ctrl-U, Ctrl-W,
- * Up/Down, printable characters) onto a line-editor operation. */
-bool sp_key_edit(const sp_key *k, sp_edit_op *op, uint32_t *cp);
 
 extern const sp_pane_ops sp_services_pane;
 extern const sp_pane_ops sp_hosts_pane;

@@ -19,6 +19,6 @@ void sp_table_draw(sp_table *t, WINDOW *w, int y, int height, bool focused, cons
  * wheel (SP_KEY_WHEEL_UP/DOWN) scrolls; a click selects a row or sorts by
  * a header; a double click is reported as *activate (the pane's Enter).
  * Returns false when k is not a table key; adds what changed to *redraw. */
-bool sp_table_handle_key(sp_table *t, const struct sp_key *k, sp_redraw *redraw, bool *activate);
+bool sp_table_handle_key(sp_table *t, const sp_key *k, sp_redraw *redraw, bool *activate);
 
 #endif
