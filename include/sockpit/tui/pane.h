@@ -7,9 +7,11 @@
 
 #include <stdbool.h>
 
+#include "sockpit/tui/keymap.h"
 #include "sockpit/tui/keys.h"
 #include "sockpit/tui/lineedit.h"
 #include "sockpit/tui/listview.h"
+#include "sockpit/tui/table.h"
 #include "sockpit/tui/ui.h"
 
 typedef struct sp_app sp_app;
@@ -59,6 +61,19 @@ typedef struct sp_pane_ops {
     /* Optional: the pane became visible or hidden. */
     void (*visible)(sp_pane *p, bool shown);
     const sp_keyhelp *keys;
+    /* The pane's key map (keymap.h): the shell dispatches keys through it,
+     * with the pane as ud, and builds the help overlay and the hint bar
+     * from it. */
+    const sp_binding *keymap;
+    /* Optional: the modes the pane is in now (SP_WHEN_* bits, its own from
+     * SP_WHEN_PANE up). NULL: SP_WHEN_TYPING while text_focus says so,
+     * else SP_WHEN_BROWSING. */
+    unsigned (*mode)(sp_pane *p);
+    /* Optional: the table that has the focus. The shell gives it the keys
+     * every table shares (moves, the wheel, clicks and header clicks, `<`
+     * `>` `I` to sort, F3 `n` `N` to search); a double click on a row is
+     * sent to the key map as Enter. */
+    sp_table *(*table)(sp_pane *p);
 } sp_pane_ops;
 
 struct sp_pane {
