@@ -385,7 +385,7 @@ int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
     if (c->state != SP_CHAT_CONNECTED || c->bye_sent || len > INT32_MAX)
         return -1;
     char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
-    if (!at || push_sent(c, sp_now()) < 0)
+    if (push_sent(c, sp_now()) < 0)
         return -1;
     sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
     if (sp_chat_is_bye(text, len)) {

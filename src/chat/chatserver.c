@@ -105,10 +105,7 @@ static char *queue_room(client *c, size_t more)
                     c->srv->cfg.max_queue);
         return NULL;
     }
-    char *p = sp_outbuf_reserve(&c->out, more);
-    if (!p)
-        kill_client(c, "dropped: out of memory for its output");
-    return p;
+    return sp_outbuf_reserve(&c->out, more);
 }
 
 /* Queues one frame made of up to three pieces. Returns -1 if c died. */
@@ -466,12 +463,12 @@ sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg,
     sl = sizeof ss;
     getsockname(s->lfd, (struct sockaddr *)&ss, &sl);
     sp_sock_addr_str((struct sockaddr *)&ss, s->addr, sizeof s->addr);
-    if (sp_loop_watch(loop, s->lfd, SP_IO_READ, on_accept, s) < 0 || sp_loop_hook(loop, reap, s) < 0) {
+    if (sp_loop_watch(loop, s->lfd, SP_IO_READ, on_accept, s) < 0) {
         saved = errno;
         snprintf(err, errlen, "cannot watch the listening socket: %s", strerror(errno));
-        sp_loop_unwatch(loop, s->lfd);
         goto fail;
     }
+    sp_loop_hook(loop, reap, s);
     s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     return s;
 fail:

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
+
 struct sp_dns {
     sp_loop *loop;
     ares_channel ch;
@@ -154,11 +156,7 @@ char *sp_dns_parse_servers(const char *list, char *err, size_t errlen)
         return NULL;
     }
     size_t cap = strlen(list) * 2 + 64;
-    char *csv = malloc(cap);
-    if (!csv) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    char *csv = sp_xmalloc(cap);
     size_t used = 0;
     const char *p = list;
     for (;;) {
@@ -190,11 +188,7 @@ sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t er
             return NULL;
         }
     }
-    sp_dns *d = calloc(1, sizeof *d);
-    if (!d) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
+    sp_dns *d = sp_xcalloc(1, sizeof *d);
     d->loop = loop;
     struct ares_options o;
     memset(&o, 0, sizeof o);
@@ -230,12 +224,7 @@ sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t er
             goto fail;
         }
     }
-    if (sp_loop_hook(loop, rearm, d) < 0) {
-        snprintf(err, errlen, "out of memory");
-        ares_destroy(d->ch);
-        free(d);
-        goto fail;
-    }
+    sp_loop_hook(loop, rearm, d);
     return d;
 fail:
     if (--library_refs == 0)

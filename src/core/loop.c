@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
+
 typedef struct watcher {
     sp_io_fn *fn;
     void *ud;
@@ -48,11 +50,11 @@ struct sp_loop {
     uint64_t firing_id;      /* the timer whose callback is running */
     bool firing_cancelled;
     hook *hooks;
-    size_t nhooks;
+    size_t nhooks, caphooks;
     int sigfd;
     sigset_t sigmask;
     sigslot *sigs;
-    size_t nsigs;
+    size_t nsigs, capsigs;
     bool stop;
     bool in_hooks;
     uint64_t wakeups;
@@ -67,9 +69,7 @@ double sp_now(void)
 
 sp_loop *sp_loop_new(void)
 {
-    sp_loop *l = calloc(1, sizeof *l);
-    if (!l)
-        return NULL;
+    sp_loop *l = sp_xcalloc(1, sizeof *l);
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (l->epfd < 0) {
         free(l);
@@ -107,20 +107,12 @@ static uint32_t epoll_bits(unsigned events)
     return e;
 }
 
-static int grow_watchers(sp_loop *l, int fd)
+/* Watchers are indexed by fd. */
+static void grow_watchers(sp_loop *l, int fd)
 {
-    if ((size_t)fd < l->nw)
-        return 0;
-    size_t n = l->nw ? l->nw : 64;
-    while (n <= (size_t)fd)
-        n *= 2;
-    watcher *w = realloc(l->w, n * sizeof *w);
-    if (!w)
-        return -1;
-    memset(w + l->nw, 0, (n - l->nw) * sizeof *w);
-    l->w = w;
-    l->nw = n;
-    return 0;
+    size_t old = l->nw;
+    SP_GROW(l->w, l->nw, (size_t)fd + 1);
+    memset(l->w + old, 0, (l->nw - old) * sizeof *l->w);
 }
 
 static int epoll_apply(sp_loop *l, int fd, int op)
@@ -137,8 +129,7 @@ int sp_loop_watch(sp_loop *l, int fd, unsigned events, sp_io_fn *fn, void *ud)
         errno = EBADF;
         return -1;
     }
-    if (grow_watchers(l, fd) < 0)
-        return -1;
+    grow_watchers(l, fd);
     watcher *w = &l->w[fd];
     bool was = w->active;
     w->fn = fn;
@@ -210,19 +201,11 @@ static void heap_down(timer *h, size_t n, size_t i)
     }
 }
 
-static int heap_push(sp_loop *l, const timer *t)
+static void heap_push(sp_loop *l, const timer *t)
 {
-    if (l->nheap == l->capheap) {
-        size_t cap = l->capheap ? l->capheap * 2 : 16;
-        timer *h = realloc(l->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        l->heap = h;
-        l->capheap = cap;
-    }
+    SP_GROW(l->heap, l->capheap, l->nheap + 1);
     l->heap[l->nheap] = *t;
     heap_up(l->heap, l->nheap++);
-    return 0;
 }
 
 static void heap_remove(sp_loop *l, size_t i)
@@ -240,7 +223,8 @@ uint64_t sp_loop_timer(sp_loop *l, double delay, double period, sp_timer_fn *fn,
         delay = 0;
     timer t = { .id = l->next_id++, .when = sp_now() + delay,
                 .period = period > 0 ? period : 0, .fn = fn, .ud = ud };
-    return heap_push(l, &t) < 0 ? 0 : t.id;
+    heap_push(l, &t);
+    return t.id;
 }
 
 void sp_loop_cancel(sp_loop *l, uint64_t id)
@@ -259,14 +243,10 @@ void sp_loop_cancel(sp_loop *l, uint64_t id)
     }
 }
 
-int sp_loop_hook(sp_loop *l, sp_hook_fn *fn, void *ud)
+void sp_loop_hook(sp_loop *l, sp_hook_fn *fn, void *ud)
 {
-    hook *h = realloc(l->hooks, (l->nhooks + 1) * sizeof *h);
-    if (!h)
-        return -1;
-    l->hooks = h;
+    SP_GROW(l->hooks, l->caphooks, l->nhooks + 1);
     l->hooks[l->nhooks++] = (hook){ fn, ud };
-    return 0;
 }
 
 void sp_loop_unhook(sp_loop *l, sp_hook_fn *fn, void *ud)
@@ -315,10 +295,7 @@ static void on_signalfd(sp_loop *l, int fd, unsigned events, void *ud)
 
 int sp_loop_signal(sp_loop *l, int signo, sp_signal_fn *fn, void *ud)
 {
-    sigslot *s = realloc(l->sigs, (l->nsigs + 1) * sizeof *s);
-    if (!s)
-        return -1;
-    l->sigs = s;
+    SP_GROW(l->sigs, l->capsigs, l->nsigs + 1);
     l->sigs[l->nsigs++] = (sigslot){ signo, fn, ud };
     sigaddset(&l->sigmask, signo);
     if (sigprocmask(SIG_BLOCK, &l->sigmask, NULL) < 0)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sockpit/core/mem.h"
+
 char *sp_outbuf_reserve(sp_outbuf *b, size_t more)
 {
     size_t pending = b->len - b->off;
@@ -14,16 +16,8 @@ char *sp_outbuf_reserve(sp_outbuf *b, size_t more)
         b->off = 0;
         b->len = pending;
     }
-    if (b->len + more > b->cap || !b->data) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + more)
-            cap *= 2;
-        char *d = realloc(b->data, cap);
-        if (!d)
-            return NULL;
-        b->data = d;
-        b->cap = cap;
-    }
+    if (b->len + more > b->cap || !b->data)
+        SP_GROW(b->data, b->cap, b->len + more > 256 ? b->len + more : 256);
     return b->data + b->len;
 }
 

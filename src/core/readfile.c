@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
+
 static int fail(int fd, char *buf, int err)
 {
     free(buf);
@@ -47,9 +49,7 @@ int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char *
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)(st.st_size - from) + 1 : 4096;
     if (cap > max + 1)
         cap = max + 1;
-    char *buf = malloc(cap);
-    if (!buf)
-        return fail(fd, NULL, ENOMEM);
+    char *buf = sp_xmalloc(cap);
     size_t n = 0;
     for (;;) {
         /* When the buffer is full, read one byte: end of file then costs
@@ -70,10 +70,7 @@ int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char *
         if (n >= max)
             return fail(fd, buf, EFBIG);
         size_t nc = cap * 2 > max + 1 ? max + 1 : cap * 2;
-        char *nb = realloc(buf, nc);
-        if (!nb)
-            return fail(fd, buf, ENOMEM);
-        buf = nb;
+        buf = sp_xrealloc(buf, nc);
         cap = nc;
         buf[n++] = probe;
     }

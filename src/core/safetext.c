@@ -7,6 +7,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "sockpit/core/mem.h"
+
 size_t sp_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -120,9 +122,7 @@ size_t sp_escape(const char *in, size_t len, char *out, size_t cap)
 char *sp_escape_dup(const char *in, size_t len)
 {
     size_t n = sp_escape(in, len, NULL, 0);
-    char *out = malloc(n + 1);
-    if (!out)
-        abort();
+    char *out = sp_xmalloc(n + 1);
     sp_escape(in, len, out, n + 1);
     return out;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 
 struct sp_texttable {
@@ -13,14 +14,6 @@ struct sp_texttable {
     size_t *width;    /* widest cell per column */
     size_t *limit;    /* 0: none */
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
 
 static void put_row(sp_texttable *t, size_t row, const char *const *cells)
 {
@@ -36,12 +29,12 @@ static void put_row(sp_texttable *t, size_t row, const char *const *cells)
 
 sp_texttable *sp_texttable_new(size_t ncols, const char *const *headings)
 {
-    sp_texttable *t = xcalloc(1, sizeof *t);
+    sp_texttable *t = sp_xcalloc(1, sizeof *t);
     t->ncols = ncols;
     t->cap = 16;
-    t->cells = xcalloc(t->cap * ncols, sizeof *t->cells);
-    t->width = xcalloc(ncols, sizeof *t->width);
-    t->limit = xcalloc(ncols, sizeof *t->limit);
+    t->cells = sp_xcalloc(t->cap * ncols, sizeof *t->cells);
+    t->width = sp_xcalloc(ncols, sizeof *t->width);
+    t->limit = sp_xcalloc(ncols, sizeof *t->limit);
     put_row(t, 0, headings);
     return t;
 }
@@ -55,12 +48,8 @@ void sp_texttable_cap(sp_texttable *t, size_t c, size_t width)
 void sp_texttable_add(sp_texttable *t, const char *const *cells)
 {
     if (t->nrows + 2 > t->cap) {
-        size_t cap = t->cap * 2;
-        char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
-        if (!c)
-            abort();
-        t->cells = c;
-        t->cap = cap;
+        t->cap *= 2;
+        t->cells = sp_xreallocarray(t->cells, t->cap * t->ncols, sizeof *t->cells);
     }
     put_row(t, ++t->nrows, cells);
 }

@@ -38,7 +38,7 @@ uint64_t sp_loop_timer(sp_loop *loop, double delay, double period, sp_timer_fn *
 void sp_loop_cancel(sp_loop *loop, uint64_t id);
 
 /* Runs fn before every sleep, after all ready events were handled. */
-int sp_loop_hook(sp_loop *loop, sp_hook_fn *fn, void *ud);
+void sp_loop_hook(sp_loop *loop, sp_hook_fn *fn, void *ud);
 void sp_loop_unhook(sp_loop *loop, sp_hook_fn *fn, void *ud);
 
 /* Delivers signo through the loop (blocked and read from a signalfd). */

@@ -14,8 +14,7 @@ typedef struct sp_outbuf {
 } sp_outbuf;
 
 /* Room for `more` bytes after those queued (moving the unsent ones to the
- * front first when that makes room). Returns where to write them, or NULL
- * when out of memory. */
+ * front first when that makes room). Returns where to write them. */
 char *sp_outbuf_reserve(sp_outbuf *b, size_t more);
 /* Queues n bytes written at the pointer sp_outbuf_reserve returned. */
 void sp_outbuf_commit(sp_outbuf *b, size_t n);

@@ -14,7 +14,7 @@
  * cap-1 bytes on a character boundary). Returns the full escaped length, so
  * a return >= cap means it was truncated. */
 size_t sp_escape(const char *in, size_t len, char *out, size_t cap);
-/* malloc'd escaped copy (aborts on out-of-memory). */
+/* malloc'd escaped copy. */
 char *sp_escape_dup(const char *in, size_t len);
 /* Writes the escaped form to a stream (batch output). */
 void sp_escape_fputs(const char *in, size_t len, FILE *f);

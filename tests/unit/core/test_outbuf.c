@@ -17,9 +17,7 @@
 
 static void queue(sp_outbuf *b, const char *s, size_t n)
 {
-    char *p = sp_outbuf_reserve(b, n);
-    assert_non_null(p);
-    memcpy(p, s, n);
+    memcpy(sp_outbuf_reserve(b, n), s, n);
     sp_outbuf_commit(b, n);
 }
 
