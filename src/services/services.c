@@ -16,7 +16,9 @@
 
 /* ---- parsing ---- */
 
-static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
+/* The C library splits fields at isspace(), so a CR of a CRLF file is a
+ * blank like any other. */
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
 static char *next_token(char **p, char *end)
 {
@@ -94,27 +96,19 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
 }
 
 /* One line, [s, e) without its newline. Returns -1 when out of memory. */
-static int parse_line(parser *ps, char *s, char *e, uint32_t lineno, bool has_newline)
+static int parse_line(parser *ps, char *s, char *e, uint32_t lineno)
 {
     sp_services *t = ps->t;
     char *hash = memchr(s, '#', (size_t)(e - s));
     char *data_end = hash ? hash : e;
     /* Blank and comment-only lines are skipped whatever else they hold. */
     char *q = s;
-    while (q < data_end && (is_blank(*q) || *q == '\r'))
+    while (q < data_end && is_blank(*q))
         q++;
     if (q == data_end)
         return 0;
     if (memchr(s, '\0', (size_t)(e - s))) {
         bad_line(t, lineno, "NUL byte in the line");
-        return 0;
-    }
-    if (memchr(s, '\r', (size_t)(e - s))) {
-        bad_line(t, lineno, "carriage return (CRLF line ending)");
-        return 0;
-    }
-    if (!has_newline) {
-        bad_line(t, lineno, "no newline at the end of the file (truncated?)");
         return 0;
     }
     char *p = s;
@@ -305,7 +299,7 @@ sp_services *sp_services_parse(const char *buf, size_t len)
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         lineno++;
-        if (parse_line(&ps, p, e, lineno, nl != NULL) < 0)
+        if (parse_line(&ps, p, e, lineno) < 0)
             goto oom;
         p = nl ? nl + 1 : end;
     }

@@ -98,8 +98,6 @@ static void test_malformed(void **state)
         { "a234567890123456789012345678901234567890123456789012345678901234 22/tcp\n", "name is longer" },
         { "longalias 22/tcp ok a234567890123456789012345678901234567890123456789012345678901234\n",
           "alias is longer" },
-        { "crlf 22/tcp\r\n", "carriage return" },
-        { "crlf2 22/tcp # comment\r\n", "carriage return" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[512];
@@ -120,15 +118,27 @@ static void test_malformed(void **state)
     assert_int_equal(t->n, 2);
     assert_non_null(strstr(t->bad[0].why, "NUL"));
     sp_services_free(t);
-    /* The last line without its newline. */
+    /* The last line without its newline counts, as the C library reads it;
+     * a truncated one is judged like any other line. */
     t = parse("good 1/tcp\ntrunc 22/tc");
     assert_int_equal(t->malformed, 1);
     assert_int_equal(t->n, 1);
-    assert_non_null(strstr(t->bad[0].why, "newline"));
+    assert_non_null(strstr(t->bad[0].why, "unknown protocol"));
     sp_services_free(t);
-    t = parse("good 1/tcp\ncut 22/tcp");
-    assert_int_equal(t->malformed, 1);
-    assert_int_equal(t->n, 1);
+    t = parse("good 1/tcp\nlast 22/tcp alias");
+    assert_int_equal(t->malformed, 0);
+    assert_int_equal(t->n, 2);
+    assert_non_null(sp_services_by_name(t, "alias", SP_PROTO_TCP));
+    sp_services_free(t);
+    /* CRLF line endings: the CR is a blank, as for the C library. */
+    t = parse("http 80/tcp www\r\nhttp 80/udp\r\nssh 22/tcp # comment\r\nlast 9/udp\r");
+    assert_int_equal(t->malformed, 0);
+    assert_int_equal(t->n, 4);
+    const sp_service *www = sp_services_by_name(t, "www", SP_PROTO_TCP);
+    assert_non_null(www);
+    assert_string_equal(www->name, "http");
+    assert_non_null(sp_services_by_port(t, 22, SP_PROTO_TCP));
+    assert_non_null(sp_services_by_name(t, "last", SP_PROTO_UDP));
     sp_services_free(t);
     /* Blank and comment-only lines never count, whatever they hold. */
     t = parse("# comment \r\n\r\n   \t \n#\0x\n# last comment");
