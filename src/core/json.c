@@ -22,7 +22,13 @@ void sp_json_write_string(FILE *out, const char *s, size_t len)
             fputs("\\t", out);
         } else if (cp == '\r') {
             fputs("\\r", out);
-        } else if (cp < 0x20 || cp == 0x7f) {
+        } else if (cp >= 0x10000 && sp_cp_needs_escape(cp)) {
+            /* JSON spells a code point past the BMP as a surrogate pair. */
+            uint32_t v = cp - 0x10000;
+            fprintf(out, "\\u%04x\\u%04x", 0xd800u + (unsigned)(v >> 10), 0xdc00u + (unsigned)(v & 0x3ff));
+        } else if (sp_cp_needs_escape(cp)) {
+            /* The same characters the terminal output escapes, so `--json`
+             * shown raw is as safe as the plain output. */
             fprintf(out, "\\u%04x", (unsigned)cp);
         } else if (cp == 0xFFFD) {
             fputs("\xef\xbf\xbd", out);

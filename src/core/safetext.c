@@ -77,12 +77,46 @@ size_t sp_utf8_encode(uint32_t cp, char out[4])
 
 /* Code points a terminal would act on instead of showing: C0, DEL, C1, the
  * bidi embedding/override/isolate controls and the line/paragraph
- * separators (which could reorder or break a line on screen). */
-static bool needs_escape(uint32_t cp)
+ * separators (which could reorder or break a line on screen); and the
+ * invisible format characters (zero-width spaces and joiners, the word
+ * joiner and invisible operators, the byte-order mark, soft hyphen, tag
+ * characters), which would hide text or make two different names look the
+ * same. */
+bool sp_cp_needs_escape(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0x200e ||
-           cp == 0x200f || cp == 0x061c;
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0xad || cp == 0x061c || cp == 0x180e ||
+           (cp >= 0x200b && cp <= 0x200f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff ||
+           (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+int sp_cp_width(uint32_t cp)
+{
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+size_t sp_escape_step(const char *in, size_t n, uint32_t cp, unsigned *run, char out[16])
+{
+    bool escape = sp_cp_needs_escape(cp);
+    if (cp == 0xFFFD) {
+        *run = 0;
+        memcpy(out, "\xef\xbf\xbd", 3);
+        return 3;
+    }
+    if (!escape && cp >= 0x300 && wcwidth((wchar_t)cp) == 0) {
+        /* Combining marks pile up on one cell: past a few, show them. */
+        if (++*run > SP_COMBINING_MAX)
+            escape = true;
+    } else {
+        *run = 0;
+    }
+    if (escape) {
+        int w = cp < 0x80 ? snprintf(out, 16, "\\x%02x", (unsigned)cp) : snprintf(out, 16, "\\u%04x", (unsigned)cp);
+        return (size_t)w;
+    }
+    memcpy(out, in, n);
+    return n;
 }
 
 /* Appends bytes if they fit; always counts them. */
@@ -98,20 +132,13 @@ static void put(char *out, size_t cap, size_t *used, size_t *fit, const char *b,
 size_t sp_escape(const char *in, size_t len, char *out, size_t cap)
 {
     size_t used = 0, fit = 0;
+    unsigned run = 0;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
         size_t n = sp_utf8_decode(in + i, len - i, &cp);
         char tmp[16];
-        if (cp == 0xFFFD) {
-            put(out, cap, &used, &fit, "\xef\xbf\xbd", 3);
-        } else if (needs_escape(cp)) {
-            int w = cp < 0x80 ? snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)cp)
-                              : snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
-            put(out, cap, &used, &fit, tmp, (size_t)w);
-        } else {
-            put(out, cap, &used, &fit, in + i, n);
-        }
+        put(out, cap, &used, &fit, tmp, sp_escape_step(in + i, n, cp, &run, tmp));
         i += n;
     }
     if (cap > 0)
@@ -144,22 +171,18 @@ void sp_escape_fputs(const char *in, size_t len, FILE *f)
     }
 }
 
-int sp_cp_width(uint32_t cp)
-{
-    int w = wcwidth((wchar_t)cp);
-    return w < 0 ? 1 : w;
-}
-
 size_t sp_text_width(const char *s, size_t len)
 {
     size_t cols = 0, i = 0;
+    unsigned run = 0;
     while (i < len) {
         uint32_t cp;
         size_t n = sp_utf8_decode(s + i, len - i, &cp);
-        if (needs_escape(cp))
-            cols += cp < 0x80 ? 4 : 6;
-        else
-            cols += (size_t)sp_cp_width(cp);
+        char tmp[16];
+        size_t e = sp_escape_step(s + i, n, cp, &run, tmp);
+        /* An escape is ASCII, a column a byte (and never as long as the
+         * character it replaces); else the character itself. */
+        cols += cp == 0xFFFD ? 1 : e != n ? e : (size_t)sp_cp_width(cp);
         i += n;
     }
     return cols;

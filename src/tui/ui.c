@@ -81,13 +81,14 @@ int ui_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_
     size_t nw = 0;
     int cols = 0;
     size_t i = 0;
+    unsigned run = 0;
     while (i < len && nw + 16 < sizeof wbuf / sizeof wbuf[0]) {
         uint32_t cp;
         size_t n = sp_utf8_decode(s + i, len - i, &cp);
         /* The same escaping as sp_escape, one character at a time, so a long
          * string is escaped only as far as it is shown. */
         char esc[16];
-        size_t e = sp_escape(s + i, n, esc, sizeof esc);
+        size_t e = sp_escape_step(s + i, n, cp, &run, esc);
         /* The escaped piece is ASCII (\x..), U+FFFD, or the character itself. */
         size_t j = 0;
         bool full = false;

@@ -1,14 +1,26 @@
 /* Safe text: the one way bytes from outside (network, DNS, files) become
  * text for a terminal. Control characters (C0, DEL, C1, bidi overrides,
- * line separators) become visible escapes such as \x1b or \u202e, and invalid
- * UTF-8 becomes U+FFFD. The output is always valid UTF-8 with no byte below
- * 0x20 and no 0x7f. */
+ * line separators), invisible format characters (zero-width spaces, tags)
+ * and combining marks past SP_COMBINING_MAX on one character become visible
+ * escapes such as \x1b or \u202e, and invalid UTF-8 becomes U+FFFD. The
+ * output is always valid UTF-8 with no byte below 0x20 and no 0x7f. */
 #ifndef SOCKPIT_SAFETEXT_H
 #define SOCKPIT_SAFETEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* Combining marks shown on one character; more are escaped. */
+#define SP_COMBINING_MAX 3
+
+/* True for the code points that are always shown escaped. */
+bool sp_cp_needs_escape(uint32_t cp);
+/* Escapes one decoded character (in[0..n) decoded as cp) into out: the
+ * character itself, U+FFFD, or an ASCII escape. run carries the count of
+ * combining marks in a row (start it at 0). Returns the bytes written. */
+size_t sp_escape_step(const char *in, size_t n, uint32_t cp, unsigned *run, char out[16]);
 
 /* Writes the escaped form of in[0..len) to out (NUL-terminated, truncated to
  * cap-1 bytes on a character boundary). Returns the full escaped length, so

@@ -59,11 +59,29 @@ static void test_hostile_bytes_are_escaped(void **state)
     free(s);
 }
 
+static void fill_invisible(sp_json *j)
+{
+    /* U+202E, C1 U+009B, U+200B, U+FEFF, a tag character U+E0041, then
+     * ordinary text (é, 中) that stays as it is. */
+    static const char s[] = "a\xe2\x80\xae" "b\xc2\x9b" "c\xe2\x80\x8b" "d\xef\xbb\xbf" "e\xf3\xa0\x81\x81"
+                            "f\xc3\xa9\xe4\xb8\xad";
+    sp_json_strn(j, "text", s, sizeof s - 1);
+}
+
+static void test_format_and_c1_characters_are_escaped(void **state)
+{
+    (void)state;
+    char *s = render(fill_invisible);
+    assert_string_equal(s, "{\"text\":\"a\\u202eb\\u009bc\\u200bd\\ufeffe\\udb40\\udc41f\xc3\xa9\xe4\xb8\xad\"}\n");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_object_shape),
         cmocka_unit_test(test_hostile_bytes_are_escaped),
+        cmocka_unit_test(test_format_and_c1_characters_are_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,29 @@ static void test_c1_and_bidi_controls_are_escaped(void **state)
     assert_string_equal(esc("\xe2\x80\xa8", 3), "\\u2028"); /* LINE SEPARATOR */
 }
 
+static void test_invisible_characters_are_shown(void **state)
+{
+    (void)state;
+    assert_string_equal(esc("a\xe2\x80\x8b" "b", 5), "a\\u200bb");           /* ZERO WIDTH SPACE */
+    assert_string_equal(esc("\xe2\x80\x8d", 3), "\\u200d");               /* ZERO WIDTH JOINER */
+    assert_string_equal(esc("\xe2\x81\xa0", 3), "\\u2060");               /* WORD JOINER */
+    assert_string_equal(esc("\xef\xbb\xbfx", 4), "\\ufeffx");             /* BYTE ORDER MARK */
+    assert_string_equal(esc("\xf3\xa0\x80\x81", 4), "\\ue0001");         /* LANGUAGE TAG */
+    assert_string_equal(esc("\xf3\xa0\x81\xbf", 4), "\\ue007f");         /* CANCEL TAG */
+    assert_int_equal(sp_text_width("\xe2\x80\x8b", 3), 6);
+}
+
+static void test_combining_runs_are_capped(void **state)
+{
+    (void)state;
+    /* e + three acute accents is a legitimate (if odd) cluster; the fourth
+     * and later ones are shown, so a name cannot grow a tower of marks. */
+    assert_string_equal(esc("e\xcc\x81\xcc\x81\xcc\x81", 7), "e\xcc\x81\xcc\x81\xcc\x81");
+    assert_string_equal(esc("e\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81x\xcc\x81", 14),
+                        "e\xcc\x81\xcc\x81\xcc\x81\\u0301\\u0301x\xcc\x81");
+    assert_int_equal(sp_text_width("e\xcc\x81\xcc\x81\xcc\x81\xcc\x81", 9), 1 + 6);
+}
+
 static void test_invalid_utf8_becomes_replacement(void **state)
 {
     (void)state;
@@ -149,6 +172,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_c0_byte_and_del_is_escaped),
         cmocka_unit_test(test_c1_and_bidi_controls_are_escaped),
+        cmocka_unit_test(test_invisible_characters_are_shown),
+        cmocka_unit_test(test_combining_runs_are_capped),
         cmocka_unit_test(test_invalid_utf8_becomes_replacement),
         cmocka_unit_test(test_valid_text_passes_unchanged),
         cmocka_unit_test(test_truncation_keeps_characters_whole),
