@@ -3,7 +3,6 @@
  * replies come back in order. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,30 +11,13 @@
 #include <unistd.h>
 
 #include "sockpit/chat/chatclient.h"
-#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
+#include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
-
-static const char usage[] =
-    "Usage: sockpit chat [OPTIONS] HOST:PORT [MESSAGE...]\n"
-    "Send each MESSAGE (or, with none, each line of stdin) to the chat server at\n"
-    "HOST:PORT and print each reply on its own line, control characters escaped.\n"
-    "Sending 'bye' ends the session after its reply.\n"
-    "\n"
-    "Options:\n"
-    "  --keepalive off|IDLE,INTVL,CNT  TCP keep-alive (default 60,30,10)\n"
-    "  --max-frame BYTES               largest reply accepted (default 1048576)\n"
-    "  --timeout SEC                   give up when no reply comes for SEC seconds (default 30)\n"
-    "  --dns-server ADDR[:PORT][,...]  DNS servers for a HOST name (default: the system's)\n"
-    "  --help                          this text\n"
-    "\n"
-    "Exit status: 0 all replies printed, 1 no server, closed early or protocol error,\n"
-    "2 usage error.\n"
-    "Example: sockpit chat 127.0.0.1:50007 'hello' 'what is tcp?' bye\n";
 
 #define STDIN_PAUSE 1000 /* requests in flight before stdin waits */
 
@@ -244,76 +226,68 @@ static void on_signal(sp_loop *loop, int signo, void *ud)
     finish(ud, SP_EXIT_FAIL);
 }
 
-enum { OPT_KEEPALIVE = 1000, OPT_MAX_FRAME, OPT_TIMEOUT, OPT_DNS, OPT_HELP };
+/* What the command line (and the config file) set. */
+typedef struct chat_opts {
+    sp_keepalive keepalive;
+    unsigned max_frame;
+    double timeout;
+    char *dns_servers;
+} chat_opts;
 
-static const struct option options[] = {
-    { "keepalive", required_argument, NULL, OPT_KEEPALIVE },
-    { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
-    { "dns-server", required_argument, NULL, OPT_DNS },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
+static const sp_optspec options[] = {
+    { SP_OPTDEF_KEEPALIVE(chat_opts, keepalive), .help = "TCP keep-alive" },
+    { SP_OPTDEF_MAX_FRAME(chat_opts, max_frame), .help = "largest reply accepted" },
+    { .name = "timeout", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 86400, .def = 30, .metavar = "SEC",
+      SP_OPT_AT(chat_opts, timeout), .show = SP_SHOW_DEFAULT,
+      .help = "give up when no reply comes for SEC seconds" },
+    { SP_OPTDEF_DNS_SERVER(chat_opts, dns_servers), .help = "DNS servers for a HOST name (default: the system's)" },
+    { SP_OPTDEF_HELP },
+    { 0 },
+};
+
+static const sp_optcmd chat_cmd = {
+    .name = "chat",
+    .intro = "Usage: sockpit chat [OPTIONS] HOST:PORT [MESSAGE...]\n"
+             "Send each MESSAGE (or, with none, each line of stdin) to the chat server at\n"
+             "HOST:PORT and print each reply on its own line, control characters escaped.\n"
+             "Sending 'bye' ends the session after its reply.\n"
+             "\n"
+             "Options:\n",
+    .epilog = "\n"
+              "Exit status: 0 all replies printed, 1 no server, closed early or protocol error,\n"
+              "2 usage error.\n"
+              "Example: sockpit chat 127.0.0.1:50007 'hello' 'what is tcp?' bye\n",
+    .opts = options,
+    .operands = true,
+    .defaults = sp_config_command_defaults,
 };
 
 int cmd_chat(int argc, char **argv)
 {
-    sp_opts defaults;
-    sp_config_batch_defaults(&defaults);
-    sp_chatclient_config cfg = { .keepalive = defaults.keepalive, .max_frame = SP_MAX_FRAME_DEFAULT };
-    char *dns_servers = defaults.dns_servers;
-    defaults.dns_servers = NULL;
-    sp_opts_free(&defaults);
-    double timeout = 30;
+    chat_opts o = { 0 };
+    int rc;
+    int first = sp_optspec_command(&chat_cmd, argc, argv, &o, &rc);
+    if (first < 0)
+        return rc;
+    sp_chatclient_config cfg = { .keepalive = o.keepalive, .max_frame = o.max_frame };
+    char *dns_servers = o.dns_servers;
+    double timeout = o.timeout;
     char err[512];
-    long l;
-    int rc = SP_EXIT_USAGE;
-    int c;
-    sp_getopt_start();
-    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
-        switch (c) {
-        case OPT_KEEPALIVE:
-            if (sp_parse_keepalive(optarg, &cfg.keepalive, err, sizeof err) < 0)
-                goto usage_err;
-            break;
-        case OPT_MAX_FRAME:
-            if (sp_parse_long(optarg, 1, 0x7fffffff, "--max-frame", &l, err, sizeof err) < 0)
-                goto usage_err;
-            cfg.max_frame = (uint32_t)l;
-            break;
-        case OPT_TIMEOUT:
-            if (sp_parse_seconds(optarg, 0.1, 86400, "--timeout", &timeout, err, sizeof err) < 0)
-                goto usage_err;
-            break;
-        case OPT_DNS:
-            free(dns_servers);
-            dns_servers = sp_dns_parse_servers(optarg, err, sizeof err);
-            if (!dns_servers)
-                goto usage_err;
-            break;
-        case OPT_HELP:
-            fputs(usage, stdout);
-            free(dns_servers);
-            return SP_EXIT_OK;
-        default:
-            sp_describe_getopt_error(options, argc, argv, err, sizeof err);
-            goto usage_err;
-        }
-    }
-    if (optind >= argc) {
+    if (first >= argc) {
         snprintf(err, sizeof err, "the server is missing (want HOST:PORT)");
         goto usage_err;
     }
     char host[256];
     int port;
     char why[300];
-    if (sp_parse_hostport(argv[optind], 0, host, sizeof host, &port, why, sizeof why) < 0) {
+    if (sp_parse_hostport(argv[first], 0, host, sizeof host, &port, why, sizeof why) < 0) {
         snprintf(err, sizeof err, "%s", why);
         goto usage_err;
     }
     cfg.host = host;
     cfg.port = port;
 
-    batch b = { .msgs = argv + optind + 1, .nmsgs = argc - optind - 1, .timeout = timeout, .rc = SP_EXIT_FAIL,
+    batch b = { .msgs = argv + first + 1, .nmsgs = argc - first - 1, .timeout = timeout, .rc = SP_EXIT_FAIL,
                 .stdin_flags = -1 };
     b.from_stdin = b.nmsgs == 0;
     b.loop = sp_loop_new();

@@ -2,16 +2,15 @@
  * optional reverse-DNS sweep of a subnet, printed once as a table or as
  * JSON Lines. */
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <linux/neighbour.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/config.h"
+#include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/loop.h"
@@ -27,30 +26,6 @@
 #define CMD "hosts"
 #define SYNC_TIMEOUT 5.0
 #define SETTLE_TIMEOUT 1.5
-
-static const char usage[] =
-    "Usage: sockpit hosts [OPTIONS]\n"
-    "List the LAN neighbours (ARP/NDP) with vendor and reverse-DNS name, this host's\n"
-    "interfaces, and sweep a subnet with concurrent PTR lookups.\n"
-    "\n"
-    "  --json                     JSON Lines on stdout\n"
-    "  --all                      include FAILED, INCOMPLETE and NOARP neighbours\n"
-    "  --interfaces               also list this host's interfaces and addresses\n"
-    "  --no-resolve               no reverse DNS (names are not looked up)\n"
-    "  --dns-server ADDR[:PORT][,...]  DNS servers for the PTR lookups\n"
-    "  --sweep CIDR               PTR lookup of every address of CIDR (at most a /16);\n"
-    "                             the neighbour list is then printed only with --probe\n"
-    "  --probe                    with --sweep: one UDP datagram to port 9 of each\n"
-    "                             address, so the kernel resolves them (no privilege needed)\n"
-    "  --sweep-concurrency N      lookups in flight (1-1024, default 64)\n"
-    "  --probe-rate N             probes per second (1-10000, default 200)\n"
-    "  --help                     this text\n"
-    "\n"
-    "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\"},\n"
-    "interfaces {\"ifname\",\"up\",\"mac\",\"mtu\",\"addrs\"}, sweep results {\"ip\",\"name\"} and\n"
-    "a summary {\"sweep\",\"total\",\"named\",\"unanswered\",\"ms\"} (unanswered: time-outs and\n"
-    "server failures, not NXDOMAIN).\n"
-    "Exit status: 0 ok, 1 runtime failure, 2 usage error (bad CIDR, a subnet over /16).\n";
 
 typedef struct run {
     sp_loop *loop;
@@ -283,74 +258,66 @@ static void print_interfaces(run *r, sp_neigh_table *t)
 
 /* ---- main ---- */
 
-enum { OPT_JSON = 1000, OPT_ALL, OPT_IFACES, OPT_NO_RESOLVE, OPT_DNS, OPT_SWEEP, OPT_PROBE, OPT_CONC,
-       OPT_RATE, OPT_HELP };
+/* What the command line (and the config file) set. */
+typedef struct hosts_opts {
+    bool json, all, interfaces, no_resolve, probe;
+    char *servers;
+    const char *sweep;
+    unsigned concurrency;
+    double probe_rate;
+} hosts_opts;
 
-static const struct option options[] = {
-    { "json", no_argument, NULL, OPT_JSON },
-    { "all", no_argument, NULL, OPT_ALL },
-    { "interfaces", no_argument, NULL, OPT_IFACES },
-    { "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
-    { "dns-server", required_argument, NULL, OPT_DNS },
-    { "sweep", required_argument, NULL, OPT_SWEEP },
-    { "probe", no_argument, NULL, OPT_PROBE },
-    { "sweep-concurrency", required_argument, NULL, OPT_CONC },
-    { "probe-rate", required_argument, NULL, OPT_RATE },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
+static const sp_optspec options[] = {
+    { .name = "json", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, json), .help = "JSON Lines on stdout" },
+    { .name = "all", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, all),
+      .help = "include FAILED, INCOMPLETE and NOARP neighbours" },
+    { .name = "interfaces", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, interfaces),
+      .help = "also list this host's interfaces and addresses" },
+    { .name = "no-resolve", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, no_resolve),
+      .help = "no reverse DNS (names are not looked up)" },
+    { SP_OPTDEF_DNS_SERVER(hosts_opts, servers), .help = "DNS servers for the PTR lookups" },
+    { .name = "sweep", .kind = SP_OPT_TEXT, .metavar = "CIDR", SP_OPT_AT(hosts_opts, sweep),
+      .help = "PTR lookup of every address of CIDR (at most a /16);\n"
+              "the neighbour list is then printed only with --probe" },
+    { .name = "probe", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, probe),
+      .help = "with --sweep: one UDP datagram to port 9 of\n"
+              "each address, so the kernel resolves them (no\n"
+              "privilege needed)" },
+    { SP_OPTDEF_SWEEP_CONCURRENCY(hosts_opts, concurrency), .help = "lookups in flight" },
+    { SP_OPTDEF_PROBE_RATE(hosts_opts, probe_rate), .help = "probes per second" },
+    { SP_OPTDEF_HELP },
+    { 0 },
+};
+
+static const sp_optcmd hosts_cmd = {
+    .name = CMD,
+    .intro = "Usage: sockpit hosts [OPTIONS]\n"
+             "List the LAN neighbours (ARP/NDP) with vendor and reverse-DNS name, this host's\n"
+             "interfaces, and sweep a subnet with concurrent PTR lookups.\n"
+             "\n",
+    .epilog = "\n"
+              "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\"},\n"
+              "interfaces {\"ifname\",\"up\",\"mac\",\"mtu\",\"addrs\"}, sweep results {\"ip\",\"name\"} and\n"
+              "a summary {\"sweep\",\"total\",\"named\",\"unanswered\",\"ms\"} (unanswered: time-outs and\n"
+              "server failures, not NXDOMAIN).\n"
+              "Exit status: 0 ok, 1 runtime failure, 2 usage error (bad CIDR, a subnet over /16).\n",
+    .opts = options,
+    .defaults = sp_config_command_defaults,
 };
 
 int cmd_hosts(int argc, char **argv)
 {
-    run r = { .resolve = true };
-    sp_opts defaults;
-    sp_config_batch_defaults(&defaults);
-    char *servers = defaults.dns_servers;
-    defaults.dns_servers = NULL;
-    long conc = (long)defaults.sweep_concurrency, rate = (long)defaults.probe_rate;
-    sp_opts_free(&defaults);
-    const char *sweep_arg = NULL;
-    bool probe = false;
+    hosts_opts o = { 0 };
+    int status;
+    if (sp_optspec_command(&hosts_cmd, argc, argv, &o, &status) < 0)
+        return status;
+    run r = { .json = o.json, .all = o.all, .interfaces = o.interfaces, .resolve = !o.no_resolve };
+    char *servers = o.servers;
+    const char *sweep_arg = o.sweep;
+    bool probe = o.probe;
     char err[300];
-    int c;
-    sp_getopt_start();
-    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
-        switch (c) {
-        case OPT_JSON: r.json = true; break;
-        case OPT_ALL: r.all = true; break;
-        case OPT_IFACES: r.interfaces = true; break;
-        case OPT_NO_RESOLVE: r.resolve = false; break;
-        case OPT_DNS:
-            free(servers);
-            servers = sp_dns_parse_servers(optarg, err, sizeof err);
-            if (!servers)
-                return sp_usage_error(CMD, "%s", err);
-            break;
-        case OPT_SWEEP: sweep_arg = optarg; break;
-        case OPT_PROBE: probe = true; break;
-        case OPT_CONC:
-            if (sp_parse_long(optarg, 1, 1024, "--sweep-concurrency", &conc, err, sizeof err) < 0)
-                goto usage;
-            break;
-        case OPT_RATE:
-            if (sp_parse_long(optarg, 1, 10000, "--probe-rate", &rate, err, sizeof err) < 0)
-                goto usage;
-            break;
-        case OPT_HELP:
-            free(servers);
-            fputs(usage, stdout);
-            return SP_EXIT_OK;
-        default:
-            free(servers);
-            return sp_option_error(CMD, options, argc, argv);
-        }
-    }
-    if (optind < argc) {
-        snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
-        goto usage;
-    }
-    sp_sweep_config scfg = { .concurrency = (unsigned)conc, .resolve = r.resolve, .probe = probe,
-                             .probe_rate = (double)rate };
+    sp_sweep_config scfg = { .concurrency = o.concurrency, .resolve = r.resolve, .probe = probe,
+                             .probe_rate = o.probe_rate };
     if (probe && !sweep_arg) {
         snprintf(err, sizeof err, "--probe needs --sweep CIDR (probes are only sent to a subnet you name)");
         goto usage;

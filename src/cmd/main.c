@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     if (argc > 1 && argv[1][0] != '-') {
         if (strcmp(argv[1], "help") == 0) {
             if (argc < 3) {
-                fputs(sp_tui_usage, stdout);
+                sp_optspec_usage(&sp_tui_cmd, stdout);
                 return SP_EXIT_OK;
             }
             const command *c = find_command(argv[2]);
@@ -88,12 +88,12 @@ int main(int argc, char **argv)
     }
 
     sp_opts opts;
-    sp_opts_defaults(&opts);
+    sp_cli_defaults(&opts);
     char err[512];
     int rc;
     switch (sp_cli_parse_tui(argc, argv, &opts, err, sizeof err)) {
     case SP_CLI_HELP:
-        fputs(sp_tui_usage, stdout);
+        sp_optspec_usage(&sp_tui_cmd, stdout);
         rc = SP_EXIT_OK;
         break;
     case SP_CLI_VERSION:

@@ -1,6 +1,5 @@
 /* `sockpit serve`: the chat server (bot or room) in one event loop, with a
  * log line per connect, disconnect and protocol error on stderr. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,32 +7,12 @@
 
 #include "sockpit/chat/bot.h"
 #include "sockpit/chat/chatserver.h"
-#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
+#include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/loop.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
-
-static const char usage[] =
-    "Usage: sockpit serve [OPTIONS]\n"
-    "Run the chat server: frames of a 4-byte little-endian length and UTF-8 text,\n"
-    "many clients in one event loop. Logs connects, disconnects and protocol\n"
-    "errors on stderr. SIGINT/SIGTERM stop it cleanly.\n"
-    "\n"
-    "Options:\n"
-    "  --listen ADDR:PORT              address to listen on (default 127.0.0.1:50007;\n"
-    "                                  IPv6 as [::1]:PORT, every interface as 0.0.0.0:PORT)\n"
-    "  --replies FILE                  bot dictionary, question<TAB>answer per line\n"
-    "                                  (default: chatbot.tsv installed with sockpit)\n"
-    "  --room                          chat room: every message goes to every other client\n"
-    "                                  as 'NICK: text'; '/nick NAME' sets the nickname\n"
-    "  --max-frame BYTES               largest frame accepted (default 1048576)\n"
-    "  --max-clients N                 clients at once (default 10000); more get 'server full'\n"
-    "  --keepalive off|IDLE,INTVL,CNT  TCP keep-alive of the connections (default 60,30,10)\n"
-    "  --help                          this text\n"
-    "\n"
-    "Example: sockpit serve --listen 127.0.0.1:50007 --replies my-bot.tsv\n";
 
 static void log_line(void *ud, const char *line)
 {
@@ -62,76 +41,84 @@ static void on_stop(sp_loop *loop, int signo, void *ud)
     sp_loop_stop(loop);
 }
 
-enum { OPT_LISTEN = 1000, OPT_REPLIES, OPT_ROOM, OPT_MAX_FRAME, OPT_MAX_CLIENTS, OPT_KEEPALIVE, OPT_HELP };
+/* What the command line (and the config file) set. */
+typedef struct serve_opts {
+    char host[256];
+    int port;
+    const char *replies;
+    bool room;
+    unsigned max_frame, max_clients;
+    sp_keepalive keepalive;
+} serve_opts;
 
-static const struct option options[] = {
-    { "listen", required_argument, NULL, OPT_LISTEN },
-    { "replies", required_argument, NULL, OPT_REPLIES },
-    { "room", no_argument, NULL, OPT_ROOM },
-    { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
-    { "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
-    { "keepalive", required_argument, NULL, OPT_KEEPALIVE },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
+static int set_listen(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    serve_opts *o = base;
+    char why[300];
+    if (sp_parse_hostport(s, SP_CHAT_DEFAULT_PORT, o->host, sizeof o->host, &o->port, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -1;
+    }
+    if (strcmp(o->host, "localhost") == 0)
+        snprintf(o->host, sizeof o->host, "127.0.0.1");
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (sp_sock_parse_ip(o->host, o->port, &ss, &sl) < 0) {
+        snprintf(err, errlen, "%s: '%s' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, [::1])", what, o->host);
+        return -1;
+    }
+    return 0;
+}
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+static const sp_optspec options[] = {
+    { .name = "listen", .kind = SP_OPT_CUSTOM, .set = set_listen, .metavar = "ADDR:PORT",
+      .def_text = "127.0.0.1:" XSTR(SP_CHAT_DEFAULT_PORT), .show = SP_SHOW_DEFAULT,
+      .help = "address to listen on; IPv6 as [::1]:PORT, every\n"
+              "interface as 0.0.0.0:PORT" },
+    { .name = "replies", .kind = SP_OPT_TEXT, .metavar = "FILE", SP_OPT_AT(serve_opts, replies),
+      .help = "bot dictionary, question<TAB>answer per line\n"
+              "(default: chatbot.tsv installed with sockpit)" },
+    { .name = "room", .kind = SP_OPT_FLAG, SP_OPT_AT(serve_opts, room),
+      .help = "chat room: every message goes to every other client\n"
+              "as 'NICK: text'; '/nick NAME' sets the nickname" },
+    { SP_OPTDEF_MAX_FRAME(serve_opts, max_frame), .help = "largest frame accepted" },
+    { .name = "max-clients", .kind = SP_OPT_LONG, .lo = 1, .hi = 1000000, .def = SP_CHAT_MAX_CLIENTS_DEFAULT,
+      .metavar = "N", SP_OPT_AT(serve_opts, max_clients), .show = SP_SHOW_DEFAULT,
+      .help = "clients at once; more get 'server full'" },
+    { SP_OPTDEF_KEEPALIVE(serve_opts, keepalive), .help = "TCP keep-alive of the connections" },
+    { SP_OPTDEF_HELP },
+    { 0 },
+};
+
+static const sp_optcmd serve_cmd = {
+    .name = "serve",
+    .intro = "Usage: sockpit serve [OPTIONS]\n"
+             "Run the chat server: frames of a 4-byte little-endian length and UTF-8 text,\n"
+             "many clients in one event loop. Logs connects, disconnects and protocol\n"
+             "errors on stderr. SIGINT/SIGTERM stop it cleanly.\n"
+             "\n"
+             "Options:\n",
+    .epilog = "\n"
+              "Example: sockpit serve --listen 127.0.0.1:50007 --replies my-bot.tsv\n",
+    .opts = options,
+    .defaults = sp_config_command_defaults,
 };
 
 int cmd_serve(int argc, char **argv)
 {
-    char host[256] = "127.0.0.1";
-    int port = SP_CHAT_DEFAULT_PORT;
-    const char *replies = NULL;
-    sp_opts defaults;
-    sp_config_batch_defaults(&defaults);
-    sp_chatserver_config cfg = { .keepalive = defaults.keepalive, .max_frame = SP_MAX_FRAME_DEFAULT };
-    sp_opts_free(&defaults);
+    serve_opts o = { 0 };
+    int status;
+    if (sp_optspec_command(&serve_cmd, argc, argv, &o, &status) < 0)
+        return status;
+    const char *host = o.host;
+    int port = o.port;
+    const char *replies = o.replies;
+    sp_chatserver_config cfg = { .keepalive = o.keepalive, .max_frame = o.max_frame, .max_clients = o.max_clients,
+                                 .room = o.room };
     char err[512];
-    long l;
-    int c;
-    sp_getopt_start();
-    while ((c = sp_getopt(argc, argv, "+", options)) != -1) {
-        switch (c) {
-        case OPT_LISTEN: {
-            char why[300];
-            if (sp_parse_hostport(optarg, SP_CHAT_DEFAULT_PORT, host, sizeof host, &port, why, sizeof why) < 0)
-                return sp_usage_error("serve", "--listen: %s", why);
-            if (strcmp(host, "localhost") == 0)
-                snprintf(host, sizeof host, "127.0.0.1");
-            struct sockaddr_storage ss;
-            socklen_t sl;
-            if (sp_sock_parse_ip(host, port, &ss, &sl) < 0)
-                return sp_usage_error("serve", "--listen: '%s' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, [::1])",
-                                      host);
-            break;
-        }
-        case OPT_REPLIES:
-            replies = optarg;
-            break;
-        case OPT_ROOM:
-            cfg.room = true;
-            break;
-        case OPT_MAX_FRAME:
-            if (sp_parse_long(optarg, 1, 0x7fffffff, "--max-frame", &l, err, sizeof err) < 0)
-                return sp_usage_error("serve", "%s", err);
-            cfg.max_frame = (uint32_t)l;
-            break;
-        case OPT_MAX_CLIENTS:
-            if (sp_parse_long(optarg, 1, 1000000, "--max-clients", &l, err, sizeof err) < 0)
-                return sp_usage_error("serve", "%s", err);
-            cfg.max_clients = (unsigned)l;
-            break;
-        case OPT_KEEPALIVE:
-            if (sp_parse_keepalive(optarg, &cfg.keepalive, err, sizeof err) < 0)
-                return sp_usage_error("serve", "%s", err);
-            break;
-        case OPT_HELP:
-            fputs(usage, stdout);
-            return SP_EXIT_OK;
-        default:
-            return sp_option_error("serve", options, argc, argv);
-        }
-    }
-    if (optind < argc)
-        return sp_usage_error("serve", "unexpected argument '%s' (serve takes only options)", argv[optind]);
     if (cfg.room && replies)
         return sp_usage_error("serve", "--replies is for the bot; it has no use with --room");
 

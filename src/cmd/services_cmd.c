@@ -1,13 +1,14 @@
 /* `sockpit services`: the services table, one row per (service, port,
  * protocol), with what this host listens on; or one lookup with --find. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/commands.h"
+#include "sockpit/cmd/shared_opts.h"
+#include "sockpit/core/parse.h"
+#include "sockpit/core/report.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
@@ -17,31 +18,6 @@
 #include "sockpit/services/services.h"
 
 #define CMD "services"
-#define DEFAULT_FILE "/etc/services"
-
-static const char usage[] =
-    "Usage: sockpit services [OPTIONS]\n"
-    "Print the services database, one row per service, port and protocol, with\n"
-    "what this host listens on.\n"
-    "\n"
-    "  --services-file FILE      services database (default /etc/services)\n"
-    "  --range LO-HI             ports LO to HI (1-65535): one row per port and\n"
-    "                            protocol, the entry getservbyport(3) answers (the\n"
-    "                            first line for that port and protocol); tcp and\n"
-    "                            udp unless --proto says otherwise\n"
-    "  --proto PROTO             only this protocol: tcp, udp, sctp, dccp or ddp\n"
-    "  --listening               only the ports this host listens on, with the\n"
-    "                            owning processes ('-' where they are unreadable)\n"
-    "  --find NAME|PORT[/PROTO]  one lookup, as getservbyname/getservbyport do it\n"
-    "                            (exit 1 when there is no such service)\n"
-    "  --json                    JSON Lines: {\"service\":\"pop3s\",\"port\":995,\n"
-    "                            \"proto\":\"tcp\",\"aliases\":[],\"listening\":false}\n"
-    "  --help                    this text\n"
-    "\n"
-    "Examples:\n"
-    "  sockpit services --range 1-1024 --proto tcp\n"
-    "  sockpit services --find pop3s/udp\n"
-    "  sockpit services --listening --json\n";
 
 typedef struct row {
     const sp_service *s;
@@ -55,29 +31,6 @@ typedef struct opts {
     const char *find;
     sp_service_query q;
 } opts;
-
-static int parse_range(const char *s, unsigned *lo, unsigned *hi)
-{
-    const char *dash = strchr(s, '-');
-    char err[256];
-    long a, b;
-    if (!dash || dash == s || !dash[1])
-        return sp_usage_error(CMD, "--range: '%s' must be LO-HI, e.g. 1-1024", s);
-    char left[32];
-    size_t n = (size_t)(dash - s);
-    if (n >= sizeof left)
-        return sp_usage_error(CMD, "--range: '%s' must be LO-HI with ports 1-65535", s);
-    memcpy(left, s, n);
-    left[n] = '\0';
-    if (sp_parse_long(left, 1, 65535, "--range LO", &a, err, sizeof err) < 0 ||
-        sp_parse_long(dash + 1, 1, 65535, "--range HI", &b, err, sizeof err) < 0)
-        return sp_usage_error(CMD, "%s", err);
-    if (a > b)
-        return sp_usage_error(CMD, "--range: '%s': LO is above HI", s);
-    *lo = (unsigned)a;
-    *hi = (unsigned)b;
-    return 0;
-}
 
 static void report_malformed(const char *file, const sp_services *t)
 {
@@ -312,55 +265,103 @@ out:
     return rc;
 }
 
+static int set_range(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    opts *o = base;
+    const char *dash = strchr(s, '-');
+    long a, b;
+    if (!dash || dash == s || !dash[1]) {
+        snprintf(err, errlen, "%s: '%s' must be LO-HI, e.g. 1-1024", what, s);
+        return -1;
+    }
+    char left[32], what_lo[40], what_hi[40];
+    size_t n = (size_t)(dash - s);
+    if (n >= sizeof left) {
+        snprintf(err, errlen, "%s: '%s' must be LO-HI with ports 1-65535", what, s);
+        return -1;
+    }
+    memcpy(left, s, n);
+    left[n] = '\0';
+    snprintf(what_lo, sizeof what_lo, "%s LO", what);
+    snprintf(what_hi, sizeof what_hi, "%s HI", what);
+    if (sp_parse_long(left, 1, 65535, what_lo, &a, err, errlen) < 0 ||
+        sp_parse_long(dash + 1, 1, 65535, what_hi, &b, err, errlen) < 0)
+        return -1;
+    if (a > b) {
+        snprintf(err, errlen, "%s: '%s': LO is above HI", what, s);
+        return -1;
+    }
+    o->lo = (unsigned)a;
+    o->hi = (unsigned)b;
+    o->range = true;
+    return 0;
+}
+
+static int set_proto(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    opts *o = base;
+    o->proto = sp_proto_lookup(s, strlen(s));
+    if (o->proto >= 0)
+        return 0;
+    snprintf(err, errlen, "%s: '%s' is not a protocol (want tcp, udp, sctp, dccp or ddp)", what, s);
+    return -1;
+}
+
+static int set_find(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    opts *o = base;
+    char why[256];
+    if (sp_service_query_parse(s, &o->q, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -1;
+    }
+    o->find = s;
+    return 0;
+}
+
+static const sp_optspec options[] = {
+    { SP_OPTDEF_SERVICES_FILE(opts, file), .help = "services database" },
+    { .name = "range", .kind = SP_OPT_CUSTOM, .set = set_range, .metavar = "LO-HI",
+      .help = "ports LO to HI (1-65535): one row per port and\n"
+              "protocol, the entry getservbyport(3) answers (the\n"
+              "first line for that port and protocol); tcp and\n"
+              "udp unless --proto says otherwise" },
+    { .name = "proto", .kind = SP_OPT_CUSTOM, .set = set_proto, .metavar = "PROTO",
+      .help = "only this protocol: tcp, udp, sctp, dccp or ddp" },
+    { .name = "listening", .kind = SP_OPT_FLAG, SP_OPT_AT(opts, listening),
+      .help = "only the ports this host listens on, with the\n"
+              "owning processes ('-' where they are unreadable)" },
+    { .name = "find", .kind = SP_OPT_CUSTOM, .set = set_find, .metavar = "NAME|PORT[/PROTO]",
+      .help = "one lookup, as getservbyname/getservbyport do it\n"
+              "(exit 1 when there is no such service)" },
+    { .name = "json", .kind = SP_OPT_FLAG, SP_OPT_AT(opts, json),
+      .help = "JSON Lines: {\"service\":\"pop3s\",\"port\":995,\n"
+              "\"proto\":\"tcp\",\"aliases\":[],\"listening\":false}" },
+    { SP_OPTDEF_HELP },
+    { 0 },
+};
+
+static const sp_optcmd services_cmd = {
+    .name = CMD,
+    .intro = "Usage: sockpit services [OPTIONS]\n"
+             "Print the services database, one row per service, port and protocol, with\n"
+             "what this host listens on.\n"
+             "\n",
+    .epilog = "\n"
+              "Examples:\n"
+              "  sockpit services --range 1-1024 --proto tcp\n"
+              "  sockpit services --find pop3s/udp\n"
+              "  sockpit services --listening --json\n",
+    .opts = options,
+    .permute = true,
+};
+
 int cmd_services(int argc, char **argv)
 {
-    enum { O_FILE = 1, O_RANGE, O_PROTO, O_LISTENING, O_JSON, O_FIND, O_HELP };
-    static const struct option longopts[] = {
-        { "services-file", required_argument, NULL, O_FILE },
-        { "range", required_argument, NULL, O_RANGE },
-        { "proto", required_argument, NULL, O_PROTO },
-        { "listening", no_argument, NULL, O_LISTENING },
-        { "json", no_argument, NULL, O_JSON },
-        { "find", required_argument, NULL, O_FIND },
-        { "help", no_argument, NULL, O_HELP },
-        { NULL, 0, NULL, 0 },
-    };
-    opts o = { .file = DEFAULT_FILE, .proto = -1 };
-    int c;
-    sp_getopt_start();
-    while ((c = sp_getopt(argc, argv, ":", longopts)) != -1) {
-        switch (c) {
-        case O_FILE:
-            if (!optarg[0])
-                return sp_usage_error(CMD, "--services-file: the file name is empty");
-            o.file = optarg;
-            break;
-        case O_RANGE:
-            if (parse_range(optarg, &o.lo, &o.hi))
-                return SP_EXIT_USAGE;
-            o.range = true;
-            break;
-        case O_PROTO:
-            o.proto = sp_proto_lookup(optarg, strlen(optarg));
-            if (o.proto < 0)
-                return sp_usage_error(CMD, "--proto: '%s' is not a protocol (want tcp, udp, sctp, dccp or ddp)",
-                                      optarg);
-            break;
-        case O_LISTENING: o.listening = true; break;
-        case O_JSON: o.json = true; break;
-        case O_FIND: {
-            char err[256];
-            if (sp_service_query_parse(optarg, &o.q, err, sizeof err) < 0)
-                return sp_usage_error(CMD, "--find: %s", err);
-            o.find = optarg;
-            break;
-        }
-        case O_HELP: fputs(usage, stdout); return SP_EXIT_OK;
-        default: return sp_option_error(CMD, longopts, argc, argv);
-        }
-    }
-    if (optind < argc)
-        return sp_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    opts o = { .proto = -1 };
+    int status;
+    if (sp_optspec_command(&services_cmd, argc, argv, &o, &status) < 0)
+        return status;
     if (o.find && (o.range || o.proto >= 0 || o.listening))
         return sp_usage_error(CMD, "--find takes no --range, --proto or --listening (write --find NAME/PROTO)");
     return run(&o);

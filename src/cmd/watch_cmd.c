@@ -2,7 +2,6 @@
  * it happens (after it is in dns-changes.log) until --count events,
  * --duration seconds, or SIGINT/SIGTERM. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,53 +9,70 @@
 #include <unistd.h>
 
 #include "sockpit/dns/changelog.h"
-#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
+#include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/dns/watch.h"
 #include "sockpit/dns/watchlist.h"
 #include "sockpit/core/xdg.h"
 
-static const char usage[] =
-    "Usage: sockpit watch [OPTIONS] [NAME...]\n"
-    "Looks up each NAME (A and AAAA) again and again and prints an event when its set of\n"
-    "addresses changes, when it fails and when it recovers. Without NAMEs, watches the\n"
-    "names in watch.list. Every event is also appended to dns-changes.log.\n"
-    "\n"
-    "  --dns-server ADDR[:PORT][,...]  DNS servers to ask (default: /etc/resolv.conf)\n"
-    "  --interval SEC                  seconds between lookups (0.2-86400, default 5)\n"
-    "  --ttl-mode                      look up again when the answer's TTL runs out (>= 1 s)\n"
-    "  --count N                       stop after N events\n"
-    "  --duration SEC                  stop after SEC seconds (with --count: whichever is first)\n"
-    "  --json                          JSON Lines: one object per event\n"
-    "  --state-dir DIR                 where dns-changes.log is kept\n"
-    "                                  (default $XDG_STATE_HOME/sockpit or ~/.local/state/sockpit)\n"
-    "  --config-dir DIR                where watch.list is read\n"
-    "                                  (default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)\n"
-    "  --stats                         print lookup statistics on stderr at the end\n"
-    "  --help                          this text\n"
-    "\n"
-    "Events: first (first answer), change (OLD -> NEW (+added, -removed)), error (NXDOMAIN,\n"
-    "NODATA, SERVFAIL, REFUSED, timeout), recover (first answer after errors).\n"
-    "Example: sockpit watch --dns-server 127.0.0.1:5353 --interval 1 www.example.com\n";
+/* What the command line (and the config file) set. */
+typedef struct watch_opts {
+    char *servers;
+    double interval, duration;
+    bool interval_given, ttl_mode, json, stats;
+    long count;
+    const char *state_dir, *config_dir;
+} watch_opts;
 
-enum { OPT_DNS = 1000, OPT_INTERVAL, OPT_TTL, OPT_COUNT, OPT_DURATION, OPT_JSON, OPT_STATE, OPT_CONFIG,
-       OPT_STATS, OPT_HELP };
+static const sp_optspec options[] = {
+    { SP_OPTDEF_DNS_SERVER(watch_opts, servers), .help = "DNS servers to ask (default: /etc/resolv.conf)" },
+    { SP_OPTDEF_INTERVAL(watch_opts, interval), .help = "seconds between lookups" },
+    { .name = "ttl-mode", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, ttl_mode),
+      .help = "look up again when the answer's TTL runs out (>= 1 s)" },
+    { .name = "count", .kind = SP_OPT_LONG, .lo = 1, .hi = 1000000000L, .metavar = "N", SP_OPT_AT(watch_opts, count),
+      .help = "stop after N events" },
+    { .name = "duration", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 1e9, .metavar = "SEC",
+      SP_OPT_AT(watch_opts, duration), .help = "stop after SEC seconds (with --count: whichever is first)" },
+    { .name = "json", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, json), .help = "JSON Lines: one object per event" },
+    { .name = "state-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(watch_opts, state_dir),
+      .help = "where dns-changes.log is kept\n"
+              "(default $XDG_STATE_HOME/sockpit or ~/.local/state/sockpit)" },
+    { .name = "config-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(watch_opts, config_dir),
+      .help = "where watch.list is read\n"
+              "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
+    { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
+      .help = "print lookup statistics on stderr at the end" },
+    { SP_OPTDEF_HELP },
+    { 0 },
+};
 
-static const struct option options[] = {
-    { "dns-server", required_argument, NULL, OPT_DNS },
-    { "interval", required_argument, NULL, OPT_INTERVAL },
-    { "ttl-mode", no_argument, NULL, OPT_TTL },
-    { "count", required_argument, NULL, OPT_COUNT },
-    { "duration", required_argument, NULL, OPT_DURATION },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "state-dir", required_argument, NULL, OPT_STATE },
-    { "config-dir", required_argument, NULL, OPT_CONFIG },
-    { "stats", no_argument, NULL, OPT_STATS },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
+/* --interval on the command line excludes --ttl-mode; from the config file
+ * it is only the default. */
+static void note_interval(void *base, const sp_optspec *opt)
+{
+    if (opt->key && opt->slot == SP_SET_INTERVAL)
+        ((watch_opts *)base)->interval_given = true;
+}
+
+static const sp_optcmd watch_cmd = {
+    .name = "watch",
+    .intro = "Usage: sockpit watch [OPTIONS] [NAME...]\n"
+             "Looks up each NAME (A and AAAA) again and again and prints an event when its set of\n"
+             "addresses changes, when it fails and when it recovers. Without NAMEs, watches the\n"
+             "names in watch.list. Every event is also appended to dns-changes.log.\n"
+             "\n",
+    .epilog = "\n"
+              "Events: first (first answer), change (OLD -> NEW (+added, -removed)), error (NXDOMAIN,\n"
+              "NODATA, SERVFAIL, REFUSED, timeout), recover (first answer after errors).\n"
+              "Example: sockpit watch --dns-server 127.0.0.1:5353 --interval 1 www.example.com\n",
+    .opts = options,
+    .permute = true,
+    .operands = true,
+    .defaults = sp_config_command_defaults,
+    .given = note_interval,
 };
 
 typedef struct run {
@@ -151,64 +167,18 @@ static void print_stats(sp_watch *w, double elapsed)
 int cmd_watch(int argc, char **argv)
 {
     char err[512];
-    sp_opts defaults;
-    sp_config_batch_defaults(&defaults);
-    char *servers = defaults.dns_servers;
-    defaults.dns_servers = NULL;
-    double interval = defaults.watch_interval, duration = 0;
-    sp_opts_free(&defaults);
-    bool ttl_mode = false, have_interval = false, stats = false;
-    run r = { 0 };
-    const char *state_dir = NULL, *config_dir = NULL;
-    long l;
-    int rc = SP_EXIT_USAGE;
-    int c;
-    sp_getopt_start();
-    while ((c = sp_getopt(argc, argv, "", options)) != -1) {
-        switch (c) {
-        case OPT_DNS:
-            free(servers);
-            servers = sp_dns_parse_servers(optarg, err, sizeof err);
-            if (!servers) {
-                sp_usage_error("watch", "%s", err);
-                goto out;
-            }
-            break;
-        case OPT_INTERVAL:
-            if (sp_parse_seconds(optarg, 0.2, 86400, "--interval", &interval, err, sizeof err) < 0) {
-                sp_usage_error("watch", "%s", err);
-                goto out;
-            }
-            have_interval = true;
-            break;
-        case OPT_TTL: ttl_mode = true; break;
-        case OPT_COUNT:
-            if (sp_parse_long(optarg, 1, 1000000000L, "--count", &l, err, sizeof err) < 0) {
-                sp_usage_error("watch", "%s", err);
-                goto out;
-            }
-            r.count = l;
-            break;
-        case OPT_DURATION:
-            if (sp_parse_seconds(optarg, 0.1, 1e9, "--duration", &duration, err, sizeof err) < 0) {
-                sp_usage_error("watch", "%s", err);
-                goto out;
-            }
-            break;
-        case OPT_JSON: r.json = true; break;
-        case OPT_STATE: state_dir = optarg; break;
-        case OPT_CONFIG: config_dir = optarg; break;
-        case OPT_STATS: stats = true; break;
-        case OPT_HELP:
-            fputs(usage, stdout);
-            rc = SP_EXIT_OK;
-            goto out;
-        default:
-            sp_option_error("watch", options, argc, argv);
-            goto out;
-        }
-    }
-    if (have_interval && ttl_mode) {
+    watch_opts o = { 0 };
+    int rc;
+    int first = sp_optspec_command(&watch_cmd, argc, argv, &o, &rc);
+    if (first < 0)
+        return rc;
+    rc = SP_EXIT_USAGE;
+    char *servers = o.servers;
+    double interval = o.interval, duration = o.duration;
+    bool ttl_mode = o.ttl_mode, stats = o.stats;
+    run r = { .json = o.json, .count = o.count };
+    const char *state_dir = o.state_dir, *config_dir = o.config_dir;
+    if (o.interval_given && ttl_mode) {
         sp_usage_error("watch", "--interval and --ttl-mode exclude each other: choose one");
         goto out;
     }
@@ -217,11 +187,11 @@ int cmd_watch(int argc, char **argv)
     size_t nwant = 0;
     want *wants = NULL;
     char list_path[4096];
-    if (optind < argc) {
-        wants = calloc((size_t)(argc - optind), sizeof *wants);
+    if (first < argc) {
+        wants = calloc((size_t)(argc - first), sizeof *wants);
         if (!wants)
             abort();
-        for (int i = optind; i < argc; i++) {
+        for (int i = first; i < argc; i++) {
             want *x = &wants[nwant];
             if (sp_dnsname_check(argv[i], strlen(argv[i]), x->name, err, sizeof err) < 0) {
                 char shown[128];

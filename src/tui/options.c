@@ -1,21 +1,8 @@
-/* The TUI's settings and their defaults. */
+/* The TUI's settings: freeing what they own (the defaults are declared
+ * with the options, in cmd/cli.c). */
 #include "sockpit/tui/options.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-#include "sockpit/chat/frame.h"
-
-void sp_opts_defaults(sp_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->pane = "services";
-    o->sweep_concurrency = 64;
-    o->probe_rate = 200;
-    o->watch_interval = 5;
-    o->keepalive = SP_KEEPALIVE_DEFAULT;
-    o->max_frame = SP_MAX_FRAME_DEFAULT;
-}
 
 void sp_opts_free(sp_opts *o)
 {

@@ -11,14 +11,18 @@ warnings=$(groff -ww -z -man "$man" 2>&1)
 lint=$(mandoc -T lint -W warning "$man" 2>&1)
 [ -z "$lint" ] || fail "mandoc: $lint"
 
-# The long options of one parser: the names in its `struct option` table.
+# The long options of one parser: the names in its `sp_optspec` table,
+# written there (.name = "...") or in a shared definition it uses
+# (SP_OPTDEF_..., from shared_opts.h).
 options_in() {
-    python3 - "$1" <<'PY'
+    python3 - "$1" "$SOCKPIT_SRC/include/sockpit/cmd/shared_opts.h" <<'PY'
 import re, sys
 src = open(sys.argv[1]).read()
-for table in re.findall(r'struct option\s+\w+\[\]\s*=\s*\{(.*?)\n\s*\};', src, re.S):
-    for name in re.findall(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:no|required|optional)_argument', table):
-        print(name)
+shared = dict(re.findall(r'#define\s+(SP_OPTDEF_\w+)(?:\([^)]*\))?[\s\\]*\.name\s*=\s*"([a-z0-9-]+)"',
+                         open(sys.argv[2]).read()))
+for table in re.findall(r'sp_optspec\s+\w+\[\]\s*=\s*\{(.*?)\n\};', src, re.S):
+    for name, macro in re.findall(r'\.name\s*=\s*"([a-z0-9-]+)"|\b(SP_OPTDEF_\w+)', table):
+        print(name or shared[macro])
 PY
 }
 

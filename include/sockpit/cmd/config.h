@@ -25,10 +25,11 @@ void sp_config_apply_env(sp_opts *o);
  * "sockpit: FILE:LINE: ...". Records the path for --print-config. */
 void sp_config_load(sp_opts *o, FILE *warnings);
 
-/* The starting values of a batch command's options: built-in defaults, then
- * the config file ($XDG_CONFIG_HOME/sockpit/config; warnings on stderr).
- * The command's own options override them. */
-void sp_config_batch_defaults(sp_opts *o);
+/* The starting values of a batch command's options (an sp_optcmd's
+ * .defaults): the declared defaults, then the config file's settings for
+ * the options that have its key ($XDG_CONFIG_HOME/sockpit/config; every
+ * bad line is a warning on stderr). The command line overrides them. */
+void sp_config_command_defaults(const sp_optcmd *cmd, void *base);
 
 /* The effective settings, one "key = value  # source" line each. */
 void sp_config_print(const sp_opts *o, FILE *out);

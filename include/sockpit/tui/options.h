@@ -39,10 +39,6 @@ typedef struct sp_opts {
     int from_line[SP_SET_COUNT];
 } sp_opts;
 
-void sp_opts_defaults(sp_opts *o);
-void sp_opts_free(sp_opts *o);
-
-void sp_opts_defaults(sp_opts *o);
 void sp_opts_free(sp_opts *o);
 
 #endif

@@ -15,7 +15,7 @@ static char err[512];
 
 static sp_cli_action parse(sp_opts *o, int argc, const char **argv)
 {
-    sp_opts_defaults(o);
+    sp_cli_defaults(o);
     err[0] = '\0';
     return sp_cli_parse_tui(argc, (char **)argv, o, err, sizeof err);
 }

@@ -6,11 +6,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sockpit/cmd/config.h"
+#include "sockpit/cmd/shared_opts.h"
 
 static char warned[16][400];
 static int nwarn;
@@ -32,7 +36,7 @@ static void test_every_key(void **state)
 {
     (void)state;
     sp_opts o;
-    sp_opts_defaults(&o);
+    sp_cli_defaults(&o);
     const char *text = "# sockpit settings\n"
                        "pane = hosts\n"
                        "color=off   # no colors\n"
@@ -60,7 +64,7 @@ static void test_bad_lines_warn_and_the_rest_applies(void **state)
 {
     (void)state;
     sp_opts o;
-    sp_opts_defaults(&o);
+    sp_cli_defaults(&o);
     const char text[] = "colour = on\n"
                         "pane = nowhere\n"
                         "just words\n"
@@ -87,7 +91,7 @@ static void test_command_line_wins(void **state)
 {
     (void)state;
     sp_opts o;
-    sp_opts_defaults(&o);
+    sp_cli_defaults(&o);
     const char *argv[] = { "sockpit", "--pane", "chat", "--probe-rate", "9" };
     char err[200];
     assert_int_equal(sp_cli_parse_tui(5, (char **)argv, &o, err, sizeof err), SP_CLI_RUN);
@@ -112,7 +116,7 @@ static void test_no_color_ranks_below_the_file(void **state)
 {
     (void)state;
     sp_opts o;
-    sp_opts_defaults(&o);
+    sp_cli_defaults(&o);
     setenv("NO_COLOR", "1", 1);
     sp_config_apply_env(&o);
     assert_true(o.no_color);
@@ -123,6 +127,75 @@ static void test_no_color_ranks_below_the_file(void **state)
     sp_opts_free(&o);
 }
 
+typedef struct batch {
+    double rate;
+    sp_keepalive keepalive;
+    long other;
+} batch;
+
+static const sp_optspec batch_opts[] = {
+    { SP_OPTDEF_PROBE_RATE(batch, rate), .help = "probes per second" },
+    { SP_OPTDEF_KEEPALIVE(batch, keepalive), .help = "keep-alive" },
+    { .name = "other", .kind = SP_OPT_LONG, .lo = 0, .hi = 9, .def = 4, SP_OPT_AT(batch, other), .help = "other" },
+    { 0 },
+};
+
+static const sp_optcmd batch_cmd = { .name = "batch", .intro = "", .opts = batch_opts,
+                                     .defaults = sp_config_command_defaults };
+
+/* A batch command takes the file's settings it has options for, with the
+ * same keys and ranges; every line is still checked and warned about. */
+static void test_batch_command_defaults(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/sockpit-test-config-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], errpath[256];
+    snprintf(path, sizeof path, "%s/sockpit", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/sockpit/config", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("probe-rate = 7\nsweep-concurrency = 9999\nkeepalive = off\npane = hosts\n", f);
+    fclose(f);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+
+    snprintf(errpath, sizeof errpath, "%s/stderr", dir);
+    int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600), saved = dup(2);
+    assert_true(fd >= 0 && saved >= 0);
+    fflush(stderr);
+    dup2(fd, 2);
+    batch b = { 0 };
+    int status = -1;
+    char *argv[] = { "batch", "--other", "2", NULL };
+    int first = sp_optspec_command(&batch_cmd, 3, argv, &b, &status);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    assert_int_equal(first, 3);
+    assert_true(b.rate == 7);
+    assert_false(b.keepalive.on);
+    assert_int_equal(b.other, 2);
+
+    char text[1024] = "";
+    f = fopen(errpath, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "config:2: bad value for 'sweep-concurrency': '9999' must be a whole number from 1 "
+                                 "to 1024; skipped\n"));
+    assert_null(strstr(text, "config:1"));
+
+    unsetenv("XDG_CONFIG_HOME");
+    unlink(errpath);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/sockpit", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_bad_lines_warn_and_the_rest_applies),
         cmocka_unit_test(test_command_line_wins),
         cmocka_unit_test(test_no_color_ranks_below_the_file),
+        cmocka_unit_test(test_batch_command_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
