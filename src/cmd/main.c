@@ -1,4 +1,5 @@
 /* sockpit: the TUI, or one pane's batch form when a command is given. */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,24 @@ static const command *find_command(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+/* Output that did not arrive is a failure (a full disk, a closed file),
+ * except a reader that stopped reading: `sockpit services | head -1` ends
+ * quietly and successfully, as cat and grep do. */
+static int finish_output(const char *cmd, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (errno == EPIPE)
+        return rc;
+    /* A stream that flushed (and failed) earlier no longer knows why. */
+    if (errno)
+        sp_runtime_error(cmd, "writing the output failed: %s", strerror(errno));
+    else
+        sp_runtime_error(cmd, "writing the output failed");
+    return rc == SP_EXIT_OK ? SP_EXIT_FAIL : rc;
 }
 
 static void print_version(void)
@@ -80,11 +99,11 @@ int main(int argc, char **argv)
             if (!c)
                 return sp_usage_error(NULL, "help: unknown command '%s'", argv[2]);
             char *help_argv[] = { argv[2], "--help", NULL };
-            return c->run(2, help_argv);
+            return finish_output(argv[2], c->run(2, help_argv));
         }
         const command *c = find_command(argv[1]);
         if (c)
-            return c->run(argc - 1, argv + 1);
+            return finish_output(c->name, c->run(argc - 1, argv + 1));
     }
 
     sp_opts opts;
@@ -115,5 +134,5 @@ int main(int argc, char **argv)
         break;
     }
     sp_opts_free(&opts);
-    return rc;
+    return finish_output(NULL, rc);
 }

@@ -258,8 +258,6 @@ static int run(const opts *o)
         print_table(rows, n, &ls, o->listening);
     free(rows);
 out:
-    if (fflush(stdout) != 0 && rc == SP_EXIT_OK)
-        rc = errno == EPIPE ? SP_EXIT_FAIL : sp_runtime_error(CMD, "writing the output failed: %s", strerror(errno));
     sp_listen_free(&ls);
     sp_services_free(t);
     return rc;
