@@ -414,8 +414,8 @@ sp_bot *sp_bot_load(const char *path, sp_bot_report_fn *report, void *ud, char *
 {
     char *data;
     size_t len;
-    if (sp_read_file(AT_FDCWD, path, (size_t)64 * 1024 * 1024, 0, &data, &len, NULL) < 0) {
-        snprintf(err, errlen, "cannot read '%s': %s", path, errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, SP_READ_REGULAR, &data, &len, NULL) < 0) {
+        snprintf(err, errlen, "cannot read '%s': %s", path, sp_read_error(errno, (size_t)64 << 20));
         return NULL;
     }
     sp_bot *b = sp_bot_parse(data, len, report, ud);

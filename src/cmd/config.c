@@ -149,7 +149,7 @@ static void load(sp_opts *o, FILE *warnings, const sp_optcmd *cmd, void *base)
     if (sp_read_file(AT_FDCWD, path, (size_t)1 << 20, SP_READ_REGULAR, &text, &len, NULL) < 0) {
         if (errno != ENOENT)
             fprintf(warnings, "sockpit: %s: %s; settings from it are not used\n", path,
-                    errno == EFBIG ? "larger than 1 MiB" : errno == EINVAL ? "not a regular file" : strerror(errno));
+                    sp_read_error(errno, (size_t)1 << 20));
         return;
     }
     o->config_found = true;

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,4 +83,35 @@ int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char *
     if (skipped)
         *skipped = (size_t)from;
     return 0;
+}
+
+const char *sp_read_error(int err, size_t max)
+{
+    static char buf[64];
+    if (err == EINVAL)
+        return "not a regular file";
+    if (err == EFBIG) {
+        snprintf(buf, sizeof buf, "larger than %zu MiB", max >> 20);
+        return buf;
+    }
+    return strerror(err);
+}
+
+int sp_open_append(const char *path)
+{
+    /* O_NONBLOCK: opening a FIFO for writing would wait for a reader. */
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        close(fd);
+        errno = S_ISREG(st.st_mode) ? e : EINVAL;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
 }

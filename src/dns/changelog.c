@@ -283,9 +283,20 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
 
 int sp_changelog_open(const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        snprintf(err, errlen, "cannot open %s for appending: %s", path, strerror(errno));
+    int fd = sp_open_append(path);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s for appending: %s", path, sp_read_error(errno, 0));
+        return -1;
+    }
+    /* A log cut mid-line (an older sockpit on a full disk, a crash) gets a
+     * newline first, so the next event starts a line of its own. */
+    off_t end = lseek(fd, 0, SEEK_END);
+    char last;
+    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n' && write(fd, "\n", 1) != 1) {
+        snprintf(err, errlen, "cannot append to %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -303,19 +314,22 @@ int sp_changelog_append(int fd, const sp_wevent *ev)
     buf[n++] = '\n';
     /* One write on an O_APPEND fd: the line lands whole, after whatever
      * another sockpit appended, and is in the kernel when this returns. */
+    off_t before = lseek(fd, 0, SEEK_END);
     ssize_t w;
     do
         w = write(fd, buf, n);
     while (w < 0 && errno == EINTR);
     if (buf != stack)
         free(buf);
-    if (w < 0)
-        return -1;
-    if ((size_t)w != n) {
-        errno = ENOSPC;
-        return -1;
-    }
-    return 0;
+    if (w >= 0 && (size_t)w == n)
+        return 0;
+    int e = w < 0 ? errno : ENOSPC;
+    /* A part of a line (a full disk) is taken back, so the next event does
+     * not glue onto it. */
+    if (w > 0 && before >= 0 && ftruncate(fd, before) < 0)
+        e = errno;
+    errno = e;
+    return -1;
 }
 
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen)
@@ -326,10 +340,10 @@ int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n,
     size_t got, skipped;
     /* The newest events are at the end: the last 4 MiB hold far more than
      * the 1,000 kept. */
-    if (sp_read_file(AT_FDCWD, path, (size_t)4 << 20, SP_READ_TAIL, &buf, &got, &skipped) < 0) {
+    if (sp_read_file(AT_FDCWD, path, (size_t)4 << 20, SP_READ_TAIL | SP_READ_REGULAR, &buf, &got, &skipped) < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
         return -1;
     }
     size_t bad;

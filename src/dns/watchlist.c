@@ -303,13 +303,13 @@ int sp_watchlist_load(const char *path, sp_watchlist *l, sp_watchlist_problem **
     char *buf;
     size_t n;
     /* A watch list is small; refuse anything absurd rather than eat memory. */
-    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, 0, &buf, &n, NULL) < 0) {
+    if (sp_read_file(AT_FDCWD, path, (size_t)64 << 20, SP_READ_REGULAR, &buf, &n, NULL) < 0) {
         if (errno == ENOENT)
             return 0;
         if (errno == EFBIG)
             snprintf(err, errlen, "%s is larger than 64 MiB; is it the right file?", path);
         else
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
         return -1;
     }
     sp_watchlist_parse(buf, n, l, probs, nprobs);
@@ -358,8 +358,33 @@ static void remove_stale_temps(const char *dir, const char *path)
     closedir(d);
 }
 
-int sp_watchlist_save(const char *path, const sp_watchlist *l, char *err, size_t errlen)
+/* The file a save must replace: a symlink's target (dotfiles set-ups link
+ * watch.list into a repository), followed up to a few levels, else path. */
+static void save_target(const char *path, char *out, size_t outlen)
 {
+    snprintf(out, outlen, "%s", path);
+    for (int depth = 0; depth < 8; depth++) {
+        struct stat st;
+        if (lstat(out, &st) < 0 || !S_ISLNK(st.st_mode))
+            return;
+        char link[4096];
+        ssize_t n = readlink(out, link, sizeof link - 1);
+        if (n <= 0)
+            return;
+        link[n] = '\0';
+        /* A relative target is relative to the link's own directory. */
+        char *slash = strrchr(out, '/');
+        size_t keep = link[0] == '/' || !slash ? 0 : (size_t)(slash - out) + 1;
+        if (keep + (size_t)n >= outlen)
+            return;
+        memcpy(out + keep, link, (size_t)n + 1);
+    }
+}
+
+int sp_watchlist_save(const char *link_path, const sp_watchlist *l, char *err, size_t errlen)
+{
+    char path[4096];
+    save_target(link_path, path, sizeof path);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');

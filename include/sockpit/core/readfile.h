@@ -20,5 +20,13 @@ enum {
  * EFBIG when larger than max, EINVAL when SP_READ_REGULAR refused it. */
 int sp_read_file(int dirfd, const char *path, size_t max, unsigned flags, char **out, size_t *len,
                  size_t *skipped);
+/* What went wrong, for a message: "not a regular file", "larger than 64
+ * MiB" (max in MiB), or strerror(err). Valid until the next call. */
+const char *sp_read_error(int err, size_t max);
+
+/* Opens path for appending (created 0600), refusing anything but a regular
+ * file without ever waiting on a FIFO. Returns the fd, or -1 with errno set
+ * (EINVAL: not a regular file). */
+int sp_open_append(const char *path);
 
 #endif

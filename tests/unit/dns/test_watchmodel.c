@@ -257,6 +257,25 @@ static void test_watchlist_atomic_save(void **st)
     snprintf(tmp, sizeof tmp, "%s/none.list", dir);
     assert_int_equal(sp_watchlist_load(tmp, &l2, &probs, &np, err, sizeof err), 0);
     assert_int_equal(l2.n, 0);
+    /* A watch.list that is a (relative) symlink stays one: the save
+     * replaces its target. */
+    char target[300], link[300];
+    snprintf(target, sizeof target, "%s/dotfiles.list", dir);
+    snprintf(link, sizeof link, "%s/linked.list", dir);
+    fclose(fopen(target, "w"));
+    assert_int_equal(symlink("dotfiles.list", link), 0);
+    assert_int_equal(sp_watchlist_save(link, &l, err, sizeof err), 0);
+    struct stat lst;
+    assert_int_equal(lstat(link, &lst), 0);
+    assert_true(S_ISLNK(lst.st_mode));
+    assert_int_equal(sp_watchlist_load(target, &l2, &probs, &np, err, sizeof err), 0);
+    assert_non_null(sp_watchlist_find(&l2, "a.example"));
+    free(probs);
+    /* A FIFO in its place is refused at once (no reader: open would wait). */
+    snprintf(tmp, sizeof tmp, "%s/fifo.list", dir);
+    assert_int_equal(mkfifo(tmp, 0600), 0);
+    assert_int_equal(sp_watchlist_load(tmp, &l2, &probs, &np, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
     sp_watchlist_free(&l);
     sp_watchlist_free(&l2);
     char cmd[300];
