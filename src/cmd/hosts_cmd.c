@@ -16,10 +16,10 @@
 #include "sockpit/core/loop.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
+#include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
 #include "sockpit/hosts/netlink.h"
-#include "sockpit/hosts/oui.h"
 #include "sockpit/hosts/rdns.h"
 #include "sockpit/hosts/sweep.h"
 
@@ -341,12 +341,8 @@ int cmd_hosts(int argc, char **argv)
 
     int rc = SP_EXIT_FAIL;
     sp_dns *dns = NULL;
-    sp_netlink *nl = NULL;
     const sp_neigh **rows = NULL;
-    const char *oui_path;
-    sp_oui *oui = sp_oui_load_default(&oui_path);
-    sp_neigh_table t;
-    sp_neigh_table_init(&t, oui);
+    sp_hosts_setup hs = { 0 };
     r.loop = sp_loop_new();
     if (!r.loop) {
         rc = sp_runtime_error(CMD, "cannot create the event loop");
@@ -361,23 +357,21 @@ int cmd_hosts(int argc, char **argv)
             rc = sp_runtime_error(CMD, "%s", err);
             goto out;
         }
-        r.rdns = sp_rdns_new(dns);
-        if (!r.rdns) {
-            rc = sp_runtime_error(CMD, "out of memory");
-            goto out;
-        }
     }
-    nl = sp_netlink_new(r.loop, &t, NULL, NULL);
-    if (!nl) {
-        rc = sp_runtime_error(CMD, "out of memory");
+    sp_hosts_settings hset = { .dns = dns };
+    if (sp_hosts_set_up(&hs, r.loop, &hset, err, sizeof err) < 0) {
+        rc = sp_runtime_error(CMD, "%s", err);
         goto out;
     }
+    r.rdns = hs.rdns;
+    sp_neigh_table *t = &hs.table;
+    sp_netlink *nl = hs.nl;
     if (!wait_until(&r, nl_synced, nl, SYNC_TIMEOUT) && !r.interrupted)
         fprintf(stderr, "sockpit hosts: the kernel's tables did not arrive in %.0f s; the list may be partial\n",
                 SYNC_TIMEOUT);
     if (sp_netlink_note(nl)[0])
         fprintf(stderr, "sockpit hosts: %s\n", sp_netlink_note(nl));
-    if (!oui && !r.json)
+    if (!hs.oui && !r.json)
         fprintf(stderr, "sockpit hosts: no OUI registry file found (install ieee-data or set SOCKPIT_OUI); "
                         "vendors are blank\n");
 
@@ -385,26 +379,26 @@ int cmd_hosts(int argc, char **argv)
         rc = do_sweep(&r, &scfg);
         if (rc != SP_EXIT_OK || !probe)
             goto ifaces;
-        settle_arg sa = { &t, &scfg.cidr };
+        settle_arg sa = { t, &scfg.cidr };
         wait_until(&r, settled, &sa, SETTLE_TIMEOUT);
     }
-    rows = malloc((t.count ? t.count : 1) * sizeof *rows);
+    rows = malloc((t->count ? t->count : 1) * sizeof *rows);
     if (!rows) {
         rc = sp_runtime_error(CMD, "out of memory");
         goto out;
     }
     sp_neigh_view_opts vo = { .show_all = r.all, .sort = SP_SORT_IP };
-    size_t n = sp_neigh_view(&t, &vo, rows);
+    size_t n = sp_neigh_view(t, &vo, rows);
     if (r.resolve) {
         for (size_t i = 0; i < n; i++) {
             const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
             if (name)
-                sp_neigh_set_name(&t, rows[i]->family, rows[i]->addr, name);
+                sp_neigh_set_name(t, rows[i]->family, rows[i]->addr, name);
         }
         wait_until(&r, rdns_idle, r.rdns, 30);
         for (size_t i = 0; i < n; i++) {
             const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
-            sp_neigh_set_name(&t, rows[i]->family, rows[i]->addr, name ? name : SP_RDNS_NOANSWER);
+            sp_neigh_set_name(t, rows[i]->family, rows[i]->addr, name ? name : SP_RDNS_NOANSWER);
         }
     }
     if (r.interrupted) {
@@ -416,15 +410,12 @@ int cmd_hosts(int argc, char **argv)
     rc = SP_EXIT_OK;
 ifaces:
     if (r.interfaces && !r.interrupted)
-        print_interfaces(&r, &t);
+        print_interfaces(&r, t);
 out:
     free(rows);
-    sp_netlink_free(nl);
     /* The channel first: its pending callbacks end before the cache goes. */
     sp_dns_free(dns);
-    sp_rdns_free(r.rdns);
-    sp_neigh_table_free(&t);
-    sp_oui_free(oui);
+    sp_hosts_tear_down(&hs);
     sp_loop_free(r.loop);
     free(servers);
     return rc;

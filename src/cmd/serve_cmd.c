@@ -7,6 +7,8 @@
 
 #include "sockpit/chat/bot.h"
 #include "sockpit/chat/chatserver.h"
+#include "sockpit/chat/serve_setup.h"
+#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
@@ -25,10 +27,10 @@ static void log_line(void *ud, const char *line)
     fprintf(stderr, "%s %s\n", ts, line);
 }
 
-static void report_bad_line(void *ud, size_t line, const char *why)
+static void report_bad_line(void *ud, const char *file, size_t line, const char *why)
 {
+    (void)ud;
     char path[512];
-    const char *file = ud;
     sp_escape(file, strlen(file), path, sizeof path);
     fprintf(stderr, "sockpit serve: %s:%zu: %s (line skipped)\n", path, line, why);
 }
@@ -122,51 +124,33 @@ int cmd_serve(int argc, char **argv)
     if (cfg.room && replies)
         return sp_usage_error("serve", "--replies is for the bot; it has no use with --room");
 
-    sp_bot *bot = NULL;
-    char where[700] = "";
-    if (!cfg.room) {
-        char path[4096];
-        if (replies) {
-            snprintf(path, sizeof path, "%s", replies);
-        } else if (sp_bot_default_path(path, sizeof path) < 0) {
-            path[0] = '\0';
-        }
-        if (path[0]) {
-            bot = sp_bot_load(path, report_bad_line, path, err, sizeof err);
-            if (!bot)
-                return sp_runtime_error("serve", "--replies: %s", err);
-            char esc[600];
-            sp_escape(path, strlen(path), esc, sizeof esc);
-            snprintf(where, sizeof where, "%zu questions from %s", sp_bot_size(bot), esc);
-        } else {
-            bot = sp_bot_builtin();
-            if (!bot)
-                return sp_runtime_error("serve", "out of memory");
-            snprintf(where, sizeof where,
-                     "no chatbot.tsv found (set SOCKPIT_DATA_DIR or use --replies): "
-                     "the built-in dictionary of %zu questions",
-                     sp_bot_size(bot));
-        }
-        if (sp_bot_size(bot) == 0)
-            fprintf(stderr, "sockpit serve: the dictionary has no questions: every answer will be 'Sorry.'\n");
-    }
-    cfg.bot = bot;
-    cfg.host = host;
-    cfg.port = port;
-    cfg.log = log_line;
-
     long nofile = sp_raise_nofile();
     sp_loop *loop = sp_loop_new();
-    if (!loop) {
-        sp_bot_free(bot);
+    if (!loop)
         return sp_runtime_error("serve", "cannot create the event loop");
-    }
-    sp_chatserver *srv = sp_chatserver_new(loop, &cfg, err, sizeof err);
-    if (!srv) {
+    sp_serve_settings set = {
+        .host = host, .port = port, .room = cfg.room, .replies = replies, .max_frame = cfg.max_frame,
+        .max_clients = cfg.max_clients, .keepalive = cfg.keepalive, .log = log_line, .bad_line = report_bad_line,
+    };
+    sp_serve_setup ss;
+    if (sp_serve_set_up(&ss, loop, &set, err, sizeof err) < 0) {
         sp_loop_free(loop);
-        sp_bot_free(bot);
         return sp_runtime_error("serve", "%s", err);
     }
+    sp_chatserver *srv = ss.server;
+    char where[700] = "";
+    if (ss.bot && ss.dict_path[0]) {
+        char esc[600];
+        sp_escape(ss.dict_path, strlen(ss.dict_path), esc, sizeof esc);
+        snprintf(where, sizeof where, "%zu questions from %s", sp_bot_size(ss.bot), esc);
+    } else if (ss.bot) {
+        snprintf(where, sizeof where,
+                 "no chatbot.tsv found (set SOCKPIT_DATA_DIR or use --replies): "
+                 "the built-in dictionary of %zu questions",
+                 sp_bot_size(ss.bot));
+    }
+    if (ss.bot && sp_bot_size(ss.bot) == 0)
+        fprintf(stderr, "sockpit serve: the dictionary has no questions: every answer will be 'Sorry.'\n");
     sp_loop_signal(loop, SIGINT, on_stop, srv);
     sp_loop_signal(loop, SIGTERM, on_stop, srv);
     char ka[64], line[1024];
@@ -178,10 +162,9 @@ int cmd_serve(int argc, char **argv)
     log_line(NULL, line);
     int rc = sp_loop_run(loop) < 0 ? sp_runtime_error("serve", "event loop failed") : SP_EXIT_OK;
     size_t n = sp_chatserver_clients(srv);
-    sp_chatserver_free(srv);
+    sp_serve_tear_down(&ss);
     snprintf(line, sizeof line, "stopped; closed %zu client%s", n, n == 1 ? "" : "s");
     log_line(NULL, line);
     sp_loop_free(loop);
-    sp_bot_free(bot);
     return rc;
 }

@@ -6,17 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sockpit/dns/changelog.h"
+#include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/safetext.h"
+#include "sockpit/dns/changelog.h"
 #include "sockpit/dns/watch.h"
+#include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
-#include "sockpit/core/xdg.h"
 
 /* What the command line (and the config file) set. */
 typedef struct watch_opts {
@@ -137,12 +138,6 @@ static void on_deadline(sp_loop *loop, uint64_t id, void *ud)
     sp_loop_stop(loop);
 }
 
-typedef struct want {
-    char name[SP_DNSNAME_MAX + 1];
-    sp_wmode mode;
-    long interval_ms;
-} want;
-
 static void print_stats(sp_watch *w, double elapsed)
 {
     uint64_t rounds = 0, answered = 0, min_answered = UINT64_MAX;
@@ -184,107 +179,54 @@ int cmd_watch(int argc, char **argv)
     }
 
     /* The names: from the arguments, else from watch.list. */
-    size_t nwant = 0;
-    want *wants = NULL;
-    char list_path[4096];
-    if (first < argc) {
-        wants = calloc((size_t)(argc - first), sizeof *wants);
-        if (!wants)
-            abort();
-        for (int i = first; i < argc; i++) {
-            want *x = &wants[nwant];
-            if (sp_dnsname_check(argv[i], strlen(argv[i]), x->name, err, sizeof err) < 0) {
-                char shown[128];
-                sp_escape(argv[i], strlen(argv[i]), shown, sizeof shown);
-                sp_usage_error("watch", "'%s' is not a valid name: %s", shown, err);
-                free(wants);
-                goto out;
-            }
-            bool dup = false;
-            for (size_t k = 0; k < nwant; k++)
-                dup = dup || strcmp(wants[k].name, x->name) == 0;
-            if (!dup)
-                nwant++;
-        }
-    } else {
-        if (sp_xdg_path(SP_XDG_CONFIG, config_dir, "watch.list", list_path, sizeof list_path, err, sizeof err) <
-            0) {
-            rc = sp_runtime_error("watch", "cannot find the watch list: %s (use --config-dir)", err);
+    sp_watchlist names;
+    sp_watchlist_init(&names);
+    for (int i = first; i < argc; i++) {
+        char name[SP_DNSNAME_MAX + 1];
+        if (sp_dnsname_check(argv[i], strlen(argv[i]), name, err, sizeof err) < 0) {
+            char shown[128];
+            sp_escape(argv[i], strlen(argv[i]), shown, sizeof shown);
+            sp_usage_error("watch", "'%s' is not a valid name: %s", shown, err);
+            sp_watchlist_free(&names);
             goto out;
         }
-        sp_watchlist list;
-        sp_watchlist_init(&list);
-        sp_watchlist_problem *probs;
-        size_t nprobs;
-        if (sp_watchlist_load(list_path, &list, &probs, &nprobs, err, sizeof err) < 0) {
-            rc = sp_runtime_error("watch", "%s", err);
-            goto out;
-        }
-        for (size_t i = 0; i < nprobs; i++)
-            fprintf(stderr, "sockpit watch: %s: %s (skipped)\n", list_path, probs[i].msg);
-        free(probs);
-        wants = calloc(list.n + 1, sizeof *wants);
-        if (!wants)
-            abort();
-        for (size_t i = 0; i < list.n; i++) {
-            if (!list.v[i].name[0])
-                continue;
-            snprintf(wants[nwant].name, sizeof wants[nwant].name, "%s", list.v[i].name);
-            wants[nwant].mode = list.v[i].mode;
-            wants[nwant].interval_ms = list.v[i].interval_ms;
-            nwant++;
-        }
-        sp_watchlist_free(&list);
-        if (nwant == 0) {
-            free(wants);
-            sp_usage_error("watch", "no names to watch: give NAME arguments or add names to %s", list_path);
-            goto out;
-        }
+        sp_watchlist_add(&names, name, SP_WMODE_DEFAULT, 0); /* a name given twice is watched once */
     }
-
-    char state[4096], log_path[4200];
-    int log_fd = -1;
-    if (sp_xdg_dir(SP_XDG_STATE, state_dir, state, sizeof state, err, sizeof err) < 0 ||
-        sp_mkdir_p(state, 0700, err, sizeof err) < 0) {
-        free(wants);
-        rc = sp_runtime_error("watch", "cannot keep the change log: %s (use --state-dir DIR)", err);
-        goto out;
-    }
-    snprintf(log_path, sizeof log_path, "%s/%s", state, SP_CHANGELOG_FILE);
-    log_fd = sp_changelog_open(log_path, err, sizeof err);
-    if (log_fd < 0) {
-        free(wants);
-        rc = sp_runtime_error("watch", "%s (use --state-dir DIR)", err);
-        goto out;
-    }
-    r.log_path = log_path;
 
     r.loop = sp_loop_new();
     if (!r.loop) {
-        free(wants);
-        close(log_fd);
+        sp_watchlist_free(&names);
         rc = sp_runtime_error("watch", "cannot create the event loop: %s", strerror(errno));
         goto out;
     }
     sp_dns_config dc = { .servers = servers };
     sp_dns *dns = sp_dns_new(r.loop, &dc, err, sizeof err);
-    sp_watch_config wc = { .dns = dns, .interval = interval, .ttl_mode = ttl_mode, .log_fd = log_fd,
-                           .on_event = on_event, .ud = &r };
-    r.watch = dns ? sp_watch_new(r.loop, &wc, err, sizeof err) : NULL;
-    if (!r.watch) {
-        free(wants);
-        close(log_fd);
-        sp_dns_free(dns);
+    if (!dns) {
+        sp_watchlist_free(&names);
         sp_loop_free(r.loop);
         rc = sp_runtime_error("watch", "%s", err);
         goto out;
     }
-    /* Spread the first lookups over (at most) a second so a long list does
-     * not hit the server with every query at once. */
-    double spread = interval < 1.0 ? interval : 1.0;
-    for (size_t i = 0; i < nwant; i++)
-        sp_watch_add(r.watch, wants[i].name, wants[i].mode, wants[i].interval_ms, spread * (double)i / (double)nwant);
-    free(wants);
+    sp_watch_settings set = { .config_dir = config_dir, .state_dir = state_dir,
+                              .names = first < argc ? &names : NULL, .interval = interval, .ttl_mode = ttl_mode,
+                              .need_names = true, .on_event = on_event, .ud = &r };
+    sp_watch_setup ws;
+    int setup = sp_watch_set_up(&ws, r.loop, dns, &set, err, sizeof err);
+    sp_watchlist_free(&names);
+    for (size_t i = 0; i < ws.nprobs; i++)
+        fprintf(stderr, "sockpit watch: %s: %s (skipped)\n", ws.list_path, ws.probs[i].msg);
+    if (setup != SP_WATCH_SETUP_OK) {
+        if (setup == SP_WATCH_SETUP_NO_NAMES)
+            sp_usage_error("watch", "no names to watch: give NAME arguments or add names to %s", ws.list_path);
+        else
+            rc = sp_runtime_error("watch", "%s", err);
+        sp_dns_free(dns);
+        sp_watch_tear_down(&ws);
+        sp_loop_free(r.loop);
+        goto out;
+    }
+    r.watch = ws.watch;
+    r.log_path = ws.log_path;
 
     sp_loop_signal(r.loop, SIGINT, on_stop, &r);
     sp_loop_signal(r.loop, SIGTERM, on_stop, &r);
@@ -297,9 +239,8 @@ int cmd_watch(int argc, char **argv)
     if (stats)
         print_stats(r.watch, sp_now() - t0);
     sp_dns_free(dns);
-    sp_watch_free(r.watch);
+    sp_watch_tear_down(&ws);
     sp_loop_free(r.loop);
-    close(log_fd);
 out:
     free(servers);
     return rc;

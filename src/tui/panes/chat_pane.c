@@ -7,21 +7,20 @@
  * that is not a command gives it focus, and Esc leaves it again.
  * Without --chat the pane serves itself: when nothing listens on
  * 127.0.0.1:50007 it runs the bot server there, inside the same loop. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/tui/app.h"
 #include "sockpit/chat/bot.h"
 #include "sockpit/chat/chatclient.h"
-#include "sockpit/chat/chatserver.h"
-#include "sockpit/tui/lineedit.h"
-#include "sockpit/tui/pane.h"
+#include "sockpit/chat/serve_setup.h"
 #include "sockpit/core/parse.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
+#include "sockpit/tui/app.h"
+#include "sockpit/tui/lineedit.h"
+#include "sockpit/tui/pane.h"
 
 #define SCROLLBACK 10000
 /* The scrollback also keeps at most this much text, oldest dropped first:
@@ -43,8 +42,7 @@ typedef struct msg {
 typedef struct chat_pane {
     sp_pane base;
     sp_chatclient *cli;
-    sp_chatserver *srv;     /* the embedded bot server, or NULL */
-    sp_bot *bot;
+    sp_serve_setup embedded; /* the bot server without --chat (.server NULL: none) */
     char target[300];
     char ka[48];
     char note[600];         /* about the embedded server */
@@ -127,46 +125,25 @@ static void on_message(void *ud, const char *p, size_t n, double rtt)
     add_msg(ud, DIR_IN, p, n, rtt);
 }
 
-static void report_bad_line(void *ud, size_t line, const char *why)
-{
-    (void)why;
-    size_t *bad = ud;
-    (*bad)++;
-    (void)line;
-}
-
 /* No --chat: run the bot on 127.0.0.1:50007 unless something listens
  * there already (bind fails with EADDRINUSE), then connect to it. */
 static void start_embedded(chat_pane *cp, const sp_opts *o)
 {
-    char path[4096], err[512];
-    size_t bad = 0;
-    const char *from = "the built-in dictionary";
-    if (sp_bot_default_path(path, sizeof path) == 0) {
-        cp->bot = sp_bot_load(path, report_bad_line, &bad, err, sizeof err);
-        from = "chatbot.tsv";
-    }
-    if (!cp->bot) {
-        cp->bot = sp_bot_builtin();
-        from = "the built-in dictionary (no chatbot.tsv found)";
-    }
-    if (!cp->bot)
-        return;
-    sp_chatserver_config cfg = {
-        .host = "127.0.0.1", .port = SP_CHAT_DEFAULT_PORT, .bot = cp->bot,
+    char err[512];
+    sp_serve_settings set = {
+        .host = "127.0.0.1", .port = SP_CHAT_DEFAULT_PORT, .builtin_if_unreadable = true,
         .max_frame = o->max_frame, .keepalive = o->keepalive,
     };
-    cp->srv = sp_chatserver_new(sp_app_loop(cp->base.app), &cfg, err, sizeof err);
-    if (cp->srv) {
-        snprintf(cp->note, sizeof cp->note, "embedded bot: %s, %zu questions%s", from, sp_bot_size(cp->bot),
-                 bad ? ", some lines skipped" : "");
+    if (sp_serve_set_up(&cp->embedded, sp_app_loop(cp->base.app), &set, err, sizeof err) == 0) {
+        size_t bad = cp->embedded.bad_lines;
+        snprintf(cp->note, sizeof cp->note, "embedded bot: %s, %zu questions%s",
+                 cp->embedded.dict_path[0] ? "chatbot.tsv" : "the built-in dictionary (no chatbot.tsv found)",
+                 sp_bot_size(cp->embedded.bot), bad ? ", some lines skipped" : "");
         if (bad)
             sp_app_error(cp->base.app, "chat bot: %zu bad line%s in %s skipped (run 'sockpit serve' to see them)", bad,
-                         bad == 1 ? "" : "s", path);
-    } else if (errno == EADDRINUSE) {
+                         bad == 1 ? "" : "s", cp->embedded.dict_path);
+    } else if (cp->embedded.in_use) {
         snprintf(cp->note, sizeof cp->note, "a server already listens on 127.0.0.1:%d", SP_CHAT_DEFAULT_PORT);
-        sp_bot_free(cp->bot);
-        cp->bot = NULL;
     } else {
         snprintf(cp->note, sizeof cp->note, "embedded bot failed: %s", err);
     }
@@ -202,6 +179,7 @@ static sp_pane *create(sp_app *app)
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     cp->cli = sp_chatclient_new(sp_app_loop(app), sp_app_dns(app), &cfg, &cbs, cp);
     if (!cp->cli) {
+        sp_serve_tear_down(&cp->embedded);
         sp_lineedit_free(&cp->input);
         free(cp->ring);
         free(cp);
@@ -215,8 +193,7 @@ static void destroy(sp_pane *p)
 {
     chat_pane *cp = CP(p);
     sp_chatclient_free(cp->cli);
-    sp_chatserver_free(cp->srv);
-    sp_bot_free(cp->bot);
+    sp_serve_tear_down(&cp->embedded);
     for (size_t i = 0; i < cp->count; i++)
         free(cp->ring[(cp->head + i) % SCROLLBACK].text);
     free(cp->ring);

@@ -1,8 +1,8 @@
 /* The Hosts pane: the live neighbour table (with this host's own
  * addresses), the interfaces, and reverse-DNS sweeps with a progress bar.
- * Data comes from netlink.c into the model in neigh.c; names from rdns.c;
- * sweeps from sweep.c. Nothing here polls: the table changes when netlink
- * says so, names when answers arrive. */
+ * hosts_setup.c builds the model (neigh.c, filled by netlink.c, vendors from
+ * oui.c, names from rdns.c); sweeps come from sweep.c. Nothing here polls:
+ * the table changes when netlink says so, names when answers arrive. */
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
 #include "sockpit/hosts/netlink.h"
@@ -32,12 +33,9 @@ typedef struct result {
 typedef struct hosts_pane {
     sp_pane base;
     sp_app *app;
-    sp_oui *oui;
-    const char *oui_path;
-    sp_neigh_table live, snap;
+    sp_hosts_setup hosts;      /* the live table, its netlink source, vendors and reverse DNS */
+    sp_neigh_table snap;
     bool have_snap;
-    sp_netlink *nl;
-    sp_rdns *rdns;
 
     sp_sweep *sweep;
     bool next_probe;           /* the prompt open is for a sweep with probes */
@@ -58,34 +56,34 @@ typedef struct hosts_pane {
     size_t rows_cap, nrows;
 } hosts_pane;
 
-static const sp_neigh_table *shown_table(const hosts_pane *h) { return h->have_snap ? &h->snap : &h->live; }
+static const sp_neigh_table *shown_table(const hosts_pane *h) { return h->have_snap ? &h->snap : &h->hosts.table; }
 
 /* ---- names ---- */
 
 static void on_name(void *ud, int family, const unsigned char *addr, const char *name)
 {
     hosts_pane *h = ud;
-    if (sp_neigh_set_name(&h->live, family, addr, name))
+    if (sp_neigh_set_name(&h->hosts.table, family, addr, name))
         sp_app_dirty(h->app, &h->base);
 }
 
 static void resolve_new_rows(hosts_pane *h)
 {
-    for (size_t i = 0; i < h->live.count; i++) {
-        sp_neigh *n = h->live.items[i];
+    for (size_t i = 0; i < h->hosts.table.count; i++) {
+        sp_neigh *n = h->hosts.table.items[i];
         if (!n->name_wanted)
             continue;
         n->name_wanted = false;
-        const char *name = sp_rdns_lookup(h->rdns, n->family, n->addr, on_name, h);
+        const char *name = sp_rdns_lookup(h->hosts.rdns, n->family, n->addr, on_name, h);
         if (name)
-            sp_neigh_set_name(&h->live, n->family, n->addr, name);
+            sp_neigh_set_name(&h->hosts.table, n->family, n->addr, name);
     }
 }
 
 static void on_table_changed(void *ud)
 {
     hosts_pane *h = ud;
-    if (h->rdns)
+    if (h->hosts.rdns)
         resolve_new_rows(h);
     sp_app_dirty(h->app, &h->base);
 }
@@ -147,7 +145,7 @@ static void sweep_result(void *ud, int family, const unsigned char *addr, const 
         if (!h->base.frozen)
             h->snap_nresults = h->nresults;
     }
-    sp_neigh_set_name(&h->live, family, addr, name);
+    sp_neigh_set_name(&h->hosts.table, family, addr, name);
     sp_app_dirty(h->app, &h->base);
 }
 
@@ -173,7 +171,7 @@ static void sweep_done(void *ud)
 static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
 {
     const sp_opts *o = sp_app_opts(h->app);
-    sp_sweep_config cfg = { .cidr = *c, .concurrency = o->sweep_concurrency, .resolve = h->rdns != NULL,
+    sp_sweep_config cfg = { .cidr = *c, .concurrency = o->sweep_concurrency, .resolve = h->hosts.rdns != NULL,
                             .probe = probe, .probe_rate = o->probe_rate };
     static const sp_sweep_cbs cbs = { sweep_result, sweep_probe_error, sweep_done };
     sp_sweep_free(h->sweep);
@@ -181,7 +179,7 @@ static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
     clear_results(h);
     h->lv[VIEW_SWEEP] = (sp_listview){ 0 };
     char err[300];
-    h->sweep = sp_sweep_start(sp_app_loop(h->app), h->rdns, &cfg, &cbs, h, err, sizeof err);
+    h->sweep = sp_sweep_start(sp_app_loop(h->app), h->hosts.rdns, &cfg, &cbs, h, err, sizeof err);
     if (!h->sweep) {
         sp_app_error(h->app, "sweep: %s", err);
         return;
@@ -261,7 +259,7 @@ static void default_subnet(hosts_pane *h, char *out, size_t cap)
 
 static void open_sweep_prompt(hosts_pane *h, bool probe)
 {
-    if (!h->rdns && !probe) {
+    if (!h->hosts.rdns && !probe) {
         sp_app_error(h->app, "sweep: reverse DNS could not start, so there is nothing to look up");
         return;
     }
@@ -281,14 +279,9 @@ static sp_pane *create(sp_app *app)
         return NULL;
     h->app = app;
     h->base.app = app;
-    h->oui = sp_oui_load_default(&h->oui_path);
-    sp_neigh_table_init(&h->live, h->oui);
-    h->rdns = sp_rdns_new(sp_app_dns(app));
-    h->nl = sp_netlink_new(sp_app_loop(app), &h->live, on_table_changed, h);
-    if (!h->nl) {
-        sp_rdns_free(h->rdns);
-        sp_neigh_table_free(&h->live);
-        sp_oui_free(h->oui);
+    sp_hosts_settings set = { .dns = sp_app_dns(app), .changed = on_table_changed, .ud = h };
+    char err[64];
+    if (sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err) < 0) {
         free(h);
         return NULL;
     }
@@ -300,14 +293,11 @@ static void destroy(sp_pane *p)
     hosts_pane *h = (hosts_pane *)p;
     progress_timer(h, false);
     sp_sweep_free(h->sweep);
-    sp_netlink_free(h->nl);
-    sp_rdns_free(h->rdns);
+    sp_hosts_tear_down(&h->hosts);
     clear_results(h);
     free(h->results);
     if (h->have_snap)
         sp_neigh_table_free(&h->snap);
-    sp_neigh_table_free(&h->live);
-    sp_oui_free(h->oui);
     free(h->rows);
     free(h);
 }
@@ -568,9 +558,9 @@ static void draw(sp_pane *p, WINDOW *win)
         top = 1;
     }
     /* The last line: why data is limited, when it is. */
-    const char *note = sp_netlink_note(h->nl);
+    const char *note = sp_netlink_note(h->hosts.nl);
     char buf[400];
-    if (!h->oui)
+    if (!h->hosts.oui)
         snprintf(buf, sizeof buf, "no OUI registry file found: vendors blank (install ieee-data or set SOCKPIT_OUI)%s%s",
                  note[0] ? "; " : "", note);
     else
@@ -686,7 +676,7 @@ static void freeze(sp_pane *p, bool frozen)
         h->have_snap = false;
     }
     if (frozen)
-        h->have_snap = sp_neigh_table_clone(&h->snap, &h->live) == 0;
+        h->have_snap = sp_neigh_table_clone(&h->snap, &h->hosts.table) == 0;
     h->snap_nresults = h->nresults;
 }
 

@@ -1,22 +1,23 @@
 /* The DNS watch pane: the table of watched names (addresses, TTL, RTT and
  * its sparkline, changes, time since the last change, error) above the
- * change log, newest first. The watcher (watch.c) does the lookups; this
- * file draws it, keeps watch.list in step with the keys, and holds the last
- * SP_CHANGELOG_KEEP events for the log view. */
+ * change log, newest first. watch_setup.c builds the watcher, its list, its
+ * log and the recent events; this file draws them and keeps watch.list in
+ * step with the keys. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "sockpit/tui/app.h"
 #include "sockpit/dns/changelog.h"
-#include "sockpit/tui/pane.h"
+#include "sockpit/dns/eventring.h"
 #include "sockpit/dns/watch.h"
+#include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
-#include "sockpit/core/xdg.h"
+#include "sockpit/tui/app.h"
+#include "sockpit/tui/pane.h"
 
 #define KEY_ESC 27
 #define REDRAW_DELAY 0.2 /* answers are shown at most this often; events at once */
@@ -34,15 +35,8 @@ typedef struct row {
 
 typedef struct watch_pane {
     sp_pane base;
-    sp_watch *w;
-    sp_watchlist list;
-    char list_path[4096], log_path[4200];
-    int log_fd;
+    sp_watch_setup ws;  /* the watcher, watch.list, the log and the recent events */
     char problem[4400]; /* what keeps the pane from working fully */
-
-    sp_wevent *log;  /* ring of SP_CHANGELOG_KEEP, oldest at log_head */
-    size_t log_n, log_head;
-    uint64_t log_total; /* events ever added: the seq of the next one */
     int last_log_errno;
 
     sp_listview lv;
@@ -69,26 +63,6 @@ static const sp_keyhelp keys[] = {
     { "R", "look every name up now", NULL, SP_KEYS_ALWAYS },
     { NULL, NULL, NULL, SP_KEYS_ALWAYS },
 };
-
-/* ---- the log ring ---- */
-
-static sp_wevent *log_at(watch_pane *p, size_t i) /* 0 = oldest kept */
-{
-    return &p->log[(p->log_head + i) % SP_CHANGELOG_KEEP];
-}
-
-static void log_push(watch_pane *p, const sp_wevent *ev)
-{
-    sp_wevent *slot;
-    if (p->log_n < SP_CHANGELOG_KEEP) {
-        slot = log_at(p, p->log_n++);
-    } else {
-        slot = log_at(p, 0);
-        p->log_head = (p->log_head + 1) % SP_CHANGELOG_KEEP;
-    }
-    sp_wevent_copy(slot, ev);
-    p->log_total++;
-}
 
 /* ---- rows ---- */
 
@@ -160,7 +134,7 @@ static size_t source_count(watch_pane *p)
 {
     if (p->base.frozen && p->snap)
         return p->nsnap;
-    return p->w ? sp_watch_count(p->w) : 0;
+    return p->ws.watch ? sp_watch_count(p->ws.watch) : 0;
 }
 
 static void source_row(watch_pane *p, size_t i, row *r)
@@ -168,7 +142,7 @@ static void source_row(watch_pane *p, size_t i, row *r)
     if (p->base.frozen && p->snap)
         *r = p->snap[i];
     else
-        make_row(sp_watch_get(p->w, i), r);
+        make_row(sp_watch_get(p->ws.watch, i), r);
 }
 
 static bool source_match(watch_pane *p, size_t i)
@@ -177,7 +151,7 @@ static bool source_match(watch_pane *p, size_t i)
         return true;
     if (p->base.frozen && p->snap)
         return contains_ci(p->snap[i].name, p->filter) || contains_ci(p->snap[i].addrs, p->filter);
-    const sp_watch_name *n = sp_watch_get(p->w, i);
+    const sp_watch_name *n = sp_watch_get(p->ws.watch, i);
     if (contains_ci(n->name, p->filter))
         return true;
     char addrs[600];
@@ -211,7 +185,7 @@ static const char *selected(watch_pane *p)
         return NULL;
     }
     size_t i = p->idx[p->lv.sel];
-    return p->base.frozen && p->snap ? p->snap[i].name : sp_watch_get(p->w, i)->name;
+    return p->base.frozen && p->snap ? p->snap[i].name : sp_watch_get(p->ws.watch, i)->name;
 }
 
 /* ---- drawing ---- */
@@ -369,13 +343,15 @@ static sp_style event_style(const sp_wevent *ev)
 
 static void draw_log(watch_pane *p, WINDOW *win, int y0, int height, int width)
 {
-    uint64_t limit = p->base.frozen && p->snap ? p->snap_log_total : p->log_total;
-    size_t first_seq_kept = (size_t)(p->log_total - p->log_n);
+    const sp_eventring *recent = &p->ws.recent;
+    uint64_t limit = p->base.frozen && p->snap ? p->snap_log_total : sp_eventring_total(recent);
     ui_fill(win, y0, 0, width, ui_attr(SP_STYLE_HEADER));
-    ui_textf(win, y0, 0, width, ui_attr(SP_STYLE_HEADER), "CHANGE LOG (newest first)  %s", p->log_path);
+    ui_textf(win, y0, 0, width, ui_attr(SP_STYLE_HEADER), "CHANGE LOG (newest first)  %s", p->ws.log_path);
     int y = y0 + 1;
-    for (uint64_t s = limit; s > first_seq_kept && y < y0 + height; s--) {
-        const sp_wevent *ev = log_at(p, (size_t)(s - 1 - first_seq_kept));
+    for (uint64_t s = limit; s > 0 && y < y0 + height; s--) {
+        const sp_wevent *ev = sp_eventring_seq(recent, s - 1);
+        if (!ev)
+            break; /* the older ones were dropped */
         char line[1024];
         sp_changelog_format(ev, line, sizeof line);
         if (!event_matches(p, ev, line))
@@ -383,15 +359,15 @@ static void draw_log(watch_pane *p, WINDOW *win, int y0, int height, int width)
         ui_text(win, y++, 0, width, line, (size_t)-1, ui_attr(event_style(ev)), true);
     }
     if (y == y0 + 1 && y < y0 + height)
-        ui_text(win, y, 0, width, p->log_n ? "(no event matches the filter)" : "(no events yet)", (size_t)-1,
-                ui_attr(SP_STYLE_DIM), false);
+        ui_text(win, y, 0, width, sp_eventring_count(recent) ? "(no event matches the filter)" : "(no events yet)",
+                (size_t)-1, ui_attr(SP_STYLE_DIM), false);
 }
 
 static void draw_empty(watch_pane *p, WINDOW *win, int y0, int height, int width)
 {
     const char *lines[4];
     char l2[4200];
-    snprintf(l2, sizeof l2, "The list is kept in %s", p->list_path);
+    snprintf(l2, sizeof l2, "The list is kept in %s", p->ws.list_path);
     lines[0] = "No names are watched yet.";
     lines[1] = "Press a to add one (for example www.example.com); d deletes, Enter shows its history.";
     lines[2] = l2;
@@ -457,13 +433,13 @@ static void on_answer(void *ud, sp_watch_name *n)
 
 static void on_event(void *ud, const sp_wevent *ev)
 {
+    (void)ev;
     watch_pane *p = ud;
-    log_push(p, ev);
-    int le = sp_watch_log_errno(p->w);
+    int le = sp_watch_log_errno(p->ws.watch);
     if (le && le != p->last_log_errno) {
         p->last_log_errno = le;
         snprintf(p->problem, sizeof p->problem, "Cannot append to %s: %s (events are shown but not kept)",
-                 p->log_path, strerror(le));
+                 p->ws.log_path, strerror(le));
     }
     sp_app_dirty(p->base.app, &p->base);
 }
@@ -481,7 +457,7 @@ static void on_tick(sp_loop *loop, uint64_t id, void *ud)
 static void update_tick(watch_pane *p)
 {
     sp_loop *loop = sp_app_loop(p->base.app);
-    bool want = p->visible && p->w && sp_watch_count(p->w) > 0;
+    bool want = p->visible && p->ws.watch && sp_watch_count(p->ws.watch) > 0;
     if (want && !p->tick)
         p->tick = sp_loop_timer(loop, 1.0, 1.0, on_tick, p);
     if (!want && p->tick) {
@@ -503,14 +479,14 @@ static void freeze(sp_pane *pane, bool frozen)
     free(p->snap);
     p->snap = NULL;
     p->nsnap = 0;
-    if (frozen && p->w) {
-        p->nsnap = sp_watch_count(p->w);
+    if (frozen && p->ws.watch) {
+        p->nsnap = sp_watch_count(p->ws.watch);
         p->snap = calloc(p->nsnap ? p->nsnap : 1, sizeof *p->snap);
         if (!p->snap)
             abort();
         for (size_t i = 0; i < p->nsnap; i++)
-            make_row(sp_watch_get(p->w, i), &p->snap[i]);
-        p->snap_log_total = p->log_total;
+            make_row(sp_watch_get(p->ws.watch, i), &p->snap[i]);
+        p->snap_log_total = sp_eventring_total(&p->ws.recent);
     }
 }
 
@@ -519,7 +495,7 @@ static void freeze(sp_pane *pane, bool frozen)
 static void save_list(watch_pane *p)
 {
     char err[512];
-    if (sp_watchlist_save(p->list_path, &p->list, err, sizeof err) < 0)
+    if (sp_watchlist_save(p->ws.list_path, &p->ws.list, err, sizeof err) < 0)
         sp_app_error(p->base.app, "The change is live but not saved: %s", err);
 }
 
@@ -540,7 +516,7 @@ static void add_submit(void *ud, const char *text)
 {
     watch_pane *p = ud;
     char name[SP_DNSNAME_MAX + 1], err[256];
-    if (!p->w) {
+    if (!p->ws.watch) {
         sp_app_error(p->base.app, "The watcher is not running: %s", p->problem);
         return;
     }
@@ -555,14 +531,14 @@ static void add_submit(void *ud, const char *text)
         sp_app_error(p->base.app, "Not a valid name: %s", err);
         return;
     }
-    if (sp_watch_find(p->w, name)) {
+    if (sp_watch_find(p->ws.watch, name)) {
         sp_app_error(p->base.app, "%s is watched already", name);
         select_name(p, name);
         return;
     }
-    sp_watch_add(p->w, name, SP_WMODE_DEFAULT, 0, 0);
-    sp_watchlist_add(&p->list, name, SP_WMODE_DEFAULT, 0);
-    sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->list_path);
+    sp_watch_add(p->ws.watch, name, SP_WMODE_DEFAULT, 0, 0);
+    sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
+    sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
     save_list(p);
     if (p->base.frozen)
         sp_app_status(p->base.app, "Watching %s; the pane is frozen: Space shows it", name);
@@ -574,11 +550,11 @@ static void add_submit(void *ud, const char *text)
 static void delete_yes(void *ud)
 {
     watch_pane *p = ud;
-    if (!sp_watch_remove(p->w, p->target)) {
+    if (!sp_watch_remove(p->ws.watch, p->target)) {
         sp_app_error(p->base.app, "%s is not watched any more", p->target);
         return;
     }
-    sp_watchlist_remove(&p->list, p->target);
+    sp_watchlist_remove(&p->ws.list, p->target);
     save_list(p);
     sp_app_status(p->base.app, "Stopped watching %s (its events stay in the log)", p->target);
     update_tick(p);
@@ -587,16 +563,16 @@ static void delete_yes(void *ud)
 
 static void apply_mode(watch_pane *p, const char *name, sp_wmode mode, long ms)
 {
-    sp_watch_name *n = sp_watch_find(p->w, name);
+    sp_watch_name *n = sp_watch_find(p->ws.watch, name);
     if (!n) {
         sp_app_error(p->base.app, "%s is not watched any more", name);
         return;
     }
-    sp_watch_set_mode(p->w, n, mode, ms);
-    sp_watchlist_set_mode(&p->list, name, mode, ms);
+    sp_watch_set_mode(p->ws.watch, n, mode, ms);
+    sp_watchlist_set_mode(&p->ws.list, name, mode, ms);
     save_list(p);
     double iv;
-    if (sp_watch_uses_ttl(p->w, n, &iv))
+    if (sp_watch_uses_ttl(p->ws.watch, n, &iv))
         sp_app_status(p->base.app, "%s: TTL mode, looked up again when the TTL runs out (at most once a second)",
                       name);
     else
@@ -620,16 +596,17 @@ static void interval_submit(void *ud, const char *text)
 
 static void show_history(watch_pane *p, const char *name)
 {
-    size_t cap = p->log_n + 12, n = 0;
+    const sp_eventring *recent = &p->ws.recent;
+    size_t cap = sp_eventring_count(recent) + 12, n = 0;
     char **lines = calloc(cap, sizeof *lines);
     if (!lines)
         abort();
-    sp_watch_name *w = sp_watch_find(p->w, name);
+    sp_watch_name *w = sp_watch_find(p->ws.watch, name);
     if (w) {
         char addrs[2048], iv[32];
         sp_addrset_format(&w->set, ", ", addrs, sizeof addrs);
         double interval;
-        bool ttl = sp_watch_uses_ttl(p->w, w, &interval);
+        bool ttl = sp_watch_uses_ttl(p->ws.watch, w, &interval);
         snprintf(iv, sizeof iv, "%g s", interval);
         float h[SP_WATCH_RTT_HIST];
         size_t nh = sp_watch_rtt_history(w, h, SP_WATCH_RTT_HIST), got = 0;
@@ -654,8 +631,8 @@ static void show_history(watch_pane *p, const char *name)
         lines[n++] = strdup("");
     }
     size_t events = 0;
-    for (size_t i = p->log_n; i-- > 0;) {
-        const sp_wevent *ev = log_at(p, i);
+    for (size_t i = sp_eventring_count(recent); i-- > 0;) {
+        const sp_wevent *ev = sp_eventring_at(recent, i);
         if (strcmp(ev->name, name) != 0)
             continue;
         char line[1024];
@@ -710,22 +687,22 @@ static bool key(sp_pane *pane, const sp_key *k)
         return true;
     }
     if (!enter && k->code == 'R') {
-        for (size_t i = 0; p->w && i < sp_watch_count(p->w); i++)
-            sp_watch_requery(p->w, sp_watch_get(p->w, i));
+        for (size_t i = 0; p->ws.watch && i < sp_watch_count(p->ws.watch); i++)
+            sp_watch_requery(p->ws.watch, sp_watch_get(p->ws.watch, i));
         sp_app_status(p->base.app, "Looking up every name now");
         return true;
     }
     if (!enter && k->code != 'd' && k->code != 'i' && k->code != 't' && k->code != 'r')
         return false;
     const char *name = selected(p);
-    if (!name || !p->w)
+    if (!name || !p->ws.watch)
         return true;
     snprintf(p->target, sizeof p->target, "%s", name);
     if (enter) {
         show_history(p, p->target);
         return true;
     }
-    sp_watch_name *n = sp_watch_find(p->w, p->target);
+    sp_watch_name *n = sp_watch_find(p->ws.watch, p->target);
     switch (k->code) {
     case 'd': {
         char q[SP_DNSNAME_MAX + 64];
@@ -747,7 +724,7 @@ static bool key(sp_pane *pane, const sp_key *k)
         if (!n)
             break;
         double iv;
-        if (!sp_watch_uses_ttl(p->w, n, &iv))
+        if (!sp_watch_uses_ttl(p->ws.watch, n, &iv))
             apply_mode(p, p->target, SP_WMODE_TTL, 0);
         else if (n->mode == SP_WMODE_TTL && !sp_app_opts(p->base.app)->ttl_mode)
             apply_mode(p, p->target, SP_WMODE_DEFAULT, 0);
@@ -758,7 +735,7 @@ static bool key(sp_pane *pane, const sp_key *k)
     case 'r':
         if (!n)
             break;
-        sp_watch_requery(p->w, n);
+        sp_watch_requery(p->ws.watch, n);
         sp_app_status(p->base.app, "Looking up %s now", p->target);
         return true;
     default: break;
@@ -776,61 +753,11 @@ static void set_filter(sp_pane *pane, const char *text)
 
 /* ---- life cycle ---- */
 
-static void load(watch_pane *p)
+/* The pane's own problem line: a sentence, so it starts with a capital. */
+static void set_problem(watch_pane *p, const char *text)
 {
-    sp_app *app = p->base.app;
-    const sp_opts *o = sp_app_opts(app);
-    char err[512];
-    if (sp_xdg_path(SP_XDG_CONFIG, o->config_dir, "watch.list", p->list_path, sizeof p->list_path, err,
-                    sizeof err) < 0) {
-        snprintf(p->problem, sizeof p->problem, "No place for watch.list: %s (use --config-dir DIR)", err);
-        return;
-    }
-    sp_watchlist_problem *probs = NULL;
-    size_t nprobs = 0;
-    if (sp_watchlist_load(p->list_path, &p->list, &probs, &nprobs, err, sizeof err) < 0)
-        snprintf(p->problem, sizeof p->problem, "%s", err);
-    else if (nprobs)
-        sp_app_error(app, "%s %s (skipped%s)", p->list_path, probs[0].msg,
-                     nprobs > 1 ? "; more bad lines follow it" : "");
-    free(probs);
-
-    char state[4096];
-    p->log_fd = -1;
-    if (sp_xdg_dir(SP_XDG_STATE, o->state_dir, state, sizeof state, err, sizeof err) < 0 ||
-        sp_mkdir_p(state, 0700, err, sizeof err) < 0) {
-        snprintf(p->log_path, sizeof p->log_path, "(no change log)");
-        snprintf(p->problem, sizeof p->problem, "Events are not kept: %s (use --state-dir DIR)", err);
-    } else {
-        snprintf(p->log_path, sizeof p->log_path, "%s/%s", state, SP_CHANGELOG_FILE);
-        sp_wevent *old = NULL;
-        size_t nold = 0;
-        if (sp_changelog_load(p->log_path, SP_CHANGELOG_KEEP, &old, &nold, err, sizeof err) < 0)
-            snprintf(p->problem, sizeof p->problem, "Old events not loaded: %s", err);
-        for (size_t i = 0; i < nold; i++) {
-            log_push(p, &old[i]);
-            sp_wevent_free(&old[i]);
-        }
-        free(old);
-        p->log_fd = sp_changelog_open(p->log_path, err, sizeof err);
-        if (p->log_fd < 0)
-            snprintf(p->problem, sizeof p->problem, "Events are not kept: %s (use --state-dir DIR)", err);
-    }
-
-    sp_watch_config wc = { .dns = sp_app_dns(app), .interval = o->watch_interval, .ttl_mode = o->ttl_mode,
-                           .log_fd = p->log_fd, .on_event = on_event, .on_answer = on_answer, .ud = p };
-    p->w = sp_watch_new(sp_app_loop(app), &wc, err, sizeof err);
-    if (!p->w) {
-        snprintf(p->problem, sizeof p->problem, "DNS watch cannot start: %s", err);
-        return;
-    }
-    size_t total = sp_watchlist_names(&p->list), i = 0;
-    double spread = o->watch_interval < 1.0 ? o->watch_interval : 1.0;
-    for (size_t e = 0; e < p->list.n; e++) {
-        const sp_watchlist_entry *x = &p->list.v[e];
-        if (x->name[0])
-            sp_watch_add(p->w, x->name, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
-    }
+    snprintf(p->problem, sizeof p->problem, "%s", text);
+    p->problem[0] = (char)toupper((unsigned char)p->problem[0]);
 }
 
 static sp_pane *create(sp_app *app)
@@ -838,16 +765,21 @@ static sp_pane *create(sp_app *app)
     watch_pane *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->log = calloc(SP_CHANGELOG_KEEP, sizeof *p->log);
-    if (!p->log) {
-        free(p);
-        return NULL;
-    }
-    for (size_t i = 0; i < SP_CHANGELOG_KEEP; i++)
-        sp_wevent_init(&p->log[i]);
     p->base.app = app;
-    sp_watchlist_init(&p->list);
-    load(p);
+    const sp_opts *o = sp_app_opts(app);
+    sp_watch_settings set = {
+        .config_dir = o->config_dir, .state_dir = o->state_dir, .interval = o->watch_interval,
+        .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true,
+        .on_event = on_event, .on_answer = on_answer, .ud = p,
+    };
+    char err[4400];
+    if (sp_watch_set_up(&p->ws, sp_app_loop(app), sp_app_dns(app), &set, err, sizeof err) < 0)
+        set_problem(p, err);
+    else if (p->ws.problem[0])
+        set_problem(p, p->ws.problem);
+    if (p->ws.nprobs)
+        sp_app_error(app, "%s %s (skipped%s)", p->ws.list_path, p->ws.probs[0].msg,
+                     p->ws.nprobs > 1 ? "; more bad lines follow it" : "");
     return &p->base;
 }
 
@@ -859,15 +791,9 @@ static void destroy(sp_pane *pane)
         sp_loop_cancel(loop, p->tick);
     if (p->redraw_timer)
         sp_loop_cancel(loop, p->redraw_timer);
-    sp_watch_free(p->w);
-    if (p->log_fd >= 0)
-        close(p->log_fd);
-    for (size_t i = 0; i < SP_CHANGELOG_KEEP; i++)
-        sp_wevent_free(&p->log[i]);
-    free(p->log);
+    sp_watch_tear_down(&p->ws);
     free(p->idx);
     free(p->snap);
-    sp_watchlist_free(&p->list);
     free(p);
 }
 

@@ -1,0 +1,144 @@
+/* The DNS watch set up for the pane and the command (watch_setup.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sockpit/core/xdg.h"
+#include "sockpit/dns/watch_setup.h"
+
+static void on_event(void *ud, const sp_wevent *ev)
+{
+    sp_watch_setup *s = ud;
+    sp_eventring_push(&s->recent, ev);
+    if (s->on_event)
+        s->on_event(s->ud, ev);
+}
+
+static void on_answer(void *ud, sp_watch_name *n)
+{
+    sp_watch_setup *s = ud;
+    if (s->on_answer)
+        s->on_answer(s->ud, n);
+}
+
+/* A problem with the list or the log: noted when partial, else fatal. */
+static int trouble(sp_watch_setup *s, const sp_watch_settings *set, const char *what, char *err, size_t errlen)
+{
+    snprintf(s->problem, sizeof s->problem, "%s", what);
+    if (set->partial)
+        return 0;
+    snprintf(err, errlen, "%s", what);
+    return -1;
+}
+
+/* The names: those given, else watch.list's. */
+static int load_names(sp_watch_setup *s, const sp_watch_settings *set, char *err, size_t errlen)
+{
+    if (set->names) {
+        for (size_t i = 0; i < set->names->n; i++) {
+            const sp_watchlist_entry *e = &set->names->v[i];
+            if (e->name[0])
+                sp_watchlist_add(&s->list, e->name, e->mode, e->interval_ms);
+        }
+        return 0;
+    }
+    char why[512];
+    if (sp_xdg_path(SP_XDG_CONFIG, set->config_dir, "watch.list", s->list_path, sizeof s->list_path, why,
+                    sizeof why) < 0) {
+        s->list_path[0] = '\0';
+        snprintf(err, errlen, "no place for watch.list: %s (use --config-dir DIR)", why);
+        return -1;
+    }
+    if (sp_watchlist_load(s->list_path, &s->list, &s->probs, &s->nprobs, why, sizeof why) < 0)
+        return trouble(s, set, why, err, errlen);
+    return 0;
+}
+
+/* The change log: its directory, the events kept in it, and the file open
+ * for appending. */
+static int open_log(sp_watch_setup *s, const sp_watch_settings *set, char *err, size_t errlen)
+{
+    char state[4096], why[512], what[700];
+    const char *lost = set->partial ? "events are not kept" : "cannot keep the change log";
+    if (sp_xdg_dir(SP_XDG_STATE, set->state_dir, state, sizeof state, why, sizeof why) < 0 ||
+        sp_mkdir_p(state, 0700, why, sizeof why) < 0) {
+        snprintf(s->log_path, sizeof s->log_path, "(no change log)");
+        snprintf(what, sizeof what, "%s: %s (use --state-dir DIR)", lost, why);
+        return trouble(s, set, what, err, errlen);
+    }
+    snprintf(s->log_path, sizeof s->log_path, "%s/%s", state, SP_CHANGELOG_FILE);
+    if (set->keep) {
+        sp_wevent *old = NULL;
+        size_t nold = 0;
+        int rc = sp_changelog_load(s->log_path, set->keep, &old, &nold, why, sizeof why);
+        for (size_t i = 0; i < nold; i++) {
+            sp_eventring_push(&s->recent, &old[i]);
+            sp_wevent_free(&old[i]);
+        }
+        free(old);
+        snprintf(what, sizeof what, "old events not loaded: %s", why);
+        if (rc < 0 && trouble(s, set, what, err, errlen) < 0)
+            return -1;
+    }
+    s->log_fd = sp_changelog_open(s->log_path, why, sizeof why);
+    if (s->log_fd < 0) {
+        /* The reason names the file already. */
+        if (set->partial)
+            snprintf(what, sizeof what, "%s: %s (use --state-dir DIR)", lost, why);
+        else
+            snprintf(what, sizeof what, "%s (use --state-dir DIR)", why);
+        return trouble(s, set, what, err, errlen);
+    }
+    return 0;
+}
+
+int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watch_settings *set, char *err,
+                    size_t errlen)
+{
+    *s = (sp_watch_setup){ .log_fd = -1, .on_event = set->on_event, .on_answer = set->on_answer, .ud = set->ud };
+    sp_watchlist_init(&s->list);
+    if (sp_eventring_init(&s->recent, set->keep) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return SP_WATCH_SETUP_FAILED;
+    }
+    if (load_names(s, set, err, errlen) < 0)
+        return SP_WATCH_SETUP_FAILED;
+    size_t total = sp_watchlist_names(&s->list);
+    if (set->need_names && total == 0)
+        return SP_WATCH_SETUP_NO_NAMES;
+    if (open_log(s, set, err, errlen) < 0)
+        return SP_WATCH_SETUP_FAILED;
+
+    char why[512];
+    sp_watch_config wc = { .dns = dns, .interval = set->interval, .ttl_mode = set->ttl_mode,
+                           .log_fd = s->log_fd, .on_event = on_event, .on_answer = on_answer, .ud = s };
+    s->watch = sp_watch_new(loop, &wc, why, sizeof why);
+    if (!s->watch) {
+        snprintf(err, errlen, "the DNS watch cannot start: %s", why);
+        return SP_WATCH_SETUP_FAILED;
+    }
+    /* Spread the first lookups over (at most) a second so a long list does
+     * not hit the server with every query at once. */
+    double spread = set->interval < 1.0 ? set->interval : 1.0;
+    size_t i = 0;
+    for (size_t e = 0; e < s->list.n; e++) {
+        const sp_watchlist_entry *x = &s->list.v[e];
+        if (x->name[0])
+            sp_watch_add(s->watch, x->name, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
+    }
+    return SP_WATCH_SETUP_OK;
+}
+
+void sp_watch_tear_down(sp_watch_setup *s)
+{
+    sp_watch_free(s->watch);
+    s->watch = NULL;
+    if (s->log_fd >= 0)
+        close(s->log_fd);
+    s->log_fd = -1;
+    sp_eventring_free(&s->recent);
+    sp_watchlist_free(&s->list);
+    free(s->probs);
+    s->probs = NULL;
+    s->nprobs = 0;
+}
