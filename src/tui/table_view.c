@@ -32,9 +32,11 @@ static void draw_header(const sp_table *t, WINDOW *w, int y, int width)
         const sp_column *col = sp_table_column(t, c);
         char title[80];
         bool sorted = (int)c == sp_table_sort_col(t);
-        /* ▾ descending, ▴ ascending, as htop marks its sort column. */
-        int n = snprintf(title, sizeof title, "%s%s", col->title,
-                         sorted ? (sp_table_sort_desc(t) ? "\xe2\x96\xbe" : "\xe2\x96\xb4") : "");
+        /* ▾ descending, ▴ ascending, as htop marks its sort column (v and ^
+         * where the terminal has only ASCII). */
+        bool utf8 = ui_locale_utf8();
+        const char *mark = sp_table_sort_desc(t) ? (utf8 ? "\xe2\x96\xbe" : "v") : (utf8 ? "\xe2\x96\xb4" : "^");
+        int n = snprintf(title, sizeof title, "%s%s", col->title, sorted ? mark : "");
         int tw = (int)strlen(col->title) + (sorted ? 1 : 0);
         int cw = wd[c] < width - x ? wd[c] : width - x;
         draw_cell(w, y, x, cw, col, title, (size_t)(n > 0 ? n : 0), tw, a);

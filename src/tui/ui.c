@@ -2,6 +2,7 @@
  * escapes as it goes (see safetext.c), so only what fits is ever escaped. */
 #include "sockpit/tui/ui.h"
 
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,9 +12,19 @@
 
 static attr_t styles[SP_STYLE_COUNT];
 static bool color_on;
+static bool ascii_only;
+
+bool ui_locale_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
 
 void ui_init_styles(bool color)
 {
+    /* Outside a UTF-8 locale the terminal cannot be sent other characters:
+     * they are drawn as '?', visibly, rather than as blanks. */
+    ascii_only = !ui_locale_utf8();
     color_on = color && has_colors() && start_color() == OK;
     if (color_on) {
         use_default_colors();
@@ -96,7 +107,10 @@ int ui_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_
             uint32_t c;
             j += sp_utf8_decode(esc + j, e - j, &c);
             int cw = wcwidth((wchar_t)c);
-            if (cw < 0) {
+            if (ascii_only && c >= 0x80) {
+                c = '?';
+                cw = 1;
+            } else if (cw < 0) {
                 c = 0xFFFD;
                 cw = 1;
             }
@@ -120,7 +134,7 @@ int ui_text(WINDOW *w, int y, int x, int width, const char *s, size_t len, attr_
             int cw = wcwidth(wbuf[--nw]);
             cols -= cw > 0 ? cw : 0;
         }
-        wbuf[nw++] = L'\u2026';
+        wbuf[nw++] = ascii_only ? L'~' : L'\u2026';
         cols++;
     }
     wattr_set(w, attr, PAIR_NUMBER(attr), NULL);

@@ -29,6 +29,9 @@ typedef enum sp_style {
     SP_STYLE_COUNT
 } sp_style;
 
+/* True when the locale's character set is UTF-8; otherwise ui_text draws
+ * every non-ASCII character as '?'. */
+bool ui_locale_utf8(void);
 /* Sets up colors (or monochrome when color is false or unsupported). */
 void ui_init_styles(bool color);
 attr_t ui_attr(sp_style s);
