@@ -48,6 +48,8 @@ struct sp_chatclient {
     unsigned gen;          /* bumped at every close: stale callbacks notice */
     uint64_t timer;        /* connect time-out, backoff or bye grace */
     unsigned failures;     /* attempts in a row that failed */
+    double up_since;       /* when the connection came up; 0: not up */
+    bool heard;            /* a frame arrived on this connection */
     double retry_at;
 
     sp_frame_decoder dec;
@@ -179,6 +181,11 @@ static void drop(sp_chatclient *c, const char *why)
         set_state(c, SP_CHAT_FAILED, "%s%s", why, extra);
         return;
     }
+    /* Only a connection that did some good resets the backoff: a server
+     * that accepts and closes at once (a full one does) is a failure too. */
+    if (c->up_since > 0 && (c->heard || sp_now() - c->up_since >= SP_CHAT_HEALTHY))
+        c->failures = 0;
+    c->up_since = 0;
     c->failures++;
     double d = sp_chat_backoff(c->failures);
     c->retry_at = sp_now() + d;
@@ -216,7 +223,8 @@ static int flush(sp_chatclient *c)
 static void connected(sp_chatclient *c)
 {
     cancel_timer(c);
-    c->failures = 0;
+    c->up_since = sp_now();
+    c->heard = false;
     sp_frame_decoder_init(&c->dec, c->cfg.max_frame);
     sp_loop_set_events(c->loop, c->fd, SP_IO_READ);
     struct sockaddr_storage ss;
@@ -411,6 +419,7 @@ static bool deliver(sp_chatclient *c, const char *p, size_t n)
             was_bye = true;
     }
     unsigned gen = c->gen;
+    c->heard = true;
     if (c->cbs.message)
         c->cbs.message(c->ud, p, n, rtt);
     if (gen != c->gen)

@@ -19,6 +19,10 @@
 
 typedef struct sp_chatclient sp_chatclient;
 
+/* Seconds a connection must stay up (or a frame must arrive) before a drop
+ * starts the backoff again from 1 s. */
+#define SP_CHAT_HEALTHY 10.0
+
 typedef enum sp_chat_state {
     SP_CHAT_IDLE,        /* not connected, nothing planned (start, bye, `disconnect`) */
     SP_CHAT_RESOLVING,

@@ -503,6 +503,46 @@ static void test_backoff_and_retry(void **state)
     stop_server(f);
 }
 
+static void accept_and_close(sp_loop *loop, int fd, unsigned events, void *ud)
+{
+    (void)loop;
+    (void)events;
+    (void)ud;
+    int c = accept(fd, NULL, NULL);
+    if (c >= 0)
+        close(c);
+}
+
+static bool retry_wait(void *ud) { return ((rec *)ud)->st == SP_CHAT_RETRY_WAIT; }
+static bool not_retry_wait(void *ud) { return ((rec *)ud)->st != SP_CHAT_RETRY_WAIT; }
+
+static void test_backoff_grows_against_accept_and_close(void **state)
+{
+    (void)state;
+    sp_loop *l = sp_loop_new();
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(lfd, 16), 0);
+    getsockname(lfd, (struct sockaddr *)&a, &al);
+    sp_loop_watch(l, lfd, SP_IO_READ, accept_and_close, NULL);
+    rec r = { 0 };
+    sp_chatclient_config cc = { .host = "127.0.0.1", .port = ntohs(a.sin_port), .reconnect = true };
+    sp_chatclient *c = sp_chatclient_new(l, NULL, &cc, &cbs, &r);
+    sp_chatclient_connect(c);
+    /* Connected, then closed at once: attempt 2 after 1 s; connected and
+     * closed again: attempt 3 after 2 s, not 1 s forever. */
+    assert_true(run_until(l, retry_wait, &r, 5));
+    assert_non_null(strstr(r.text, "reconnecting in 1 s (attempt 2)"));
+    assert_true(run_until(l, not_retry_wait, &r, 5));
+    assert_true(run_until(l, retry_wait, &r, 5));
+    assert_non_null(strstr(r.text, "reconnecting in 2 s (attempt 3)"));
+    sp_chatclient_free(c);
+    close(lfd);
+    sp_loop_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_room),
         cmocka_unit_test(test_bye),
         cmocka_unit_test(test_backoff_and_retry),
+        cmocka_unit_test(test_backoff_grows_against_accept_and_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
