@@ -18,13 +18,13 @@
 #include <unistd.h>
 
 #include "sockpit/chat/frame.h"
+#include "sockpit/chat/nick.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
 
 #define READ_BUF ((size_t)64 * 1024)
 #define KEEP_OUT 4096  /* an empty output buffer up to this size is kept */
-#define NICK_MAX 32
 
 typedef struct client {
     struct client *prev, *next;
@@ -166,8 +166,11 @@ static void room_nick(client *c, const char *name, size_t n)
     }
     while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
         n--;
-    if (n == 0 || n > NICK_MAX || memchr(name, ' ', n) || memchr(name, ':', n)) {
-        send_text(c, "* usage: /nick NAME (1-32 bytes, no spaces or colons)");
+    char why[120];
+    if (!sp_nick_check(name, n, why, sizeof why)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "* nickname refused: %s (usage: /nick NAME)", why);
+        send_text(c, msg);
         return;
     }
     char old[160], esc[160], line[400];
