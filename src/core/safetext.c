@@ -101,7 +101,9 @@ size_t sp_escape_step(const char *in, size_t n, uint32_t cp, unsigned *run, char
     bool escape = sp_cp_needs_escape(cp);
     if (cp == 0xFFFD) {
         *run = 0;
-        memcpy(out, "\xef\xbf\xbd", 3);
+        static const char replacement[3] = { '\xef', '\xbf', '\xbd' };
+        for (size_t i = 0; i < sizeof replacement; i++)
+            out[i] = replacement[i];
         return 3;
     }
     if (!escape && cp >= 0x300 && wcwidth((wchar_t)cp) == 0) {
