@@ -16,10 +16,14 @@
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
 
 #define STDIN_PAUSE 1000 /* requests in flight before stdin waits */
+/* A stdin epoll cannot watch (a file, /dev/zero) is read a few reads per
+ * loop iteration, so signals and replies are handled in between. */
+#define STDIN_READS_PER_SLICE 4
 
 typedef struct batch {
     sp_loop *loop;
@@ -27,8 +31,9 @@ typedef struct batch {
     char **msgs;
     int nmsgs, next;
     bool from_stdin, stdin_eof, stdin_watched, stdin_paused;
+    uint64_t stdin_timer;   /* reads a stdin that cannot be watched, a slice at a time */
     char *line;
-    size_t line_len, line_cap;
+    size_t line_len, line_cap, line_max;
     bool bye;               /* bye sent: nothing more goes out */
     size_t skipped;         /* messages after bye */
     size_t replies;
@@ -102,13 +107,21 @@ static void take_line(batch *b, bool final)
 }
 
 static void on_stdin(sp_loop *loop, int fd, unsigned events, void *ud);
+static void on_stdin_slice(sp_loop *loop, uint64_t id, void *ud);
 
 static void pause_stdin(batch *b, bool pause)
 {
-    if (!b->stdin_watched || b->stdin_eof || b->stdin_paused == pause)
+    if (!b->from_stdin || b->stdin_eof || b->stdin_paused == pause)
         return;
     b->stdin_paused = pause;
-    sp_loop_set_events(b->loop, STDIN_FILENO, pause ? 0 : SP_IO_READ);
+    if (b->stdin_watched) {
+        sp_loop_set_events(b->loop, STDIN_FILENO, pause ? 0 : SP_IO_READ);
+    } else if (pause) {
+        sp_loop_cancel(b->loop, b->stdin_timer);
+        b->stdin_timer = 0;
+    } else if (!b->stdin_timer) {
+        b->stdin_timer = sp_loop_timer(b->loop, 0, 0, on_stdin_slice, b);
+    }
 }
 
 /* Reads what stdin has; returns false at EOF or error. */
@@ -126,17 +139,16 @@ static bool read_stdin(batch *b)
         return false;
     }
     for (ssize_t i = 0; i < r; i++) {
-        if (b->line_len == b->line_cap) {
-            size_t cap = b->line_cap ? b->line_cap * 2 : 4096;
-            char *l = realloc(b->line, cap);
-            if (!l) {
-                fprintf(stderr, "sockpit chat: out of memory\n");
-                finish(b, SP_EXIT_FAIL);
-                return false;
-            }
-            b->line = l;
-            b->line_cap = cap;
+        /* A line is one frame: one longer than a frame may be is refused
+         * before it is held in memory whole (stdin could be /dev/zero). */
+        if (b->line_len >= b->line_max + 2) {
+            fprintf(stderr, "sockpit chat: a line of stdin is longer than %zu bytes (--max-frame); not sent\n",
+                    b->line_max);
+            b->stdin_eof = true;
+            finish(b, SP_EXIT_FAIL);
+            return false;
         }
+        SP_GROW(b->line, b->line_cap, b->line_len + 1);
         b->line[b->line_len++] = buf[i];
         if (buf[i] == '\n')
             take_line(b, false);
@@ -158,6 +170,25 @@ static void on_stdin(sp_loop *loop, int fd, unsigned events, void *ud)
     check_done(b);
 }
 
+static void on_stdin_slice(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)id;
+    batch *b = ud;
+    b->stdin_timer = 0;
+    bool more = true;
+    for (int i = 0; more && !b->done && i < STDIN_READS_PER_SLICE && sp_chatclient_in_flight(b->cli) < STDIN_PAUSE;
+         i++)
+        more = read_stdin(b);
+    if (more && !b->done) {
+        if (sp_chatclient_in_flight(b->cli) >= STDIN_PAUSE)
+            pause_stdin(b, true);
+        else
+            b->stdin_timer = sp_loop_timer(loop, 0, 0, on_stdin_slice, b);
+    }
+    arm_timeout(b);
+    check_done(b);
+}
+
 static void start_sending(batch *b)
 {
     if (!b->from_stdin) {
@@ -170,13 +201,10 @@ static void start_sending(batch *b)
         b->stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
         if (b->stdin_flags >= 0)
             fcntl(STDIN_FILENO, F_SETFL, b->stdin_flags | O_NONBLOCK);
-        if (sp_loop_watch(b->loop, STDIN_FILENO, SP_IO_READ, on_stdin, b) == 0) {
+        if (sp_loop_watch(b->loop, STDIN_FILENO, SP_IO_READ, on_stdin, b) == 0)
             b->stdin_watched = true;
-        } else {
-            /* A regular file cannot be watched with epoll, and never blocks. */
-            while (!b->done && read_stdin(b))
-                ;
-        }
+        else
+            b->stdin_timer = sp_loop_timer(b->loop, 0, 0, on_stdin_slice, b);
     }
     arm_timeout(b);
     check_done(b);
@@ -290,6 +318,7 @@ int cmd_chat(int argc, char **argv)
     batch b = { .msgs = argv + first + 1, .nmsgs = argc - first - 1, .timeout = timeout, .rc = SP_EXIT_FAIL,
                 .stdin_flags = -1 };
     b.from_stdin = b.nmsgs == 0;
+    b.line_max = o.max_frame;
     b.loop = sp_loop_new();
     if (!b.loop) {
         free(dns_servers);
