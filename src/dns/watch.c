@@ -14,11 +14,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockpit/core/strset.h"
+
 struct sp_watch {
     sp_loop *loop;
     sp_dns *dns;
     sp_watch_name **v;
     size_t n, cap;
+    sp_strset index; /* each name and where it is in v */
     double interval;
     bool ttl_mode;
     int log_fd, log_errno;
@@ -308,6 +311,7 @@ sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg, char *err, siz
     w->ud = cfg->ud;
     sp_wevent_init(&w->ev);
     w->dns = cfg->dns;
+    sp_strset_init(&w->index);
     return w;
 }
 
@@ -321,16 +325,15 @@ void sp_watch_free(sp_watch *w)
         free_name(w->v[i]);
     }
     free(w->v);
+    sp_strset_free(&w->index);
     sp_wevent_free(&w->ev);
     free(w);
 }
 
 sp_watch_name *sp_watch_find(sp_watch *w, const char *name)
 {
-    for (size_t i = 0; i < w->n; i++)
-        if (strcmp(w->v[i]->name, name) == 0)
-            return w->v[i];
-    return NULL;
+    size_t i;
+    return sp_strset_find(&w->index, name, &i) ? w->v[i] : NULL;
 }
 
 size_t sp_watch_count(const sp_watch *w) { return w->n; }
@@ -339,7 +342,7 @@ sp_watch_name *sp_watch_get(sp_watch *w, size_t i) { return i < w->n ? w->v[i] :
 
 sp_watch_name *sp_watch_add(sp_watch *w, const char *name, sp_wmode mode, long interval_ms, double delay)
 {
-    if (sp_watch_find(w, name))
+    if (!sp_strset_add(&w->index, name, w->n))
         return NULL;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 16;
@@ -372,22 +375,24 @@ sp_watch_name *sp_watch_add(sp_watch *w, const char *name, sp_wmode mode, long i
 
 bool sp_watch_remove(sp_watch *w, const char *name)
 {
-    for (size_t i = 0; i < w->n; i++) {
-        sp_watch_name *n = w->v[i];
-        if (strcmp(n->name, name) != 0)
-            continue;
-        memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof *w->v);
-        w->n--;
-        if (n->timer)
-            sp_loop_cancel(w->loop, n->timer);
-        /* c-ares cannot cancel one query: let its callbacks free the name. */
-        if (n->pending)
-            n->dead = true;
-        else
-            free_name(n);
-        return true;
-    }
-    return false;
+    size_t i;
+    if (!sp_strset_find(&w->index, name, &i))
+        return false;
+    sp_strset_remove(&w->index, name);
+    sp_watch_name *n = w->v[i];
+    memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof *w->v);
+    w->n--;
+    /* The names after it moved up one. */
+    for (size_t k = i; k < w->n; k++)
+        sp_strset_set(&w->index, w->v[k]->name, k);
+    if (n->timer)
+        sp_loop_cancel(w->loop, n->timer);
+    /* c-ares cannot cancel one query: let its callbacks free the name. */
+    if (n->pending)
+        n->dead = true;
+    else
+        free_name(n);
+    return true;
 }
 
 void sp_watch_set_mode(sp_watch *w, sp_watch_name *n, sp_wmode mode, long interval_ms)

@@ -15,13 +15,18 @@
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/xdg.h"
 
-void sp_watchlist_init(sp_watchlist *l) { memset(l, 0, sizeof *l); }
+void sp_watchlist_init(sp_watchlist *l)
+{
+    memset(l, 0, sizeof *l);
+    sp_strset_init(&l->index);
+}
 
 void sp_watchlist_free(sp_watchlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].line);
     free(l->v);
+    sp_strset_free(&l->index);
     sp_watchlist_init(l);
 }
 
@@ -127,6 +132,19 @@ static void problem(sp_watchlist_problem **probs, size_t *n, size_t *cap, size_t
     snprintf(p->msg, sizeof p->msg, "line %zu '%s%s': %.100s", line, shown, full >= sizeof shown ? "..." : "", what);
 }
 
+/* Past a limit: the line at s and every one after it become e, as text
+ * only (the final newline is the one serialising adds). */
+static void keep_rest(sp_watchlist_entry *e, const char *s, const char *end)
+{
+    size_t n = (size_t)(end - s);
+    if (n && s[n - 1] == '\n')
+        n--;
+    free(e->line);
+    e->line = dupn(s, n);
+    e->line_len = n;
+    e->name[0] = '\0';
+}
+
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /* One line: NAME [interval=SEC|ttl] [# comment]. Returns NULL if good. */
@@ -178,7 +196,8 @@ void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watch
     sp_watchlist_free(l);
     *probs = NULL;
     *nprobs = 0;
-    size_t pcap = 0, lineno = 0, pos = 0;
+    size_t pcap = 0, lineno = 0, pos = 0, names = 0;
+    char limit[80];
     while (pos < len) {
         const char *nl = memchr(bytes + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (bytes + pos)) : len - pos;
@@ -188,6 +207,13 @@ void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watch
         sp_watchlist_entry *e = push(l);
         e->line = dupn(s, n);
         e->line_len = n;
+        if (lineno > SP_WATCHLIST_MAX_LINES) {
+            snprintf(limit, sizeof limit, "more than %d lines; this line and the rest are ignored",
+                     SP_WATCHLIST_MAX_LINES);
+            problem(probs, nprobs, &pcap, lineno, limit, s, n);
+            keep_rest(e, s, bytes + len);
+            break;
+        }
         char err[160];
         const char *why = parse_line(s, n, e, err, sizeof err);
         if (why) {
@@ -196,13 +222,19 @@ void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watch
         }
         if (!e->name[0])
             continue;
-        for (size_t i = 0; i + 1 < l->n; i++) {
-            if (strcmp(l->v[i].name, e->name) == 0) {
-                problem(probs, nprobs, &pcap, lineno, "the name is listed already; this line is skipped", s, n);
-                e->name[0] = '\0';
-                break;
-            }
+        if (names == SP_WATCHLIST_MAX_NAMES) {
+            snprintf(limit, sizeof limit, "more than %d names; this line and the rest are ignored",
+                     SP_WATCHLIST_MAX_NAMES);
+            problem(probs, nprobs, &pcap, lineno, limit, s, n);
+            keep_rest(e, s, bytes + len);
+            break;
         }
+        if (!sp_strset_add(&l->index, e->name, l->n - 1)) {
+            problem(probs, nprobs, &pcap, lineno, "the name is listed already; this line is skipped", s, n);
+            e->name[0] = '\0';
+            continue;
+        }
+        names++;
     }
 }
 
@@ -243,25 +275,18 @@ char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
     return out;
 }
 
-size_t sp_watchlist_names(const sp_watchlist *l)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++)
-        n += l->v[i].name[0] != '\0';
-    return n;
-}
+/* Every entry with a name is in the index, and only those. */
+size_t sp_watchlist_names(const sp_watchlist *l) { return sp_strset_count(&l->index); }
 
 sp_watchlist_entry *sp_watchlist_find(sp_watchlist *l, const char *name)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].name[0] && strcmp(l->v[i].name, name) == 0)
-            return &l->v[i];
-    return NULL;
+    size_t i;
+    return sp_strset_find(&l->index, name, &i) ? &l->v[i] : NULL;
 }
 
 int sp_watchlist_add(sp_watchlist *l, const char *name, sp_wmode mode, long interval_ms)
 {
-    if (sp_watchlist_find(l, name))
+    if (!sp_strset_add(&l->index, name, l->n))
         return -1;
     sp_watchlist_entry *e = push(l);
     snprintf(e->name, sizeof e->name, "%s", name);
@@ -272,13 +297,17 @@ int sp_watchlist_add(sp_watchlist *l, const char *name, sp_wmode mode, long inte
 
 bool sp_watchlist_remove(sp_watchlist *l, const char *name)
 {
-    sp_watchlist_entry *e = sp_watchlist_find(l, name);
-    if (!e)
+    size_t i;
+    if (!sp_strset_find(&l->index, name, &i))
         return false;
-    free(e->line);
-    size_t i = (size_t)(e - l->v);
+    sp_strset_remove(&l->index, name);
+    free(l->v[i].line);
     memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
     l->n--;
+    /* The entries after it moved up one. */
+    for (size_t k = i; k < l->n; k++)
+        if (l->v[k].name[0])
+            sp_strset_set(&l->index, l->v[k].name, k);
     return true;
 }
 

@@ -8,17 +8,26 @@
  * Blank lines, comments and lines that are not valid are kept as they are
  * (so an edit from the pane never throws away what the user wrote), but only
  * valid lines become names. Intervals are kept in milliseconds, so reading
- * and writing them does not depend on the locale. */
+ * and writing them does not depend on the locale.
+ *
+ * Parsing takes at most SP_WATCHLIST_MAX_NAMES names from at most
+ * SP_WATCHLIST_MAX_LINES lines: from the line past either limit, the rest of
+ * the file is reported once, ignored, and kept as one text entry so a save
+ * writes it back unchanged. */
 #ifndef SOCKPIT_WATCHLIST_H
 #define SOCKPIT_WATCHLIST_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sockpit/core/strset.h"
 #include "sockpit/dns/dnsname.h"
 
 #define SP_INTERVAL_MIN_MS 200
 #define SP_INTERVAL_MAX_MS 86400000L
+#define SP_WATCHLIST_MAX_NAMES 100000
+/* Every line costs an entry, blank or not. */
+#define SP_WATCHLIST_MAX_LINES 200000
 
 /* How a name is scheduled. */
 typedef enum sp_wmode {
@@ -38,6 +47,7 @@ typedef struct sp_watchlist_entry {
 typedef struct sp_watchlist {
     sp_watchlist_entry *v;
     size_t n, cap;
+    sp_strset index; /* private: each name and where it is in v */
 } sp_watchlist;
 
 /* One skipped line: its number and why. */
@@ -51,7 +61,8 @@ void sp_watchlist_free(sp_watchlist *l);
 
 /* Parses the bytes of a watch.list into l (cleared first). Bad lines are
  * kept as text and reported in *probs (malloc'd, may be NULL when none),
- * *nprobs of them. A name listed twice is reported and kept once. */
+ * *nprobs of them. A name listed twice is reported and kept once. Time
+ * linear in len. */
 void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watchlist_problem **probs,
                         size_t *nprobs);
 /* The file's bytes (malloc'd, *len set). */

@@ -197,6 +197,109 @@ static void test_watchlist_hostile_bytes(void **st)
     sp_watchlist_free(&l);
 }
 
+/* Names are found through an index: after removals in the middle it still
+ * points at the right entries, and a repeat is still caught. */
+static void test_watchlist_index(void **st)
+{
+    (void)st;
+    const char text[] = "a.test\n# c\nb.test\nc.test\nA.test\nd.test\ne.test\nb.test.\n";
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, sizeof text - 1, &l, &probs, &np);
+    assert_int_equal(sp_watchlist_names(&l), 5);
+    assert_int_equal(np, 2);
+    assert_int_equal(probs[0].line, 5);
+    assert_int_equal(probs[1].line, 8);
+    free(probs);
+    assert_int_equal(sp_watchlist_find(&l, "a.test") - l.v, 0);
+    assert_int_equal(sp_watchlist_find(&l, "e.test") - l.v, 6);
+    assert_null(sp_watchlist_find(&l, ""));
+    assert_null(sp_watchlist_find(&l, "A.test"));
+
+    assert_true(sp_watchlist_remove(&l, "b.test"));
+    assert_false(sp_watchlist_remove(&l, "b.test"));
+    assert_true(sp_watchlist_remove(&l, "a.test"));
+    assert_int_equal(sp_watchlist_names(&l), 3);
+    static const char *const left[] = { "c.test", "d.test", "e.test" };
+    for (size_t i = 0; i < 3; i++) {
+        sp_watchlist_entry *e = sp_watchlist_find(&l, left[i]);
+        assert_non_null(e);
+        assert_string_equal(e->name, left[i]);
+    }
+    assert_null(sp_watchlist_find(&l, "a.test"));
+    assert_int_equal(sp_watchlist_add(&l, "d.test", SP_WMODE_DEFAULT, 0), -1);
+    assert_int_equal(sp_watchlist_add(&l, "a.test", SP_WMODE_TTL, 0), 0);
+    assert_int_equal(sp_watchlist_find(&l, "a.test") - l.v, (ptrdiff_t)l.n - 1);
+    assert_true(sp_watchlist_set_mode(&l, "e.test", SP_WMODE_TTL, 0));
+    assert_true(sp_watchlist_remove(&l, "a.test")); /* the last entry */
+    assert_true(sp_watchlist_remove(&l, "e.test"));
+    assert_string_equal(sp_watchlist_find(&l, "d.test")->name, "d.test");
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_string_equal(out, "# c\nc.test\nA.test\nd.test\nb.test.\n");
+    free(out);
+    sp_watchlist_free(&l);
+}
+
+/* Past SP_WATCHLIST_MAX_NAMES names or SP_WATCHLIST_MAX_LINES lines the
+ * rest of the file is reported once, ignored and written back as it was. */
+static void test_watchlist_limits(void **st)
+{
+    (void)st;
+    size_t cap = (size_t)(SP_WATCHLIST_MAX_NAMES + 10) * 32, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i <= SP_WATCHLIST_MAX_NAMES; i++)
+        n += (size_t)snprintf(text + n, cap - n, "n%d.test\n", i);
+    n += (size_t)snprintf(text + n, cap - n, "bad..name\nlast.test\n\n");
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, n, &l, &probs, &np);
+    assert_int_equal(sp_watchlist_names(&l), SP_WATCHLIST_MAX_NAMES);
+    assert_int_equal(l.n, SP_WATCHLIST_MAX_NAMES + 1);
+    assert_int_equal(np, 1);
+    assert_int_equal(probs[0].line, SP_WATCHLIST_MAX_NAMES + 1);
+    char want[80];
+    snprintf(want, sizeof want, "more than %d names; this line and the rest are ignored", SP_WATCHLIST_MAX_NAMES);
+    assert_non_null(strstr(probs[0].msg, want));
+    free(probs);
+    assert_non_null(sp_watchlist_find(&l, "n99999.test"));
+    assert_null(sp_watchlist_find(&l, "n100000.test"));
+    assert_null(sp_watchlist_find(&l, "last.test"));
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_int_equal(len, n);
+    assert_memory_equal(out, text, n);
+    free(out);
+
+    /* Lines: a name, then comments and blank lines. */
+    n = (size_t)snprintf(text, cap, "first.test\n");
+    for (int i = 1; i <= SP_WATCHLIST_MAX_LINES; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%s", i % 2 ? "#\n" : "\n");
+    n += (size_t)snprintf(text + n, cap - n, "late.test");
+    sp_watchlist_parse(text, n, &l, &probs, &np);
+    assert_int_equal(sp_watchlist_names(&l), 1);
+    assert_int_equal(l.n, SP_WATCHLIST_MAX_LINES + 1);
+    assert_int_equal(np, 1);
+    assert_int_equal(probs[0].line, SP_WATCHLIST_MAX_LINES + 1);
+    snprintf(want, sizeof want, "more than %d lines; this line and the rest are ignored", SP_WATCHLIST_MAX_LINES);
+    assert_non_null(strstr(probs[0].msg, want));
+    free(probs);
+    out = sp_watchlist_serialise(&l, &len);
+    assert_int_equal(len, n + 1); /* with a final newline */
+    assert_memory_equal(out, text, n);
+    /* Names added after the rest are found now and ignored next time. */
+    assert_int_equal(sp_watchlist_add(&l, "new.test", SP_WMODE_DEFAULT, 0), 0);
+    assert_non_null(sp_watchlist_find(&l, "new.test"));
+    free(out);
+    free(text);
+    sp_watchlist_free(&l);
+}
+
 static void test_interval_parse(void **st)
 {
     (void)st;
@@ -543,6 +646,50 @@ static void test_events(void **st)
     sp_loop_free(loop);
 }
 
+/* The watcher finds its names through an index: right after removals
+ * anywhere in the list, and a name already watched is refused. */
+static void test_watch_index(void **st)
+{
+    (void)st;
+    sp_loop *loop = sp_loop_new();
+    char err[256], name[32];
+    sp_watch_config cfg = { .interval = 5, .log_fd = -1 };
+    sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
+    assert_non_null(w);
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof name, "n%d.test", i);
+        assert_non_null(sp_watch_add(w, name, SP_WMODE_DEFAULT, 0, 100));
+    }
+    assert_null(sp_watch_add(w, "n7.test", SP_WMODE_DEFAULT, 0, 100));
+    /* Every third name, from the first and up to the last. */
+    for (int i = 0; i < 50; i += 3) {
+        snprintf(name, sizeof name, "n%d.test", i);
+        assert_true(sp_watch_remove(w, name));
+        assert_false(sp_watch_remove(w, name));
+    }
+    assert_true(sp_watch_remove(w, "n49.test"));
+    assert_int_equal(sp_watch_count(w), 32);
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof name, "n%d.test", i);
+        sp_watch_name *n = sp_watch_find(w, name);
+        if (i % 3 == 0 || i == 49) {
+            assert_null(n);
+            continue;
+        }
+        assert_non_null(n);
+        assert_string_equal(n->name, name);
+    }
+    for (size_t i = 0; i < sp_watch_count(w); i++)
+        assert_ptr_equal(sp_watch_find(w, sp_watch_get(w, i)->name), sp_watch_get(w, i));
+    sp_watch_name *back = sp_watch_add(w, "n3.test", SP_WMODE_TTL, 0, 100);
+    assert_non_null(back);
+    assert_ptr_equal(sp_watch_find(w, "n3.test"), back);
+    assert_ptr_equal(sp_watch_get(w, sp_watch_count(w) - 1), back);
+    assert_null(sp_watch_add(w, "n4.test", SP_WMODE_DEFAULT, 0, 100));
+    sp_watch_free(w);
+    sp_loop_free(loop);
+}
+
 static void test_error_names(void **st)
 {
     (void)st;
@@ -562,12 +709,15 @@ int main(void)
         cmocka_unit_test(test_name_validator),
         cmocka_unit_test(test_watchlist_parse),
         cmocka_unit_test(test_watchlist_hostile_bytes),
+        cmocka_unit_test(test_watchlist_index),
+        cmocka_unit_test(test_watchlist_limits),
         cmocka_unit_test(test_interval_parse),
         cmocka_unit_test(test_watchlist_atomic_save),
         cmocka_unit_test(test_xdg),
         cmocka_unit_test(test_log_format_and_parse),
         cmocka_unit_test(test_log_load_keeps_last),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_watch_index),
         cmocka_unit_test(test_error_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
