@@ -16,6 +16,7 @@
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
 
@@ -126,17 +127,7 @@ static bool read_stdin(batch *b)
         return false;
     }
     for (ssize_t i = 0; i < r; i++) {
-        if (b->line_len == b->line_cap) {
-            size_t cap = b->line_cap ? b->line_cap * 2 : 4096;
-            char *l = realloc(b->line, cap);
-            if (!l) {
-                fprintf(stderr, "sockpit chat: out of memory\n");
-                finish(b, SP_EXIT_FAIL);
-                return false;
-            }
-            b->line = l;
-            b->line_cap = cap;
-        }
+        SP_GROW(b->line, b->line_cap, b->line_len + 1);
         b->line[b->line_len++] = buf[i];
         if (buf[i] == '\n')
             take_line(b, false);
@@ -308,10 +299,6 @@ int cmd_chat(int argc, char **argv)
     }
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     b.cli = sp_chatclient_new(b.loop, dns, &cfg, &cbs, &b);
-    if (!b.cli) {
-        rc = sp_runtime_error("chat", "out of memory");
-        goto out;
-    }
     sp_loop_signal(b.loop, SIGINT, on_signal, &b);
     sp_loop_signal(b.loop, SIGTERM, on_signal, &b);
     sp_chatclient_connect(b.cli);

@@ -466,7 +466,7 @@ static void test_events(void **st)
     sp_dns *dns = sp_dns_new(loop, &dc, err, sizeof err);
     assert_non_null(dns);
     sp_watch_config cfg = { .dns = dns, .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
-    sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
+    sp_watch *w = sp_watch_new(loop, &cfg);
     assert_non_null(w);
     sp_watch_name *n = sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100);
     assert_non_null(n);
