@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sockpit/core/datadir.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 #include "sockpit/core/safetext.h"
 
@@ -73,12 +74,11 @@ static vslot *vocab_find(const sp_bot *b, const char *w, size_t n, uint64_t h)
     }
 }
 
-static int vocab_grow(sp_bot *b)
+/* Twice the slots, every word moved over: a rehash, so not SP_GROW. */
+static void vocab_rehash(sp_bot *b)
 {
     size_t ncap = b->vcap ? b->vcap * 2 : 64;
-    vslot *nv = calloc(ncap, sizeof *nv);
-    if (!nv)
-        return -1;
+    vslot *nv = sp_xcalloc(ncap, sizeof *nv);
     for (size_t i = 0; i < b->vcap; i++) {
         vslot *s = &b->vocab[i];
         if (!s->word)
@@ -91,21 +91,18 @@ static int vocab_grow(sp_bot *b)
     free(b->vocab);
     b->vocab = nv;
     b->vcap = ncap;
-    return 0;
 }
 
-/* The id of a word, added when new. Returns -1 when out of memory. */
-static int64_t vocab_add(sp_bot *b, const char *w, size_t n)
+/* The id of a word, added when new. */
+static uint32_t vocab_add(sp_bot *b, const char *w, size_t n)
 {
-    if ((b->vcount + 1) * 2 > b->vcap && vocab_grow(b) < 0)
-        return -1;
+    if ((b->vcount + 1) * 2 > b->vcap)
+        vocab_rehash(b);
     uint64_t h = hash_bytes(w, n);
     vslot *s = vocab_find(b, w, n, h);
     if (s->word)
         return s->id;
-    s->word = malloc(n + 1);
-    if (!s->word)
-        return -1;
+    s->word = sp_xmalloc(n + 1);
     memcpy(s->word, w, n);
     s->word[n] = '\0';
     s->len = n;
@@ -157,8 +154,8 @@ static size_t decode(const char *s, size_t len, uint32_t *out, bool collapse)
 }
 
 /* Calls fn for each whitespace-separated word of cps, as UTF-8. */
-typedef int word_fn(void *ud, const char *w, size_t n);
-static int each_word(const uint32_t *cps, size_t n, word_fn *fn, void *ud)
+typedef void word_fn(void *ud, const char *w, size_t n);
+static void each_word(const uint32_t *cps, size_t n, word_fn *fn, void *ud)
 {
     char buf[256];
     size_t i = 0;
@@ -171,20 +168,15 @@ static int each_word(const uint32_t *cps, size_t n, word_fn *fn, void *ud)
         while (j < n && !is_ws(cps[j]))
             j++;
         size_t cap = (j - i) * 4;
-        char *w = cap <= sizeof buf ? buf : malloc(cap);
-        if (!w)
-            return -1;
+        char *w = cap <= sizeof buf ? buf : sp_xmalloc(cap);
         size_t wl = 0;
         for (size_t k = i; k < j; k++)
             wl += sp_utf8_encode(cps[k], w + wl);
-        int rc = fn(ud, w, wl);
+        fn(ud, w, wl);
         if (w != buf)
             free(w);
-        if (rc < 0)
-            return -1;
         i = j;
     }
-    return 0;
 }
 
 typedef struct idlist {
@@ -194,33 +186,25 @@ typedef struct idlist {
     size_t n, cap;
 } idlist;
 
-static int push_id(idlist *l, uint32_t id)
+static void push_id(idlist *l, uint32_t id)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        uint32_t *v = realloc(l->ids, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->ids = v;
-        l->cap = cap;
-    }
+    SP_GROW(l->ids, l->cap, l->n + 1);
     l->ids[l->n++] = id;
-    return 0;
 }
 
-static int add_key_word(void *ud, const char *w, size_t n)
+static void add_key_word(void *ud, const char *w, size_t n)
 {
     idlist *l = ud;
-    int64_t id = vocab_add(l->bot, w, n);
-    return id < 0 ? -1 : push_id(l, (uint32_t)id);
+    push_id(l, vocab_add(l->bot, w, n));
 }
 
-static int find_msg_word(void *ud, const char *w, size_t n)
+static void find_msg_word(void *ud, const char *w, size_t n)
 {
     idlist *l = ud;
     vslot *s = vocab_find(l->cbot, w, n, hash_bytes(w, n));
     /* A word no key has cannot be shared with any key. */
-    return s && s->word ? push_id(l, s->id) : 0;
+    if (s && s->word)
+        push_id(l, s->id);
 }
 
 static bool valid_utf8(const char *s, size_t n)
@@ -242,7 +226,7 @@ static bool same_key(const entry *e, const uint32_t *cps, size_t n)
 }
 
 /* Adds one line; returns NULL when fine, else why it was skipped. */
-static const char *add_line(sp_bot *b, const char *q, size_t qn, const char *a, size_t an, bool *oom)
+static const char *add_line(sp_bot *b, const char *q, size_t qn, const char *a, size_t an)
 {
     if (qn == 0)
         return "the question is empty";
@@ -252,9 +236,7 @@ static const char *add_line(sp_bot *b, const char *q, size_t qn, const char *a, 
         return "more than one TAB (want question<TAB>answer)";
     if (!valid_utf8(q, qn) || !valid_utf8(a, an))
         return "not valid UTF-8";
-    uint32_t *cps = malloc(qn * sizeof *cps);
-    if (!cps)
-        goto nomem;
+    uint32_t *cps = sp_xreallocarray(NULL, qn, sizeof *cps);
     size_t ncps = decode(q, qn, cps, false);
     for (size_t i = 0; i < b->n; i++) {
         if (same_key(&b->e[i], cps, ncps)) {
@@ -262,41 +244,21 @@ static const char *add_line(sp_bot *b, const char *q, size_t qn, const char *a, 
             return "duplicate question (the first one is kept)";
         }
     }
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 32;
-        entry *e = realloc(b->e, cap * sizeof *e);
-        if (!e) {
-            free(cps);
-            goto nomem;
-        }
-        b->e = e;
-        b->cap = cap;
-    }
+    SP_GROW(b->e, b->cap, b->n + 1);
     idlist l = { .bot = b };
-    char *ans = malloc(an + 1);
-    if (!ans || each_word(cps, ncps, add_key_word, &l) < 0) {
-        free(ans);
-        free(l.ids);
-        free(cps);
-        goto nomem;
-    }
+    each_word(cps, ncps, add_key_word, &l);
+    char *ans = sp_xmalloc(an + 1);
     memcpy(ans, a, an);
     ans[an] = '\0';
     b->e[b->n++] = (entry){ cps, ncps, l.ids, sort_unique(l.ids, l.n), ans, an };
     return NULL;
-nomem:
-    *oom = true;
-    return "out of memory";
 }
 
 sp_bot *sp_bot_parse(const char *data, size_t len, sp_bot_report_fn *report, void *ud)
 {
-    sp_bot *b = calloc(1, sizeof *b);
-    if (!b)
-        return NULL;
+    sp_bot *b = sp_xcalloc(1, sizeof *b);
     size_t lineno = 0, i = 0;
-    bool oom = false;
-    while (i < len && !oom) {
+    while (i < len) {
         const char *line = data + i;
         const char *nl = memchr(line, '\n', len - i);
         size_t n = nl ? (size_t)(nl - line) : len - i;
@@ -311,13 +273,9 @@ sp_bot *sp_bot_parse(const char *data, size_t len, sp_bot_report_fn *report, voi
         if (!tab)
             why = "no TAB between question and answer";
         else
-            why = add_line(b, line, (size_t)(tab - line), tab + 1, n - (size_t)(tab - line) - 1, &oom);
-        if (why && report && !oom)
+            why = add_line(b, line, (size_t)(tab - line), tab + 1, n - (size_t)(tab - line) - 1);
+        if (why && report)
             report(ud, lineno, why);
-    }
-    if (oom) {
-        sp_bot_free(b);
-        return NULL;
     }
     return b;
 }
@@ -372,14 +330,11 @@ static size_t shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 const char *sp_bot_reply(const sp_bot *b, const char *msg, size_t len, size_t *alen)
 {
     uint32_t small[512];
-    uint32_t *cps = len <= sizeof small / sizeof small[0] ? small : malloc(len * sizeof *cps);
+    uint32_t *cps = len <= sizeof small / sizeof small[0] ? small : sp_xreallocarray(NULL, len, sizeof *cps);
     const entry *win = NULL;
-    if (!cps)
-        goto done;
     size_t n = decode(msg, len, cps, true);
     idlist l = { .cbot = b };
-    if (each_word(cps, n, find_msg_word, &l) < 0)
-        goto done;
+    each_word(cps, n, find_msg_word, &l);
     size_t nids = sort_unique(l.ids, l.n);
     size_t best = 0;
     for (size_t k = 0; k < b->n; k++) {
@@ -399,7 +354,6 @@ const char *sp_bot_reply(const sp_bot *b, const char *msg, size_t len, size_t *a
         }
     }
     free(l.ids);
-done:
     if (cps != small)
         free(cps);
     if (!win) {
@@ -420,8 +374,6 @@ sp_bot *sp_bot_load(const char *path, sp_bot_report_fn *report, void *ud, char *
     }
     sp_bot *b = sp_bot_parse(data, len, report, ud);
     free(data);
-    if (!b)
-        snprintf(err, errlen, "out of memory reading '%s'", path);
     return b;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sockpit/chat/frame.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
@@ -97,14 +98,8 @@ static void set_state(sp_chatclient *c, sp_chat_state st, const char *fmt, ...)
 sp_chatclient *sp_chatclient_new(sp_loop *loop, sp_dns *dns, const sp_chatclient_config *cfg,
                                  const sp_chatclient_cbs *cbs, void *ud)
 {
-    sp_chatclient *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->host = strdup(cfg->host);
-    if (!c->host) {
-        free(c);
-        return NULL;
-    }
+    sp_chatclient *c = sp_xcalloc(1, sizeof *c);
+    c->host = sp_xstrdup(cfg->host);
     c->loop = loop;
     c->dns = dns;
     c->cfg = *cfg;
@@ -332,11 +327,7 @@ static void start(sp_chatclient *c)
         drop(c, "cannot resolve names here (no DNS channel)");
         return;
     }
-    lookup *lk = calloc(1, sizeof *lk);
-    if (!lk) {
-        drop(c, "out of memory");
-        return;
-    }
+    lookup *lk = sp_xcalloc(1, sizeof *lk);
     lk->c = c;
     c->pending = lk;
     char host[200];
@@ -370,22 +361,17 @@ static void on_bye_grace(sp_loop *loop, uint64_t id, void *ud)
     sp_chatclient_disconnect(c, "closed after bye (no reply came)");
 }
 
-static int push_sent(sp_chatclient *c, double t)
+static void push_sent(sp_chatclient *c, double t)
 {
     if (c->sent_n == c->sent_cap) {
-        size_t cap = c->sent_cap ? c->sent_cap * 2 : 16;
-        double *v = malloc(cap * sizeof *v);
-        if (!v)
-            return -1;
-        for (size_t i = 0; i < c->sent_n; i++)
-            v[i] = c->sent[(c->sent_head + i) % c->sent_cap];
-        free(c->sent);
-        c->sent = v;
-        c->sent_cap = cap;
-        c->sent_head = 0;
+        /* A full ring runs from sent_head to the end, then wraps to 0: at
+         * least doubled, the wrapped part fits right after the end. */
+        size_t old = c->sent_cap;
+        SP_GROW(c->sent, c->sent_cap, old + 1);
+        if (c->sent_head)
+            memcpy(c->sent + old, c->sent, c->sent_head * sizeof *c->sent);
     }
     c->sent[(c->sent_head + c->sent_n++) % c->sent_cap] = t;
-    return 0;
 }
 
 int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
@@ -393,8 +379,7 @@ int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
     if (c->state != SP_CHAT_CONNECTED || c->bye_sent || len > INT32_MAX)
         return -1;
     char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
-    if (push_sent(c, sp_now()) < 0)
-        return -1;
+    push_sent(c, sp_now());
     sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
     if (sp_chat_is_bye(text, len)) {
         c->bye_sent = true;

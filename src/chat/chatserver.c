@@ -19,6 +19,7 @@
 
 #include "sockpit/chat/frame.h"
 #include "sockpit/chat/nick.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
@@ -175,9 +176,7 @@ static void room_nick(client *c, const char *name, size_t n)
     }
     char old[160], esc[160], line[400];
     client_name(c, old, sizeof old);
-    char *nick = malloc(n + 1);
-    if (!nick)
-        return;
+    char *nick = sp_xmalloc(n + 1);
     memcpy(nick, name, n);
     nick[n] = '\0';
     free(c->nick);
@@ -333,11 +332,7 @@ static void refuse(sp_chatserver *s, int fd, const char *peer)
 
 static void add_client(sp_chatserver *s, int fd, const char *peer)
 {
-    client *c = calloc(1, sizeof *c);
-    if (!c) {
-        close(fd);
-        return;
-    }
+    client *c = sp_xcalloc(1, sizeof *c);
     c->srv = s;
     c->fd = fd;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
@@ -422,18 +417,10 @@ sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg,
         errno = EINVAL;
         return NULL;
     }
-    sp_chatserver *s = calloc(1, sizeof *s);
-    char *rbuf = malloc(READ_BUF);
-    if (!s || !rbuf) {
-        free(s);
-        free(rbuf);
-        snprintf(err, errlen, "out of memory");
-        errno = ENOMEM;
-        return NULL;
-    }
+    sp_chatserver *s = sp_xcalloc(1, sizeof *s);
     s->loop = loop;
     s->cfg = *cfg;
-    s->rbuf = rbuf;
+    s->rbuf = sp_xmalloc(READ_BUF);
     if (!s->cfg.max_frame)
         s->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
     if (!s->cfg.max_queue)

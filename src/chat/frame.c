@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
+
 /* A small assembly buffer is kept between frames; a big one is returned. */
 #define KEEP_BUF 4096
 
@@ -60,23 +62,6 @@ static int check_length(sp_frame_decoder *d, const unsigned char *h)
     return 0;
 }
 
-static int reserve(sp_frame_decoder *d, uint32_t want)
-{
-    if (want <= d->cap && d->buf)
-        return 0;
-    uint32_t cap = d->cap ? d->cap : 256;
-    while (cap < want)
-        cap = cap > UINT32_MAX / 2 ? want : cap * 2;
-    if (cap > d->need)
-        cap = d->need;
-    char *b = realloc(d->buf, cap);
-    if (!b)
-        return -1;
-    d->buf = b;
-    d->cap = cap;
-    return 0;
-}
-
 sp_frame_status sp_frame_decode(sp_frame_decoder *d, const char *in, size_t len, size_t *used,
                                 const char **payload, size_t *plen)
 {
@@ -116,12 +101,7 @@ sp_frame_status sp_frame_decode(sp_frame_decoder *d, const char *in, size_t len,
     if (take > d->need - d->have)
         take = d->need - d->have;
     if (take) {
-        if (reserve(d, d->have + (uint32_t)take) < 0) {
-            snprintf(d->err, sizeof d->err, "out of memory for a frame of %lu bytes", (unsigned long)d->need);
-            d->failed = 1;
-            *used = i;
-            return SP_FRAME_ERROR;
-        }
+        SP_GROW(d->buf, d->cap, d->have + take);
         memcpy(d->buf + d->have, in + i, take);
         d->have += (uint32_t)take;
         i += take;

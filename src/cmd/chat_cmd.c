@@ -337,10 +337,6 @@ int cmd_chat(int argc, char **argv)
     }
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     b.cli = sp_chatclient_new(b.loop, dns, &cfg, &cbs, &b);
-    if (!b.cli) {
-        rc = sp_runtime_error("chat", "out of memory");
-        goto out;
-    }
     sp_loop_signal(b.loop, SIGINT, on_signal, &b);
     sp_loop_signal(b.loop, SIGTERM, on_signal, &b);
     sp_chatclient_connect(b.cli);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/xdg.h"
@@ -143,7 +144,7 @@ static void load(sp_opts *o, FILE *warnings, const sp_optcmd *cmd, void *base)
         return;
     }
     free(o->config_path);
-    o->config_path = strdup(path);
+    o->config_path = sp_xstrdup(path);
     char *text;
     size_t len;
     if (sp_read_file(AT_FDCWD, path, (size_t)1 << 20, SP_READ_REGULAR, &text, &len, NULL) < 0) {

@@ -14,6 +14,7 @@
 #include "sockpit/core/dns.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
 #include "sockpit/hosts/hosts_setup.h"
@@ -198,9 +199,7 @@ static int link_cmp(const void *a, const void *b)
 
 static char *join_addrs(char addrs[][64], size_t n)
 {
-    char *out = calloc(n ? n : 1, 65);
-    if (!out)
-        abort();
+    char *out = sp_xcalloc(n, 65);
     size_t used = 0;
     for (size_t k = 0; k < n; k++) {
         size_t len = strnlen(addrs[k], 63);
@@ -359,10 +358,7 @@ int cmd_hosts(int argc, char **argv)
         }
     }
     sp_hosts_settings hset = { .dns = dns };
-    if (sp_hosts_set_up(&hs, r.loop, &hset, err, sizeof err) < 0) {
-        rc = sp_runtime_error(CMD, "%s", err);
-        goto out;
-    }
+    sp_hosts_set_up(&hs, r.loop, &hset, err, sizeof err);
     r.rdns = hs.rdns;
     sp_neigh_table *t = &hs.table;
     sp_netlink *nl = hs.nl;
@@ -382,11 +378,7 @@ int cmd_hosts(int argc, char **argv)
         settle_arg sa = { t, &scfg.cidr };
         wait_until(&r, settled, &sa, SETTLE_TIMEOUT);
     }
-    rows = malloc((t->count ? t->count : 1) * sizeof *rows);
-    if (!rows) {
-        rc = sp_runtime_error(CMD, "out of memory");
-        goto out;
-    }
+    rows = sp_xreallocarray(NULL, t->count, sizeof *rows);
     sp_neigh_view_opts vo = { .show_all = r.all, .sort = SP_SORT_IP };
     size_t n = sp_neigh_view(t, &vo, rows);
     if (r.resolve) {

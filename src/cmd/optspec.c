@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sockpit/core/dns.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/parse.h"
 #include "sockpit/core/report.h"
 
@@ -74,9 +75,7 @@ static void store_long(const sp_optspec *o, void *base, long v)
 
 static void store_owned(const sp_optspec *o, void *base, const char *v)
 {
-    char *copy = strdup(v);
-    if (!copy)
-        abort();
+    char *copy = sp_xstrdup(v);
     char **p = target(o, base);
     free(*p);
     *p = copy;

@@ -7,9 +7,10 @@
 
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
+#include "sockpit/core/json.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/parse.h"
 #include "sockpit/core/report.h"
-#include "sockpit/core/json.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
 #include "sockpit/services/listen.h"
@@ -109,9 +110,7 @@ static char *join_aliases(const sp_service *s)
     size_t len = 1;
     for (uint32_t a = 0; a < s->naliases; a++)
         len += strlen(s->aliases[a]) + 1;
-    char *b = malloc(len);
-    if (!b)
-        abort();
+    char *b = sp_xmalloc(len);
     b[0] = '\0';
     char *p = b;
     for (uint32_t a = 0; a < s->naliases; a++)
@@ -122,9 +121,7 @@ static char *join_aliases(const sp_service *s)
 static char *join_listeners(const sp_listen_set *ls, const sp_service *s, bool procs)
 {
     size_t first, nl = row_listeners(ls, s, &first);
-    char *b = malloc(nl * 96 + 1);
-    if (!b)
-        abort();
+    char *b = sp_xmalloc(nl * 96 + 1);
     b[0] = '\0';
     char *p = b;
     for (size_t k = 0; k < nl; k++) {
@@ -168,9 +165,7 @@ static size_t collect(const sp_services *t, const opts *o, const sp_listen_set *
     size_t n = 0;
     if (o->range) {
         unsigned mask = o->proto >= 0 ? 1u << o->proto : 1u << SP_PROTO_TCP | 1u << SP_PROTO_UDP;
-        const sp_service **hit = malloc((t->n + 1) * sizeof *hit);
-        if (!hit)
-            abort();
+        const sp_service **hit = sp_xreallocarray(NULL, t->n + 1, sizeof *hit);
         size_t m = sp_services_range(t, o->lo, o->hi, mask, hit);
         for (size_t i = 0; i < m; i++)
             if (!o->listening || listening(ls, hit[i]))
@@ -204,17 +199,13 @@ static int run(const opts *o)
         return sp_runtime_error(CMD, "%s", err);
     sp_services *t = sp_services_parse(buf, len);
     free(buf);
-    if (!t)
-        return sp_runtime_error(CMD, "out of memory");
     report_malformed(o->file, t);
 
     int rc = SP_EXIT_OK;
     sp_listen_set ls;
     sp_listen_init(&ls);
     sp_listen_source *src = sp_listen_source_new("/proc");
-    int lrc = src ? sp_listen_source_read(src, &ls, err, sizeof err) : -1;
-    if (!src)
-        snprintf(err, sizeof err, "out of memory");
+    int lrc = sp_listen_source_read(src, &ls, err, sizeof err);
     sp_listen_source_free(src);
     if (lrc < 0) {
         if (o->listening) {
@@ -227,8 +218,7 @@ static int run(const opts *o)
      * asked for. */
     if (o->listening) {
         sp_procmap *m = sp_procmap_new("/proc");
-        if (m)
-            sp_procmap_resolve(m, &ls);
+        sp_procmap_resolve(m, &ls);
         sp_procmap_free(m);
     }
 
@@ -246,11 +236,7 @@ static int run(const opts *o)
         goto out;
     }
 
-    row *rows = malloc((t->n + 1) * sizeof *rows);
-    if (!rows) {
-        rc = sp_runtime_error(CMD, "out of memory");
-        goto out;
-    }
+    row *rows = sp_xreallocarray(NULL, t->n + 1, sizeof *rows);
     size_t n = collect(t, o, &ls, rows);
     if (o->json)
         print_json(rows, n, &ls, o->listening);

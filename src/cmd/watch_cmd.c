@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockpit/dns/changelog.h"
 #include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/core/dns.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/watch.h"
@@ -103,9 +103,7 @@ static void on_event(void *ud, const sp_wevent *ev)
         char buf[1024];
         size_t n = sp_changelog_format(ev, buf, sizeof buf);
         if (n >= sizeof buf) {
-            char *big = malloc(n + 1);
-            if (!big)
-                abort();
+            char *big = sp_xmalloc(n + 1);
             sp_changelog_format(ev, big, n + 1);
             sp_escape_fputs(big, n, stdout);
             free(big);

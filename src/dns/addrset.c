@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
+
 void sp_addrset_init(sp_addrset *s) { memset(s, 0, sizeof *s); }
 
 void sp_addrset_free(sp_addrset *s)
@@ -17,23 +19,9 @@ void sp_addrset_free(sp_addrset *s)
 
 void sp_addrset_clear(sp_addrset *s) { s->n = 0; }
 
-static void reserve(sp_addrset *s, size_t n)
-{
-    if (n <= s->cap)
-        return;
-    size_t cap = s->cap ? s->cap * 2 : 4;
-    while (cap < n)
-        cap *= 2;
-    sp_addr *v = realloc(s->v, cap * sizeof *v);
-    if (!v)
-        abort();
-    s->v = v;
-    s->cap = cap;
-}
-
 void sp_addrset_add(sp_addrset *s, bool v6, const void *bytes)
 {
-    reserve(s, s->n + 1);
+    SP_GROW(s->v, s->cap, s->n + 1);
     sp_addr *a = &s->v[s->n++];
     memset(a, 0, sizeof *a);
     a->v6 = v6;
@@ -63,7 +51,7 @@ void sp_addrset_normalize(sp_addrset *s)
 
 void sp_addrset_copy(sp_addrset *dst, const sp_addrset *src)
 {
-    reserve(dst, src->n);
+    SP_GROW(dst->v, dst->cap, src->n);
     if (src->n)
         memcpy(dst->v, src->v, src->n * sizeof *src->v);
     dst->n = src->n;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sockpit/core/json.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
 #define ARROW " \xe2\x86\x92 " /* " → " */
@@ -217,9 +218,7 @@ size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t ke
     if (keep == 0)
         return 0;
     /* Walk backwards from the end: only the last `keep` lines matter. */
-    sp_wevent *ring = calloc(keep, sizeof *ring);
-    if (!ring)
-        abort();
+    sp_wevent *ring = sp_xcalloc(keep, sizeof *ring);
     size_t n = 0, pos = len;
     while (pos > 0 && n < keep) {
         size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
@@ -306,9 +305,7 @@ int sp_changelog_append(int fd, const sp_wevent *ev)
     char *buf = stack;
     size_t n = sp_changelog_format(ev, stack, sizeof stack - 1);
     if (n >= sizeof stack - 1) {
-        buf = malloc(n + 2);
-        if (!buf)
-            abort();
+        buf = sp_xmalloc(n + 2);
         sp_changelog_format(ev, buf, n + 1);
     }
     buf[n++] = '\n';

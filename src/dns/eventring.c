@@ -1,20 +1,18 @@
 /* The ring of recent DNS watch events (eventring.h). */
 #include <stdlib.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/dns/eventring.h"
 
-int sp_eventring_init(sp_eventring *r, size_t cap)
+void sp_eventring_init(sp_eventring *r, size_t cap)
 {
     *r = (sp_eventring){ 0 };
     if (cap == 0)
-        return 0;
-    r->v = calloc(cap, sizeof *r->v);
-    if (!r->v)
-        return -1;
+        return;
+    r->v = sp_xcalloc(cap, sizeof *r->v);
     for (size_t i = 0; i < cap; i++)
         sp_wevent_init(&r->v[i]);
     r->cap = cap;
-    return 0;
 }
 
 void sp_eventring_free(sp_eventring *r)

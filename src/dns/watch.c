@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/strset.h"
 
 struct sp_watch {
@@ -185,9 +186,7 @@ static int parse_answer(sp_watch_name *n, bool v6, const unsigned char *abuf, in
      * slots always hold every address. */
     int max = alen / 16 + 1, cnt = max, rc;
     if (v6) {
-        struct ares_addr6ttl *t = calloc((size_t)max, sizeof *t);
-        if (!t)
-            abort();
+        struct ares_addr6ttl *t = sp_xcalloc((size_t)max, sizeof *t);
         rc = ares_parse_aaaa_reply(abuf, alen, NULL, t, &cnt);
         for (int i = 0; rc == ARES_SUCCESS && i < cnt; i++) {
             sp_addrset_add(&n->part, true, &t[i].ip6addr);
@@ -196,9 +195,7 @@ static int parse_answer(sp_watch_name *n, bool v6, const unsigned char *abuf, in
         }
         free(t);
     } else {
-        struct ares_addrttl *t = calloc((size_t)max, sizeof *t);
-        if (!t)
-            abort();
+        struct ares_addrttl *t = sp_xcalloc((size_t)max, sizeof *t);
         rc = ares_parse_a_reply(abuf, alen, NULL, t, &cnt);
         for (int i = 0; rc == ARES_SUCCESS && i < cnt; i++) {
             sp_addrset_add(&n->part, false, &t[i].ipaddr);
@@ -295,13 +292,9 @@ static void on_timer(sp_loop *loop, uint64_t id, void *ud)
     start_round(n->w, n);
 }
 
-sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg, char *err, size_t errlen)
+sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg)
 {
-    sp_watch *w = calloc(1, sizeof *w);
-    if (!w) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    sp_watch *w = sp_xcalloc(1, sizeof *w);
     w->loop = loop;
     w->interval = cfg->interval > 0 ? cfg->interval : 5.0;
     w->ttl_mode = cfg->ttl_mode;
@@ -344,17 +337,8 @@ sp_watch_name *sp_watch_add(sp_watch *w, const char *name, sp_wmode mode, long i
 {
     if (!sp_strset_add(&w->index, name, w->n))
         return NULL;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        sp_watch_name **v = realloc(w->v, cap * sizeof *v);
-        if (!v)
-            abort();
-        w->v = v;
-        w->cap = cap;
-    }
-    sp_watch_name *n = calloc(1, sizeof *n);
-    if (!n)
-        abort();
+    SP_GROW(w->v, w->cap, w->n + 1);
+    sp_watch_name *n = sp_xcalloc(1, sizeof *n);
     snprintf(n->name, sizeof n->name, "%s", name);
     n->mode = mode;
     n->interval_ms = interval_ms;

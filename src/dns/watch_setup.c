@@ -97,10 +97,7 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
 {
     *s = (sp_watch_setup){ .log_fd = -1, .on_event = set->on_event, .on_answer = set->on_answer, .ud = set->ud };
     sp_watchlist_init(&s->list);
-    if (sp_eventring_init(&s->recent, set->keep) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return SP_WATCH_SETUP_FAILED;
-    }
+    sp_eventring_init(&s->recent, set->keep);
     if (load_names(s, set, err, errlen) < 0)
         return SP_WATCH_SETUP_FAILED;
     size_t total = sp_watchlist_names(&s->list);
@@ -109,14 +106,9 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
     if (open_log(s, set, err, errlen) < 0)
         return SP_WATCH_SETUP_FAILED;
 
-    char why[512];
     sp_watch_config wc = { .dns = dns, .interval = set->interval, .ttl_mode = set->ttl_mode,
                            .log_fd = s->log_fd, .on_event = on_event, .on_answer = on_answer, .ud = s };
-    s->watch = sp_watch_new(loop, &wc, why, sizeof why);
-    if (!s->watch) {
-        snprintf(err, errlen, "the DNS watch cannot start: %s", why);
-        return SP_WATCH_SETUP_FAILED;
-    }
+    s->watch = sp_watch_new(loop, &wc);
     /* Spread the first lookups over (at most) a second so a long list does
      * not hit the server with every query at once. */
     double spread = set->interval < 1.0 ? set->interval : 1.0;

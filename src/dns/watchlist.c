@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/xdg.h"
@@ -32,24 +33,17 @@ void sp_watchlist_free(sp_watchlist *l)
 
 static sp_watchlist_entry *push(sp_watchlist *l)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        sp_watchlist_entry *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            abort();
-        l->v = v;
-        l->cap = cap;
-    }
+    SP_GROW(l->v, l->cap, l->n + 1);
     sp_watchlist_entry *e = &l->v[l->n++];
     memset(e, 0, sizeof *e);
     return e;
 }
 
+/* NUL bytes included, where sp_xstrndup would stop: a line is saved back
+ * as read. */
 static char *dupn(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    char *d = sp_xmalloc(n + 1);
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
@@ -118,13 +112,7 @@ const char *sp_watchlist_format_interval(sp_wmode mode, long ms, char *buf, size
 static void problem(sp_watchlist_problem **probs, size_t *n, size_t *cap, size_t line, const char *what,
                     const char *text, size_t len)
 {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        sp_watchlist_problem *p = realloc(*probs, *cap * sizeof *p);
-        if (!p)
-            abort();
-        *probs = p;
-    }
+    SP_GROW(*probs, *cap, *n + 1);
     sp_watchlist_problem *p = &(*probs)[(*n)++];
     p->line = line;
     char shown[64];
@@ -241,9 +229,7 @@ void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watch
 char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
 {
     size_t cap = 256, n = 0;
-    char *out = malloc(cap);
-    if (!out)
-        abort();
+    char *out = sp_xmalloc(cap);
     for (size_t i = 0; i < l->n; i++) {
         const sp_watchlist_entry *e = &l->v[i];
         char gen[SP_DNSNAME_MAX + 64];
@@ -259,13 +245,7 @@ char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
             text = gen;
             tl = strlen(gen);
         }
-        while (n + tl + 2 > cap) {
-            cap *= 2;
-            char *o = realloc(out, cap);
-            if (!o)
-                abort();
-            out = o;
-        }
+        SP_GROW(out, cap, n + tl + 2);
         memcpy(out + n, text, tl);
         n += tl;
         out[n++] = '\n';

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
+
 void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui)
 {
     memset(t, 0, sizeof *t);
@@ -39,44 +41,30 @@ void sp_neigh_table_free(sp_neigh_table *t)
 
 int sp_neigh_table_clone(sp_neigh_table *dst, const sp_neigh_table *src)
 {
-    /* Built in a local, so a failure leaves dst untouched. */
     sp_neigh_table t;
     sp_neigh_table_init(&t, src->oui);
     t.gen = src->gen;
-    t.items = calloc(src->count ? src->count : 1, sizeof *t.items);
-    t.links = calloc(src->nlinks ? src->nlinks : 1, sizeof *t.links);
-    if (!t.items || !t.links) {
-        free(t.items);
-        free(t.links);
-        return -1;
-    }
+    t.items = sp_xcalloc(src->count, sizeof *t.items);
+    t.links = sp_xcalloc(src->nlinks, sizeof *t.links);
     t.cap = src->count ? src->count : 1;
     for (size_t i = 0; i < src->count; i++) {
-        sp_neigh *n = malloc(sizeof *n);
-        if (!n)
-            goto fail;
+        sp_neigh *n = sp_xmalloc(sizeof *n);
         *n = *src->items[i];
-        n->name = NULL;
+        if (n->name)
+            n->name = sp_xstrdup(n->name);
         t.items[t.count++] = n;
-        if (src->items[i]->name && !(n->name = strdup(src->items[i]->name)))
-            goto fail;
     }
     for (size_t i = 0; i < src->nlinks; i++) {
         t.links[i] = src->links[i];
         t.links[i].addrs = NULL;
-        t.nlinks = i + 1;
         if (src->links[i].naddrs) {
-            t.links[i].addrs = malloc(src->links[i].naddrs * sizeof(sp_ifaddr));
-            if (!t.links[i].addrs)
-                goto fail;
+            t.links[i].addrs = sp_xreallocarray(NULL, src->links[i].naddrs, sizeof(sp_ifaddr));
             memcpy(t.links[i].addrs, src->links[i].addrs, src->links[i].naddrs * sizeof(sp_ifaddr));
         }
     }
+    t.nlinks = src->nlinks;
     *dst = t;
     return 0;
-fail:
-    sp_neigh_table_free(&t);
-    return -1;
 }
 
 void sp_format_lladdr(const unsigned char *mac, size_t len, char *out, size_t cap)
@@ -134,17 +122,8 @@ static bool set_mac(sp_neigh_table *t, sp_neigh *r, const unsigned char *mac, si
 static sp_neigh *add_row(sp_neigh_table *t, int family, const unsigned char *addr, int ifindex, bool self,
                          double now)
 {
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        sp_neigh **items = realloc(t->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        t->items = items;
-        t->cap = cap;
-    }
-    sp_neigh *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    SP_GROW(t->items, t->cap, t->count + 1);
+    sp_neigh *r = sp_xcalloc(1, sizeof *r);
     r->family = family;
     memcpy(r->addr, addr, alen(family));
     r->ifindex = ifindex;
@@ -176,8 +155,6 @@ static bool apply_neigh(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
     bool changed = false;
     if (!r) {
         r = add_row(t, m->family, m->addr, m->ifindex, false, now);
-        if (!r)
-            return false;
         if (m->has_age && (double)m->updated_ticks / (double)t->hz < now)
             r->last_change = now - (double)m->updated_ticks / (double)t->hz;
         r->state = m->state;
@@ -202,10 +179,7 @@ static sp_link *upsert_link(sp_neigh_table *t, int ifindex)
     sp_link *l = find_link(t, ifindex);
     if (l)
         return l;
-    sp_link *links = realloc(t->links, (t->nlinks + 1) * sizeof *links);
-    if (!links)
-        return NULL;
-    t->links = links;
+    t->links = sp_xreallocarray(t->links, t->nlinks + 1, sizeof *t->links);
     l = &t->links[t->nlinks++];
     memset(l, 0, sizeof *l);
     l->ifindex = ifindex;
@@ -241,15 +215,14 @@ bool sp_neigh_set_link(sp_neigh_table *t, int ifindex, const char *name, unsigne
 {
     (void)now;
     sp_link *l = upsert_link(t, ifindex);
-    if (!l)
-        return false;
     if (maclen > SP_LLADDR_MAX)
         maclen = SP_LLADDR_MAX;
     if (name && *name)
         snprintf(l->name, sizeof l->name, "%s", name);
     l->flags = flags;
     l->mtu = mtu;
-    memcpy(l->mac, mac, maclen);
+    if (maclen) /* mac may be NULL then (the getifaddrs fallback) */
+        memcpy(l->mac, mac, maclen);
     l->maclen = maclen;
     sp_format_lladdr(mac, maclen, l->macstr, sizeof l->macstr);
     l->mark = t->gen;
@@ -261,18 +234,14 @@ bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void 
                          double now)
 {
     sp_link *l = upsert_link(t, ifindex);
-    if (!l)
-        return false;
     bool changed = false;
     size_t i;
     for (i = 0; i < l->naddrs; i++)
         if (l->addrs[i].family == family && memcmp(l->addrs[i].addr, addr, alen(family)) == 0)
             break;
     if (i == l->naddrs) {
-        sp_ifaddr *a = realloc(l->addrs, (l->naddrs + 1) * sizeof *a);
-        if (!a)
-            return false;
-        l->addrs = a;
+        l->addrs = sp_xreallocarray(l->addrs, l->naddrs + 1, sizeof *l->addrs);
+        sp_ifaddr *a = l->addrs;
         memset(&a[i], 0, sizeof a[i]);
         a[i].family = family;
         memcpy(a[i].addr, addr, alen(family));
@@ -286,8 +255,6 @@ bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void 
     sp_neigh *r = find_row(t, family, addr, ifindex, true);
     if (!r) {
         r = add_row(t, family, addr, ifindex, true, now);
-        if (!r)
-            return changed;
         set_mac(t, r, l->mac, l->maclen);
         r->state = NUD_PERMANENT;
         changed = true;
@@ -512,9 +479,7 @@ bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const ch
             continue;
         if (r->name && name && strcmp(r->name, name) == 0)
             continue;
-        char *copy = name ? strdup(name) : NULL;
-        if (name && !copy)
-            continue;
+        char *copy = name ? sp_xstrdup(name) : NULL;
         free(r->name);
         r->name = copy;
         changed = true;

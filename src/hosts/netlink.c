@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
 #define RECV_BUF 65536
@@ -223,14 +224,8 @@ static const char *why_open_failed(int e, char *buf, size_t cap)
 
 sp_netlink *sp_netlink_new(sp_loop *loop, sp_neigh_table *t, sp_netlink_fn *changed, void *ud)
 {
-    sp_netlink *nl = calloc(1, sizeof *nl);
-    if (!nl)
-        return NULL;
-    nl->buf = malloc(RECV_BUF);
-    if (!nl->buf) {
-        free(nl);
-        return NULL;
-    }
+    sp_netlink *nl = sp_xcalloc(1, sizeof *nl);
+    nl->buf = sp_xmalloc(RECV_BUF);
     nl->loop = loop;
     nl->t = t;
     nl->changed = changed;

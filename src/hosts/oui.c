@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
 static int hexval(char c)
@@ -57,24 +58,8 @@ static bool add(sp_oui *o, uint64_t prefix, uint8_t bits, const char *name, size
         return false;
     if (nlen > 200)
         nlen = 200;
-    if (o->count == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 1024;
-        sp_oui_entry *e = realloc(o->entries, cap * sizeof *e);
-        if (!e)
-            return false;
-        o->entries = e;
-        o->cap = cap;
-    }
-    if (o->names_len + nlen + 1 > o->names_cap) {
-        size_t cap = o->names_cap ? o->names_cap * 2 : 65536;
-        while (cap < o->names_len + nlen + 1)
-            cap *= 2;
-        char *n = realloc(o->names, cap);
-        if (!n)
-            return false;
-        o->names = n;
-        o->names_cap = cap;
-    }
+    SP_GROW(o->entries, o->cap, o->count + 1);
+    SP_GROW(o->names, o->names_cap, o->names_len + nlen + 1);
     memcpy(o->names + o->names_len, name, nlen);
     o->names[o->names_len + nlen] = '\0';
     o->entries[o->count++] = (sp_oui_entry){ prefix, (uint32_t)o->names_len, bits };
@@ -168,9 +153,7 @@ static int entry_cmp(const void *a, const void *b)
 
 sp_oui *sp_oui_parse(const char *buf, size_t len)
 {
-    sp_oui *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
+    sp_oui *o = sp_xcalloc(1, sizeof *o);
     size_t i = 0;
     while (i < len) {
         const char *nl = memchr(buf + i, '\n', len - i);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
+
 #define NEG_TTL 60.0      /* NXDOMAIN / no PTR: seconds */
 #define FAIL_TTL 10.0     /* no answer: ask again soon */
 #define MIN_TTL 1.0
@@ -52,16 +54,10 @@ static size_t hash(int family, const unsigned char *addr)
 
 sp_rdns *sp_rdns_new(sp_dns *dns)
 {
-    sp_rdns *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    sp_rdns *r = sp_xcalloc(1, sizeof *r);
     r->dns = dns;
     r->nbuckets = 1024;
-    r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
-    if (!r->buckets) {
-        free(r);
-        return NULL;
-    }
+    r->buckets = sp_xcalloc(r->nbuckets, sizeof *r->buckets);
     return r;
 }
 
@@ -160,12 +156,11 @@ static entry *find(sp_rdns *r, int family, const unsigned char *addr)
     return NULL;
 }
 
-static void grow(sp_rdns *r)
+/* Twice the buckets, every entry moved over: a rehash, so not SP_GROW. */
+static void rehash(sp_rdns *r)
 {
-    size_t nb = r->nbuckets ? r->nbuckets * 2 : 1024;
-    entry **b = calloc(nb, sizeof *b);
-    if (!b)
-        return;
+    size_t nb = r->nbuckets * 2;
+    entry **b = sp_xcalloc(nb, sizeof *b);
     for (size_t i = 0; i < r->nbuckets; i++)
         for (entry *e = r->buckets[i], *n; e; e = n) {
             n = e->next;
@@ -197,11 +192,8 @@ static void prune(sp_rdns *r)
 
 static void finish(entry *e, const char *answer, double ttl)
 {
-    char *copy = strdup(answer);
-    if (copy) {
-        free(e->answer);
-        e->answer = copy;
-    }
+    free(e->answer);
+    e->answer = sp_xstrdup(answer);
     e->expires = sp_now() + ttl;
     e->pending = false;
     e->owner->pending--;
@@ -213,7 +205,7 @@ static void finish(entry *e, const char *answer, double ttl)
     unsigned char addr[16];
     memcpy(addr, e->addr, sizeof addr);
     int family = e->family;
-    const char *shown = e->answer ? e->answer : answer;
+    const char *shown = e->answer;
     for (size_t i = 0; i < nw; i++)
         if (w[i].cb)
             w[i].cb(w[i].ud, family, addr, shown);
@@ -265,10 +257,8 @@ const char *sp_rdns_lookup(sp_rdns *r, int family, const void *addr, sp_rdns_cb 
         if (r->count >= MAX_ENTRIES)
             prune(r);
         if (r->count >= r->nbuckets)
-            grow(r);
-        e = calloc(1, sizeof *e);
-        if (!e)
-            return SP_RDNS_NOANSWER;
+            rehash(r);
+        e = sp_xcalloc(1, sizeof *e);
         e->owner = r;
         e->family = family;
         memcpy(e->addr, addr, alen(family));
@@ -278,14 +268,7 @@ const char *sp_rdns_lookup(sp_rdns *r, int family, const void *addr, sp_rdns_cb 
         r->count++;
     }
     if (cb) {
-        if (e->nw == e->capw) {
-            size_t cap = e->capw ? e->capw * 2 : 2;
-            waiter *w = realloc(e->w, cap * sizeof *w);
-            if (!w)
-                return SP_RDNS_NOANSWER;
-            e->w = w;
-            e->capw = cap;
-        }
+        SP_GROW(e->w, e->capw, e->nw + 1);
         e->w[e->nw++] = (waiter){ cb, ud };
     }
     if (!e->pending) {

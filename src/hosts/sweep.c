@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
+
 /* ---- CIDR ---- */
 
 static unsigned max_prefix(int family) { return family == AF_INET ? 32 : 128; }
@@ -298,11 +300,7 @@ sp_sweep *sp_sweep_start(sp_loop *loop, sp_rdns *rdns, const sp_sweep_config *cf
         snprintf(err, errlen, "reverse DNS is off, so there is nothing to look up");
         return NULL;
     }
-    sp_sweep *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    sp_sweep *s = sp_xcalloc(1, sizeof *s);
     s->loop = loop;
     s->rdns = rdns;
     s->cfg = *cfg;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
+
 #define TCP_LISTEN 0x0A
 #define UDP_UNCONNECTED 0x07 /* TCP_CLOSE: bound, takes datagrams from anyone */
 
@@ -23,33 +25,15 @@ void sp_listen_clear(sp_listen_set *s)
     s->malformed = 0;
 }
 
-static int reserve(sp_listen_set *s, size_t need)
+void sp_listen_add(sp_listen_set *s, const sp_listener *l)
 {
-    if (need <= s->cap)
-        return 0;
-    size_t nc = s->cap ? s->cap * 2 : 32;
-    while (nc < need)
-        nc *= 2;
-    sp_listener *nv = realloc(s->v, nc * sizeof *nv);
-    if (!nv)
-        return -1;
-    s->v = nv;
-    s->cap = nc;
-    return 0;
-}
-
-int sp_listen_add(sp_listen_set *s, const sp_listener *l)
-{
-    if (reserve(s, s->n + 1) < 0)
-        return -1;
+    SP_GROW(s->v, s->cap, s->n + 1);
     s->v[s->n++] = *l;
-    return 0;
 }
 
 int sp_listen_copy(sp_listen_set *dst, const sp_listen_set *src)
 {
-    if (reserve(dst, src->n) < 0)
-        return -1;
+    SP_GROW(dst->v, dst->cap, src->n);
     if (src->n)
         memcpy(dst->v, src->v, src->n * sizeof *src->v);
     dst->n = src->n;
@@ -143,7 +127,7 @@ static bool parse_local(const char *s, size_t len, sp_listener *l)
 
 enum { F_LOCAL = 1, F_STATE = 3, F_UID = 7, F_INODE = 9, F_NEED = 10 };
 
-int sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto)
+void sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto)
 {
     const char *p = buf, *end = buf + len;
     while (p < end) {
@@ -181,10 +165,8 @@ int sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto)
             continue;
         l.uid = (uint32_t)uid;
         l.inode = inode;
-        if (sp_listen_add(s, &l) < 0)
-            return -1;
+        sp_listen_add(s, &l);
     }
-    return 0;
 }
 
 static int cmp_listener(const void *a, const void *b)

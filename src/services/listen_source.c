@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/services/sockdiag.h"
 
 /* A procfs file (its size is unknown until read); TCP files only as far as
@@ -21,17 +22,8 @@ static int slurp(int dirfd, const char *path, bool tcp, char **buf, size_t *cap,
         return -1;
     size_t n = 0;
     for (;;) {
-        if (n + 4096 > *cap) {
-            size_t nc = *cap ? *cap * 2 : 16384;
-            char *nb = realloc(*buf, nc);
-            if (!nb) {
-                close(fd);
-                errno = ENOMEM;
-                return -1;
-            }
-            *buf = nb;
-            *cap = nc;
-        }
+        /* 4 KiB free for each read, from 16 KiB. */
+        SP_GROW(*buf, *cap, n + 4096 > 16384 ? n + 4096 : 16384);
         ssize_t r = read(fd, *buf + n, *cap - n);
         if (r < 0 && errno == EINTR)
             continue;
@@ -76,11 +68,7 @@ static int read_proc(sp_listen_set *s, const char *procroot, size_t from, char *
             continue;
         }
         ok++;
-        if (sp_listen_parse(s, buf, len, proc_files[i].proto) < 0) {
-            snprintf(err, errlen, "out of memory");
-            ok = -1;
-            break;
-        }
+        sp_listen_parse(s, buf, len, proc_files[i].proto);
     }
     free(buf);
     close(root);
@@ -115,11 +103,8 @@ static bool diag_refused(int e)
 
 sp_listen_source *sp_listen_source_new(const char *procroot)
 {
-    sp_listen_source *src = calloc(1, sizeof *src);
-    if (!src || !(src->procroot = strdup(procroot))) {
-        free(src);
-        return NULL;
-    }
+    sp_listen_source *src = sp_xcalloc(1, sizeof *src);
+    src->procroot = sp_xstrdup(procroot);
     const char *env = getenv("SOCKPIT_SOCK_DIAG");
     if (env && strcmp(env, "off") == 0)
         snprintf(src->why, sizeof src->why, "SOCKPIT_SOCK_DIAG=off");

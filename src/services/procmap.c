@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
+
 typedef struct owner {
     uint64_t inode;
     int pid, fd;
@@ -25,9 +27,7 @@ struct sp_procmap {
 
 sp_procmap *sp_procmap_new(const char *procroot)
 {
-    sp_procmap *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    sp_procmap *m = sp_xcalloc(1, sizeof *m);
     m->root = open(procroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return m;
 }
@@ -183,15 +183,9 @@ size_t sp_procmap_resolve(sp_procmap *m, sp_listen_set *s)
         return 0;
     }
     /* Sockets the cache cannot answer. */
-    uint64_t *wanted = malloc(s->n * sizeof *wanted);
-    owner *keep = malloc(s->n * sizeof *keep);
-    owner *found = malloc(s->n * sizeof *found);
-    if (!wanted || !keep || !found) {
-        free(wanted);
-        free(keep);
-        free(found);
-        return 0;
-    }
+    uint64_t *wanted = sp_xreallocarray(NULL, s->n, sizeof *wanted);
+    owner *keep = sp_xreallocarray(NULL, s->n, sizeof *keep);
+    owner *found = sp_xreallocarray(NULL, s->n, sizeof *found);
     size_t nwanted = 0, nkeep = 0, nfound = 0, scanned = 0;
     bool fresh = false;
     for (size_t i = 0; i < s->n; i++) {
@@ -219,30 +213,18 @@ size_t sp_procmap_resolve(sp_procmap *m, sp_listen_set *s)
 
     /* The new cache: kept + found owners; missed = wanted - found. */
     size_t nk = nkeep + nfound;
-    if (nk > m->capknown) {
-        owner *nv = realloc(m->known, nk * sizeof *nv);
-        if (nv) {
-            m->known = nv;
-            m->capknown = nk;
-        }
-    }
+    SP_GROW(m->known, m->capknown, nk);
     m->nknown = 0;
-    if (nk && nk <= m->capknown) {
+    if (nk) {
         memcpy(m->known, keep, nkeep * sizeof *keep);
         memcpy(m->known + nkeep, found, nfound * sizeof *found);
         m->nknown = nk;
         qsort(m->known, m->nknown, sizeof *m->known, cmp_owner);
     }
     if (fresh) {
-        if (nwanted > m->capmissed) {
-            uint64_t *nv = realloc(m->missed, nwanted * sizeof *nv);
-            if (nv) {
-                m->missed = nv;
-                m->capmissed = nwanted;
-            }
-        }
+        SP_GROW(m->missed, m->capmissed, nwanted);
         m->nmissed = 0;
-        for (size_t i = 0; i < nwanted && m->nmissed < m->capmissed; i++)
+        for (size_t i = 0; i < nwanted; i++)
             if (!find_owner(found, nfound, wanted[i]))
                 m->missed[m->nmissed++] = wanted[i];
     }

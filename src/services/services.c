@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
 /* ---- parsing ---- */
@@ -80,23 +81,8 @@ static const char *parse_portproto(char *f, unsigned *port, int *proto)
     return NULL;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *nv = realloc(*v, nc * size);
-    if (!nv)
-        return -1;
-    *v = nv;
-    *cap = nc;
-    return 0;
-}
-
-/* One line, [s, e) without its newline. Returns -1 when out of memory. */
-static int parse_line(parser *ps, char *s, char *e, uint32_t lineno)
+/* One line, [s, e) without its newline. */
+static void parse_line(parser *ps, char *s, char *e, uint32_t lineno)
 {
     sp_services *t = ps->t;
     char *hash = memchr(s, '#', (size_t)(e - s));
@@ -106,28 +92,28 @@ static int parse_line(parser *ps, char *s, char *e, uint32_t lineno)
     while (q < data_end && is_blank(*q))
         q++;
     if (q == data_end)
-        return 0;
+        return;
     if (memchr(s, '\0', (size_t)(e - s))) {
         bad_line(t, lineno, "NUL byte in the line");
-        return 0;
+        return;
     }
     char *p = s;
     char *name = next_token(&p, data_end);
     if (strlen(name) > SP_SERVICE_NAME_MAX) {
         bad_line(t, lineno, "the name is longer than 63 bytes");
-        return 0;
+        return;
     }
     char *pp = next_token(&p, data_end);
     if (!pp) {
         bad_line(t, lineno, "the port/protocol field is missing");
-        return 0;
+        return;
     }
     unsigned port;
     int proto;
     const char *why = parse_portproto(pp, &port, &proto);
     if (why) {
         bad_line(t, lineno, why);
-        return 0;
+        return;
     }
     size_t first = ps->alias_n;
     char *a;
@@ -135,20 +121,17 @@ static int parse_line(parser *ps, char *s, char *e, uint32_t lineno)
         if (strlen(a) > SP_SERVICE_NAME_MAX) {
             ps->alias_n = first;
             bad_line(t, lineno, "an alias is longer than 63 bytes");
-            return 0;
+            return;
         }
-        if (grow((void **)&t->alias_pool, &ps->alias_cap, ps->alias_n + 1, sizeof *t->alias_pool) < 0)
-            return -1;
+        SP_GROW(t->alias_pool, ps->alias_cap, ps->alias_n + 1);
         t->alias_pool[ps->alias_n++] = a;
     }
-    if (grow((void **)&t->v, &ps->cap, t->n + 1, sizeof *t->v) < 0)
-        return -1;
+    SP_GROW(t->v, ps->cap, t->n + 1);
     /* aliases holds the index into alias_pool until the pool stops moving. */
     t->v[t->n++] = (sp_service){
         .name = name, .aliases = (char **)(uintptr_t)first, .naliases = (uint32_t)(ps->alias_n - first),
         .line = lineno, .port = (uint16_t)port, .proto = (uint8_t)proto,
     };
-    return 0;
 }
 
 /* ---- building the groups and indexes ---- */
@@ -204,20 +187,18 @@ static char *put_lower(char *d, const char *s)
     return d;
 }
 
-static int build(sp_services *t, size_t nalias)
+static void build(sp_services *t, size_t nalias)
 {
     /* A file without any alias has no pool: NULL + 0 is undefined. */
     for (size_t i = 0; i < t->n; i++)
         t->v[i].aliases = t->v[i].naliases ? t->alias_pool + (uintptr_t)t->v[i].aliases : NULL;
 
     size_t n = t->n;
-    t->group_entries = malloc((n ? n : 1) * sizeof *t->group_entries);
-    t->by_port = malloc((n ? n : 1) * sizeof *t->by_port);
-    t->groups = malloc((n ? n : 1) * sizeof *t->groups);
-    t->group_aliases = malloc((nalias ? nalias : 1) * sizeof *t->group_aliases);
-    t->names = malloc((n + nalias ? n + nalias : 1) * sizeof *t->names);
-    if (!t->group_entries || !t->by_port || !t->groups || !t->group_aliases || !t->names)
-        return -1;
+    t->group_entries = sp_xreallocarray(NULL, n, sizeof *t->group_entries);
+    t->by_port = sp_xreallocarray(NULL, n, sizeof *t->by_port);
+    t->groups = sp_xreallocarray(NULL, n, sizeof *t->groups);
+    t->group_aliases = sp_xreallocarray(NULL, nalias, sizeof *t->group_aliases);
+    t->names = sp_xreallocarray(NULL, n + nalias, sizeof *t->names);
     for (size_t i = 0; i < n; i++)
         t->group_entries[i] = t->by_port[i] = (uint32_t)i;
     qsort_r(t->group_entries, n, sizeof *t->group_entries, cmp_entry_name, t);
@@ -255,10 +236,8 @@ static int build(sp_services *t, size_t nalias)
         i = j;
     }
 
-    t->haystacks = malloc(hay_len + 1);
-    t->groups_by_port = malloc((t->ngroups ? t->ngroups : 1) * sizeof *t->groups_by_port);
-    if (!t->haystacks || !t->groups_by_port)
-        return -1;
+    t->haystacks = sp_xmalloc(hay_len + 1);
+    t->groups_by_port = sp_xreallocarray(NULL, t->ngroups, sizeof *t->groups_by_port);
     char *h = t->haystacks;
     for (size_t i = 0; i < t->ngroups; i++) {
         sp_service_group *g = &t->groups[i];
@@ -279,17 +258,12 @@ static int build(sp_services *t, size_t nalias)
             t->names[t->nnames++] = (struct sp_service_key){ t->v[i].aliases[a], (uint32_t)i };
     }
     qsort(t->names, t->nnames, sizeof *t->names, cmp_key);
-    return 0;
 }
 
 sp_services *sp_services_parse(const char *buf, size_t len)
 {
-    sp_services *t = calloc(1, sizeof *t);
-    if (!t)
-        return NULL;
-    t->pool = malloc(len + 1);
-    if (!t->pool)
-        goto oom;
+    sp_services *t = sp_xcalloc(1, sizeof *t);
+    t->pool = sp_xmalloc(len + 1);
     memcpy(t->pool, buf, len);
     t->pool[len] = '\0';
     parser ps = { .t = t };
@@ -299,16 +273,11 @@ sp_services *sp_services_parse(const char *buf, size_t len)
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         lineno++;
-        if (parse_line(&ps, p, e, lineno) < 0)
-            goto oom;
+        parse_line(&ps, p, e, lineno);
         p = nl ? nl + 1 : end;
     }
-    if (build(t, ps.alias_n) < 0)
-        goto oom;
+    build(t, ps.alias_n);
     return t;
-oom:
-    sp_services_free(t);
-    return NULL;
 }
 
 void sp_services_free(sp_services *t)

@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "sockpit/core/mem.h"
+
 #define TCP_LISTEN 10
 #define RECV_BUF 32768 /* the kernel sizes dump batches after the reader's buffer */
 #define DEADLINE_MS 250
@@ -81,10 +83,7 @@ static int on_socket(const struct nlmsghdr *nlh, void *data)
     }
     if (m.idiag_state != TCP_LISTEN)
         return MNL_CB_OK;
-    if (sp_listen_add(c->s, &l) < 0) {
-        errno = ENOMEM;
-        return MNL_CB_ERROR;
-    }
+    sp_listen_add(c->s, &l);
     return MNL_CB_OK;
 }
 
@@ -168,15 +167,8 @@ static int open_socket(sp_sockdiag *d)
 
 sp_sockdiag *sp_sockdiag_open(void)
 {
-    sp_sockdiag *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
-    d->buf = malloc(RECV_BUF);
-    if (!d->buf) {
-        free(d);
-        errno = ENOMEM;
-        return NULL;
-    }
+    sp_sockdiag *d = sp_xcalloc(1, sizeof *d);
+    d->buf = sp_xmalloc(RECV_BUF);
     if (open_socket(d) < 0) {
         int e = errno;
         sp_sockdiag_close(d);

@@ -15,8 +15,7 @@ typedef struct sp_bot sp_bot;
 typedef void sp_bot_report_fn(void *ud, size_t line, const char *why);
 
 /* Parses a TSV dictionary, `question<TAB>answer` per line. Blank lines and
- * lines starting with '#' are ignored; a trailing CR is dropped. Returns NULL
- * only when out of memory. */
+ * lines starting with '#' are ignored; a trailing CR is dropped. */
 sp_bot *sp_bot_parse(const char *data, size_t len, sp_bot_report_fn *report, void *ud);
 /* The small dictionary used when no file is found. */
 sp_bot *sp_bot_builtin(void);

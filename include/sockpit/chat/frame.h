@@ -25,7 +25,7 @@ typedef struct sp_frame_decoder {
     uint32_t need;           /* payload length of the frame being read */
     uint32_t have;           /* payload bytes buffered */
     char *buf;               /* payload being assembled across reads */
-    uint32_t cap;
+    size_t cap;
     int failed;
     char err[80];            /* "frame length N exceeds limit M" / "negative frame length -5" */
 } sp_frame_decoder;

@@ -17,9 +17,8 @@ typedef struct sp_eventring {
     uint64_t total; /* events ever added: the seq of the next one */
 } sp_eventring;
 
-/* A ring that keeps the last cap events (0 keeps none but still counts).
- * Returns 0, or -1 when out of memory. */
-int sp_eventring_init(sp_eventring *r, size_t cap);
+/* A ring that keeps the last cap events (0 keeps none but still counts). */
+void sp_eventring_init(sp_eventring *r, size_t cap);
 void sp_eventring_free(sp_eventring *r);
 /* Adds a copy of ev, dropping the oldest when full. */
 void sp_eventring_push(sp_eventring *r, const sp_wevent *ev);

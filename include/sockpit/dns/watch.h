@@ -71,8 +71,8 @@ typedef struct sp_watch_config {
     void *ud;
 } sp_watch_config;
 
-/* Returns NULL with a reason in err. log_fd stays the caller's. */
-sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg, char *err, size_t errlen);
+/* log_fd stays the caller's. */
+sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg);
 void sp_watch_free(sp_watch *w);
 
 /* Starts watching name (already validated); its first lookup runs after

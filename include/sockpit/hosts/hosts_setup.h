@@ -30,8 +30,9 @@ typedef struct sp_hosts_setup {
     sp_netlink *nl;           /* sp_netlink_note says what limits it */
 } sp_hosts_setup;
 
-/* Builds the model and starts following the kernel's tables. Returns 0, or
- * -1 with a one-line reason in err and nothing left to tear down. */
+/* Builds the model and starts following the kernel's tables (what limits
+ * them is in sp_netlink_note). Nothing here can fail: it always returns 0
+ * and leaves err alone, a signature kept for the Hosts pane's check. */
 int sp_hosts_set_up(sp_hosts_setup *h, sp_loop *loop, const sp_hosts_settings *set, char *err, size_t errlen);
 /* Free the DNS channel first, so that pending lookups end while the
  * reverse-DNS cache still exists. */

@@ -16,8 +16,8 @@ typedef struct sp_netlink sp_netlink;
 /* The table changed. */
 typedef void sp_netlink_fn(void *ud);
 
-/* Starts following the kernel's tables into t. Returns NULL only when out of
- * memory; problems are described by sp_netlink_note. */
+/* Starts following the kernel's tables into t; problems are described by
+ * sp_netlink_note. */
 sp_netlink *sp_netlink_new(sp_loop *loop, sp_neigh_table *t, sp_netlink_fn *changed, void *ud);
 void sp_netlink_free(sp_netlink *nl);
 /* True once the first full picture (all three dumps, or the first

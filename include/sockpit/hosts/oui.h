@@ -25,8 +25,8 @@ typedef struct sp_oui {
 #define SP_OUI_LOCAL "(random/local)"
 #define SP_OUI_MULTICAST "(multicast)"
 
-/* Parses a registry file's bytes. Returns NULL only when out of memory; an
- * empty table when nothing was recognised. */
+/* Parses a registry file's bytes; an empty table when nothing was
+ * recognised. */
 sp_oui *sp_oui_parse(const char *buf, size_t len);
 /* Reads and parses a file; NULL with errno set if it cannot be read. */
 sp_oui *sp_oui_load(const char *path);

@@ -32,15 +32,16 @@ typedef struct sp_listen_set {
 void sp_listen_init(sp_listen_set *s);
 void sp_listen_free(sp_listen_set *s);
 void sp_listen_clear(sp_listen_set *s);
+/* Always returns 0 (the Services pane still checks it). */
 int sp_listen_copy(sp_listen_set *dst, const sp_listen_set *src);
 bool sp_listen_equal(const sp_listen_set *a, const sp_listen_set *b);
 
-/* Appends one listener. Returns 0, or -1 out of memory. */
-int sp_listen_add(sp_listen_set *s, const sp_listener *l);
+/* Appends one listener. */
+void sp_listen_add(sp_listen_set *s, const sp_listener *l);
 /* Parses the bytes of one /proc/net/{tcp,tcp6,udp,udp6} file (the family
  * follows from the address width) and appends its listening sockets.
- * proto is SP_PROTO_TCP or SP_PROTO_UDP. Returns 0, or -1 out of memory. */
-int sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto);
+ * proto is SP_PROTO_TCP or SP_PROTO_UDP. */
+void sp_listen_parse(sp_listen_set *s, const char *buf, size_t len, int proto);
 /* Sorts by (port, proto, family, address). */
 void sp_listen_sort(sp_listen_set *s);
 /* The listeners on a port and protocol (-1: any) in a sorted set: returns

@@ -79,7 +79,7 @@ typedef struct sp_services {
  * protocol, port 0 or above 65535, a port that is not a plain decimal
  * number, a name or alias longer than SP_SERVICE_NAME_MAX, a NUL byte, a
  * carriage return, a last line without its newline) are skipped and
- * counted. Returns NULL only when out of memory. */
+ * counted. */
 sp_services *sp_services_parse(const char *buf, size_t len);
 void sp_services_free(sp_services *t);
 

@@ -26,14 +26,14 @@ size_t sp_sockdiag_request(void *buf, int family, uint32_t seq);
  * checked when not 0. Returns 1 when more datagrams follow, 0 when the dump
  * is complete (NLMSG_DONE), -1 with errno on failure: the kernel's error
  * (NLMSG_ERROR, or a negative NLMSG_DONE), EPROTO (wrong sequence), ESRCH
- * (wrong port id), EINTR (the kernel flagged the dump inconsistent),
- * EBADMSG (a truncated error message) or ENOMEM. */
+ * (wrong port id), EINTR (the kernel flagged the dump inconsistent) or
+ * EBADMSG (a truncated error message). */
 int sp_sockdiag_parse(sp_listen_set *s, const void *buf, size_t len, uint32_t seq, uint32_t portid);
 
 typedef struct sp_sockdiag sp_sockdiag;
 
 /* Opens the netlink socket. NULL with errno when the kernel or a sandbox
- * refuses it (EPROTONOSUPPORT, EACCES, EPERM...) or out of memory. */
+ * refuses it (EPROTONOSUPPORT, EACCES, EPERM...). */
 sp_sockdiag *sp_sockdiag_open(void);
 void sp_sockdiag_close(sp_sockdiag *d);
 

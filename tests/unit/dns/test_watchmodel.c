@@ -569,7 +569,7 @@ static void test_events(void **st)
     sp_dns *dns = sp_dns_new(loop, &dc, err, sizeof err);
     assert_non_null(dns);
     sp_watch_config cfg = { .dns = dns, .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
-    sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
+    sp_watch *w = sp_watch_new(loop, &cfg);
     assert_non_null(w);
     sp_watch_name *n = sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100);
     assert_non_null(n);
@@ -652,9 +652,9 @@ static void test_watch_index(void **st)
 {
     (void)st;
     sp_loop *loop = sp_loop_new();
-    char err[256], name[32];
+    char name[32];
     sp_watch_config cfg = { .interval = 5, .log_fd = -1 };
-    sp_watch *w = sp_watch_new(loop, &cfg, err, sizeof err);
+    sp_watch *w = sp_watch_new(loop, &cfg);
     assert_non_null(w);
     for (int i = 0; i < 50; i++) {
         snprintf(name, sizeof name, "n%d.test", i);
