@@ -13,7 +13,8 @@
 
 #include "sockpit/services/services.h"
 
-static bool blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
+/* As the C library splits fields: a CR is a blank too. */
+static bool blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
 /* Lines with data before any '#', and where each line starts. */
 static size_t data_lines(const char *s, size_t n, size_t **starts, size_t *nlines)
@@ -28,7 +29,7 @@ static size_t data_lines(const char *s, size_t n, size_t **starts, size_t *nline
         (*starts)[lines++] = p;
         bool data = false;
         for (size_t i = p; i < e && s[i] != '#'; i++)
-            if (!blank(s[i]) && s[i] != '\r')
+            if (!blank(s[i]))
                 data = true;
         count += data;
         p = nl ? e + 1 : n;
