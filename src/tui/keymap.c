@@ -7,11 +7,13 @@
 #include "sockpit/core/safetext.h"
 #include "sockpit/tui/keys.h"
 
-int sp_key_id(const sp_key *k) { return k->fn ? SP_FN(k->code) : k->code; }
+int sp_key_id(const sp_key *k) { return SP_MODS(k->fn ? SP_FN(k->code) : k->code, k->mods); }
 
 static bool applies(const sp_binding *b, unsigned mode) { return (b->when & mode) != 0; }
 
-const sp_binding *sp_keymap_find(const sp_binding *map, unsigned mode, int key)
+static bool is_text(int key) { return key >= 0x20 && key != 0x7f && key < 0x110000; }
+
+static const sp_binding *find(const sp_binding *map, unsigned mode, int key)
 {
     for (const sp_binding *b = map; b && b->label; b++) {
         if (!applies(b, mode))
@@ -23,12 +25,21 @@ const sp_binding *sp_keymap_find(const sp_binding *map, unsigned mode, int key)
     return NULL;
 }
 
+const sp_binding *sp_keymap_find(const sp_binding *map, unsigned mode, int key)
+{
+    const sp_binding *b = find(map, mode, key);
+    return b || !is_text(key) ? b : find(map, mode, SP_KEY_TEXT);
+}
+
 bool sp_keymap_dispatch(const sp_binding *map, unsigned mode, void *ud, const sp_key *k, sp_redraw *redraw)
 {
     const sp_binding *b = sp_keymap_find(map, mode, sp_key_id(k));
     if (!b || !b->action)
         return false;
-    *redraw |= b->action(ud, k);
+    sp_redraw r = b->action(ud, k);
+    if (r & SP_REDRAW_PASS)
+        return false;
+    *redraw |= r;
     return true;
 }
 

@@ -56,6 +56,10 @@ bool sp_overlay_key(sp_overlay *ov, const sp_key *k)
                           (ov->kind == SP_OVERLAY_HELP && k->code == '?'));
     if (close) {
         ov->kind = SP_OVERLAY_NONE;
+    } else if (k->fn && k->code == SP_KEY_WHEEL_UP) {
+        ov->top = ov->top > 3 ? ov->top - 3 : 0;
+    } else if (k->fn && k->code == SP_KEY_WHEEL_DOWN) {
+        ov->top += 3;
     } else if (sp_key_nav(k, &nav)) {
         switch (nav) {
         case SP_NAV_UP: if (ov->top) ov->top--; break;
@@ -76,62 +80,161 @@ bool sp_overlay_key(sp_overlay *ov, const sp_key *k)
     return true;
 }
 
-/* Lines of the help overlay, or of the message box. */
-static size_t overlay_lines(const sp_overlay *ov, const sp_keyhelp *pk, const sp_keyhelp *shell_keys,
-                            const char ***out, char ***owned)
+/* A growing array of owned lines. */
+typedef struct lines {
+    char **v;
+    size_t n, cap;
+} lines;
+
+static void push(lines *l, char *s)
 {
-    *owned = NULL;
-    if (ov->kind == SP_OVERLAY_BOX) {
-        *out = (const char **)ov->box_lines;
-        return ov->box_n;
-    }
-    size_t n = 0;
-    for (const sp_keyhelp *k = shell_keys; k->key; k++)
-        n++;
-    for (const sp_keyhelp *k = pk; k && k->key; k++)
-        n++;
-    char **lines = calloc(n + 3, sizeof *lines);
-    if (!lines)
+    if (!s)
         abort();
-    size_t i = 0;
-    for (const sp_keyhelp *k = pk; k && k->key; k++)
-        if (asprintf(&lines[i++], "%-16s %s", k->key, k->what) < 0)
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        if (!l->v)
             abort();
-    if (i)
-        lines[i++] = xstrdup("");
-    lines[i++] = xstrdup("Everywhere:");
-    for (const sp_keyhelp *k = shell_keys; k->key; k++)
-        if (asprintf(&lines[i++], "%-16s %s", k->key, k->what) < 0)
-            abort();
-    *owned = lines;
-    *out = (const char **)lines;
+    }
+    l->v[l->n++] = s;
+}
+
+static int width_of(const char *s) { return (int)sp_text_width(s, strlen(s)); }
+
+/* Bytes of s that fit in width columns, broken after a blank when there is
+ * one (at least one character, so wrapping moves on). */
+static size_t wrap_at(const char *s, int width)
+{
+    size_t len = strlen(s), i = 0, blank = 0;
+    int cols = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = sp_utf8_decode(s + i, len - i, &cp);
+        int w = (int)sp_text_width(s + i, n);
+        if (cols + w > width && i > 0)
+            return blank ? blank : i;
+        cols += w;
+        i += n;
+        if (cp == ' ')
+            blank = i;
+    }
     return i;
 }
 
-void sp_overlay_draw(sp_overlay *ov, WINDOW *body, const sp_keyhelp *pane_keys, const sp_keyhelp *shell_keys)
+#define LABEL_MAX 20 /* a longer label puts its help on the next line */
+
+static int label_width(const sp_help_section *secs, size_t nsecs)
 {
-    const char **lines;
-    char **owned;
-    size_t n = overlay_lines(ov, pane_keys, shell_keys, &lines, &owned);
-    int bh, bw;
-    getmaxyx(body, bh, bw);
+    int lw = 0;
+    for (size_t s = 0; s < nsecs; s++)
+        for (const sp_binding *b = secs[s].map; b && b->label; b++) {
+            int w = width_of(b->label);
+            if (b->help && w > lw && w <= LABEL_MAX)
+                lw = w;
+        }
+    return lw;
+}
+
+/* The widest line the help would have unwrapped. */
+static int help_width(const sp_help_section *secs, size_t nsecs, int lw)
+{
     int w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int tw = (int)sp_text_width(lines[i], strlen(lines[i]));
-        if (tw > w)
-            w = tw;
+    for (size_t s = 0; s < nsecs; s++) {
+        if (secs[s].title && width_of(secs[s].title) > w)
+            w = width_of(secs[s].title);
+        for (const sp_binding *b = secs[s].map; b && b->label; b++)
+            if (b->help && lw + 1 + width_of(b->help) > w)
+                w = lw + 1 + width_of(b->help);
     }
+    return w;
+}
+
+static void help_row(lines *out, const sp_binding *b, int lw, int width)
+{
+    char *line;
+    const char *h = b->help;
+    int avail = width - lw - 1;
+    if (avail < 10)
+        avail = 10;
+    if (width_of(b->label) > lw) {
+        push(out, strdup(b->label));
+    } else {
+        size_t n = wrap_at(h, avail);
+        int pad = lw - width_of(b->label);
+        if (asprintf(&line, "%s%*s %.*s", b->label, pad, "", (int)n, h) < 0)
+            abort();
+        push(out, line);
+        h += n;
+    }
+    while (*h == ' ')
+        h++;
+    while (*h) {
+        size_t n = wrap_at(h, avail);
+        if (asprintf(&line, "%*s %.*s", lw, "", (int)n, h) < 0)
+            abort();
+        push(out, line);
+        h += n;
+        while (*h == ' ')
+            h++;
+    }
+}
+
+static void help_lines(lines *out, const sp_help_section *secs, size_t nsecs, int lw, int width)
+{
+    for (size_t s = 0; s < nsecs; s++) {
+        bool any = false;
+        for (const sp_binding *b = secs[s].map; b && b->label; b++)
+            any |= b->help != NULL;
+        if (!any)
+            continue;
+        if (secs[s].title) {
+            if (out->n)
+                push(out, strdup(""));
+            push(out, strdup(secs[s].title));
+        }
+        for (const sp_binding *b = secs[s].map; b && b->label; b++)
+            if (b->help)
+                help_row(out, b, lw, width);
+    }
+}
+
+void sp_overlay_draw(sp_overlay *ov, WINDOW *body, const sp_help_section *secs, size_t nsecs)
+{
+    int bh, bw, by, bx;
+    getmaxyx(body, bh, bw);
+    getbegyx(body, by, bx);
+    lines owned = { 0 };
+    const char *const *text;
+    size_t n;
+    int w;
+    if (ov->kind == SP_OVERLAY_BOX) {
+        text = (const char *const *)ov->box_lines;
+        n = ov->box_n;
+        w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (width_of(text[i]) > w)
+                w = width_of(text[i]);
+    } else {
+        int lw = label_width(secs, nsecs);
+        w = help_width(secs, nsecs, lw);
+        if (w > bw - 6)
+            w = bw - 6;
+        help_lines(&owned, secs, nsecs, lw, w);
+        text = (const char *const *)owned.v;
+        n = owned.n;
+    }
+    /* Two columns of border and padding on each side. */
     w += 4;
     if (w < 30)
         w = 30;
-    if (w > bw - 2)
-        w = bw - 2;
+    if (w > bw)
+        w = bw;
     int h = (int)n + 2;
-    if (h > bh - 1)
-        h = bh - 1;
+    if (h > bh)
+        h = bh;
     if (ov->win)
         delwin(ov->win);
-    ov->win = newwin(h, w, 1 + (bh - h) / 2, (bw - w) / 2);
+    ov->win = w >= 8 && h >= 3 ? newwin(h, w, by + (bh - h) / 2, bx + (bw - w) / 2) : NULL;
     if (ov->win) {
         WINDOW *o = ov->win;
         werase(o);
@@ -146,16 +249,18 @@ void sp_overlay_draw(sp_overlay *ov, WINDOW *body, const sp_keyhelp *pane_keys, 
         if (n <= rows)
             ov->top = 0;
         for (size_t r = 0; r < rows && ov->top + r < n; r++)
-            ui_text(o, (int)r + 1, 2, w - 4, lines[ov->top + r], (size_t)-1, A_NORMAL, false);
-        if (n > rows)
-            ui_textf(o, h - 1, w - 12, 10, A_DIM, " %zu/%zu ", ov->top + rows, n);
+            ui_text(o, (int)r + 1, 2, w - 4, text[ov->top + r], (size_t)-1, A_NORMAL, false);
+        if (n > rows) {
+            char pos[32];
+            int pw = snprintf(pos, sizeof pos, " %zu/%zu ", ov->top + rows, n);
+            if (pw > 0 && pw < w - 2)
+                ui_text(o, h - 1, w - 2 - pw, pw, pos, (size_t)-1, A_DIM, false);
+        }
         wnoutrefresh(o);
     }
-    if (owned) {
-        for (size_t i = 0; i < n; i++)
-            free(owned[i]);
-        free(owned);
-    }
+    for (size_t i = 0; i < owned.n; i++)
+        free(owned.v[i]);
+    free(owned.v);
 }
 
 void sp_overlay_drop_window(sp_overlay *ov)

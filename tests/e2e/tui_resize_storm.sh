@@ -66,7 +66,7 @@ screen_ok() {
     printf '%s\n' "$s" | head -1 | grep -qE "1 Services.*2 Hosts.*3 DNS watch.*4 Chat" || return 1
     printf '%s\n' "$s" | head -1 | grep -qF -- "$1" || return 1
     why="hint bar not on the last line"
-    printf '%s\n' "$s" | tail -1 | grep -qE '^F1Help .*F10Quit' || return 1
+    printf '%s\n' "$s" | tail -1 | grep -qE '^F1 Help .*F10 Quit' || return 1
     why="'terminal too small' left on screen"
     printf '%s\n' "$s" | grep -q "too small" && return 1
     why="pane body not drawn ($2)"

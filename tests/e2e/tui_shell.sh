@@ -6,7 +6,7 @@ set -u
 
 tui_start 100 30
 tui_wait "[1 Services]"
-for t in " 2 Hosts " " 3 DNS watch " " 4 Chat" "F1Help" "F10Quit"; do tui_wait "$t"; done
+for t in " 2 Hosts " " 3 DNS watch " " 4 Chat" "F1 Help" "F10 Quit"; do tui_wait "$t"; done
 
 tui_keys 2;        tui_wait "[2 Hosts]"
 tui_keys 3;        tui_wait "[3 DNS watch]"
@@ -30,7 +30,7 @@ tui_keys Space;    tui_gone "FROZEN"
 tui_resize 40 12;  tui_wait "[1 Services]"; tui_gone "terminal too small"
 tui_resize 20 5;   tui_wait "too small"
 tui_resize 1 1;    sleep 0.3
-tui_resize 100 30; tui_wait "[1 Services]"; tui_wait "F10Quit"
+tui_resize 100 30; tui_wait "[1 Services]"; tui_wait "F10 Quit"
 [ -n "$(tui_pid)" ] || fail "sockpit died during the resizes"
 
 pid=$(tui_pid)

@@ -17,7 +17,7 @@ tui_wait "Stopped"
 tui_gone "[2 Hosts]"
 tui_keys "fg" Enter
 tui_wait "[2 Hosts]"
-tui_wait "F10Quit"
+tui_wait "F10 Quit"
 tui_keys C-c
 tui_wait 'sh$'
 tui_gone "[2 Hosts]"

@@ -21,6 +21,8 @@ free_port() {
 
 # tui_start COLS ROWS ARGS...: runs sockpit with private config/state dirs and
 # a DNS server address where nothing answers, unless ARGS say otherwise.
+# TUI_TERM sets TERM; TUI_DELAY=SECONDS starts sockpit that much later (keys
+# sent meanwhile are typed ahead).
 tui_start() {
     local cols=$1 rows=$2
     shift 2
@@ -34,6 +36,7 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 ${NO_COLOR:+export NO_COLOR=$NO_COLOR}
 ${ASAN_OPTIONS:+export ASAN_OPTIONS=$ASAN_OPTIONS}
 echo \$\$ > "$TUI_DIR/shell.pid"
+${TUI_DELAY:+sleep $TUI_DELAY}
 "$SOCKPIT" --dns-server 127.0.0.1:$dead --chat 127.0.0.1:$dead $args
 echo \$? > "$TUI_DIR/rc"
 sleep 600

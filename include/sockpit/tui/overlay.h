@@ -7,9 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sockpit/tui/keymap.h"
 #include "sockpit/tui/keys.h"
-#include "sockpit/tui/pane.h"
 #include "sockpit/tui/ui.h"
+
+/* A part of the help: a title line (NULL: it goes on the part before it),
+ * then every row of map that has help. */
+typedef struct sp_help_section {
+    const char *title;
+    const sp_binding *map;
+} sp_help_section;
 
 typedef enum sp_overlay_kind { SP_OVERLAY_NONE, SP_OVERLAY_HELP, SP_OVERLAY_BOX } sp_overlay_kind;
 
@@ -32,9 +39,10 @@ void sp_overlay_hide(sp_overlay *ov);
 /* Scrolls or closes the overlay; returns true when it changed. Every key
  * goes here while an overlay shows. */
 bool sp_overlay_key(sp_overlay *ov, const sp_key *k);
-/* Draws the overlay centred over body. The help lists pane_keys, then
- * shell_keys under "Everywhere:". */
-void sp_overlay_draw(sp_overlay *ov, WINDOW *body, const sp_keyhelp *pane_keys, const sp_keyhelp *shell_keys);
+/* Draws the overlay centred over body, inside it whatever its size. The
+ * help shows the sections in order, each row as its label then its help,
+ * wrapped to the box. */
+void sp_overlay_draw(sp_overlay *ov, WINDOW *body, const sp_help_section *secs, size_t nsecs);
 /* Deletes the overlay's window (before a new layout); the next draw makes
  * another. */
 void sp_overlay_drop_window(sp_overlay *ov);

@@ -46,7 +46,9 @@ typedef struct sp_pane_ops {
     /* Draws the whole body into win (its size via getmaxyx). Called only
      * when the pane is visible and marked dirty. */
     void (*draw)(sp_pane *p, WINDOW *win);
-    /* Handles a key the shell did not take; returns true if it was used. */
+    /* The old path, used only while keymap is NULL (see shell_keys.c); it
+     * goes when every pane has a key map. Handles a key the shell did not
+     * take; returns true if it was used. */
     bool (*key)(sp_pane *p, const sp_key *k);
     /* Optional: live filter text from the shell's `/` prompt ("" clears). */
     void (*filter)(sp_pane *p, const char *text);
@@ -60,7 +62,7 @@ typedef struct sp_pane_ops {
     void (*freeze)(sp_pane *p, bool frozen);
     /* Optional: the pane became visible or hidden. */
     void (*visible)(sp_pane *p, bool shown);
-    const sp_keyhelp *keys;
+    const sp_keyhelp *keys; /* the old path's hints and help, as key */
     /* The pane's key map (keymap.h): the shell dispatches keys through it,
      * with the pane as ud, and builds the help overlay and the hint bar
      * from it. */

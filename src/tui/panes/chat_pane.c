@@ -458,69 +458,80 @@ static void send_input(chat_pane *cp)
     cp->unseen = 0;
 }
 
-static bool key(sp_pane *p, const sp_key *k)
+/* Scrolls by the key: a page, three lines for the wheel, a message, or to
+ * either end. */
+static sp_redraw act_scroll(void *ud, const sp_key *k)
 {
-    chat_pane *cp = CP(p);
-    size_t page = cp->page > 1 ? cp->page - 1 : 1;
-    if (k->fn && k->code == KEY_PPAGE) {
-        scroll_by(cp, (long)page);
-        return true;
-    }
-    if (k->fn && k->code == KEY_NPAGE) {
-        scroll_by(cp, -(long)page);
-        return true;
-    }
-    bool enter = (!k->fn && (k->code == '\r' || k->code == '\n')) || (k->fn && k->code == KEY_ENTER);
-    if (cp->focus) {
-        if (enter) {
-            send_input(cp);
-            return true;
-        }
-        if (!k->fn && k->code == KEY_ESC) {
-            cp->focus = false;
-            return true;
-        }
-        sp_edit_op op;
-        uint32_t c;
-        if (sp_key_edit(k, &op, &c)) {
-            sp_lineedit_apply(&cp->input, op, c);
-            return true;
-        }
-        return false;
-    }
+    chat_pane *cp = ud;
+    long page = cp->page > 1 ? (long)cp->page - 1 : 1, all = (long)visible_count(cp);
     sp_nav nav;
-    if (sp_key_nav(k, &nav)) {
-        switch (nav) {
-        case SP_NAV_UP: scroll_by(cp, 1); break;
-        case SP_NAV_DOWN: scroll_by(cp, -1); break;
-        case SP_NAV_PGUP: scroll_by(cp, (long)page); break;
-        case SP_NAV_PGDN: scroll_by(cp, -(long)page); break;
-        case SP_NAV_HOME: scroll_by(cp, (long)visible_count(cp)); break;
-        case SP_NAV_END: scroll_by(cp, -(long)visible_count(cp)); break;
-        }
-        return true;
-    }
-    if (enter || (!k->fn && (k->code == 'i' || k->code == 'a'))) {
-        cp->focus = true;
-        return true;
-    }
-    if (!k->fn && k->code == 'c') {
-        sp_chatclient_connect(cp->cli);
-        sp_app_status(cp->base.app, "reconnecting to %s", cp->target);
-        return true;
-    }
-    if (!k->fn && k->code == 'd') {
-        if (sp_chatclient_state(cp->cli) != SP_CHAT_IDLE)
-            sp_chatclient_disconnect(cp->cli, "disconnected (c reconnects)");
-        return true;
-    }
-    /* Any other printable key starts typing. */
-    if (!k->fn && k->code > 0x20 && k->code != 0x7f) {
-        cp->focus = true;
-        sp_lineedit_apply(&cp->input, SP_EDIT_INSERT, (uint32_t)k->code);
-        return true;
-    }
-    return false;
+    if (k->fn && k->code == SP_KEY_WHEEL_UP)
+        scroll_by(cp, 3);
+    else if (k->fn && k->code == SP_KEY_WHEEL_DOWN)
+        scroll_by(cp, -3);
+    else if (sp_key_nav(k, &nav))
+        scroll_by(cp, nav == SP_NAV_UP ? 1 : nav == SP_NAV_DOWN ? -1 : nav == SP_NAV_PGUP ? page
+                      : nav == SP_NAV_PGDN ? -page : nav == SP_NAV_HOME ? all : -all);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_send(void *ud, const sp_key *k)
+{
+    (void)k;
+    send_input(ud);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_leave(void *ud, const sp_key *k)
+{
+    (void)k;
+    ((chat_pane *)ud)->focus = false;
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_edit(void *ud, const sp_key *k)
+{
+    chat_pane *cp = ud;
+    sp_edit_op op;
+    uint32_t c;
+    if (!sp_key_edit(k, &op, &c))
+        return SP_REDRAW_PASS;
+    sp_lineedit_apply(&cp->input, op, c);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_type(void *ud, const sp_key *k)
+{
+    (void)k;
+    ((chat_pane *)ud)->focus = true;
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+/* Any other character starts a message with it. */
+static sp_redraw act_start_typing(void *ud, const sp_key *k)
+{
+    chat_pane *cp = ud;
+    cp->focus = true;
+    sp_lineedit_apply(&cp->input, SP_EDIT_INSERT, (uint32_t)k->code);
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_reconnect(void *ud, const sp_key *k)
+{
+    (void)k;
+    chat_pane *cp = ud;
+    sp_chatclient_connect(cp->cli);
+    sp_app_status(cp->base.app, "reconnecting to %s", cp->target);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_disconnect(void *ud, const sp_key *k)
+{
+    (void)k;
+    chat_pane *cp = ud;
+    if (sp_chatclient_state(cp->cli) != SP_CHAT_IDLE)
+        sp_chatclient_disconnect(cp->cli, "disconnected (c reconnects)");
+    return SP_REDRAW_BODY;
 }
 
 static bool text_focus(sp_pane *p) { return CP(p)->focus; }
@@ -534,21 +545,42 @@ static void freeze(sp_pane *p, bool frozen)
         cp->scroll = 0;
 }
 
-static const sp_keyhelp keys[] = {
-    { "Enter", "send the input line (outside it: back to the input line)", "Send", SP_KEYS_TYPING },
-    { "Esc", "leave the input line, so c, d, i and the list keys work", "Leave", SP_KEYS_TYPING },
-    { "i", "back to the input line (so does Enter, or typing)", "Type", SP_KEYS_BROWSING },
-    { "PgUp PgDn", "scroll the messages (also in the input line)", "Scroll", SP_KEYS_ALWAYS },
-    { "c", "reconnect now (outside the input line)", "Reconnect", SP_KEYS_BROWSING },
-    { "d", "disconnect (outside the input line)", "Disconnect", SP_KEYS_BROWSING },
-    { "Up Down", "input history; outside the input line: scroll", NULL, SP_KEYS_ALWAYS },
-    { "Left Right Home End", "move in the input line", NULL, SP_KEYS_ALWAYS },
-    { "Bksp Del ^U ^W", "delete a character, to line start, a word", NULL, SP_KEYS_ALWAYS },
-    { "bye", "as a message: the server answers, then the connection closes", NULL, SP_KEYS_ALWAYS },
-    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
+#define T SP_WHEN_TYPING
+#define B SP_WHEN_BROWSING
+
+/* Typing: the input line has the keys; browsing: the shell's and these. */
+static const sp_binding keymap[] = {
+    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "in the input line: send the message", "Send", NULL, 1, T, act_send },
+    { { KEY_ESC }, "Esc", "leave the input line, so the keys below work", "Leave", NULL, 2, T, act_leave },
+    { { SP_FN(KEY_LEFT), SP_FN(KEY_RIGHT), SP_FN(KEY_HOME), SP_FN(KEY_END) }, "Left Right Home End",
+      "move in the input line (^B ^F ^A ^E too)", NULL, NULL, 0, T, act_edit },
+    { { SP_CTRL('b'), SP_CTRL('f'), SP_CTRL('a'), SP_CTRL('e') }, "^B ^F ^A ^E", NULL, NULL, NULL, 0, T, act_edit },
+    { { SP_FN(KEY_UP), SP_FN(KEY_DOWN) }, "Up Down", "in the input line: the messages sent before", NULL, NULL, 0, T,
+      act_edit },
+    { { SP_FN(KEY_BACKSPACE), 0x7f, SP_FN(KEY_DC), SP_CTRL('d') }, "Bksp Del",
+      "delete the character before / under the cursor", NULL, NULL, 0, T, act_edit },
+    { { SP_CTRL('h') }, "^H", NULL, NULL, NULL, 0, T, act_edit },
+    { { SP_CTRL('u'), SP_CTRL('w') }, "^U ^W", "delete to the start of the line / a word", NULL, NULL,
+      0, T, act_edit },
+    { { SP_KEY_TEXT }, "other keys", "are typed into the input line", NULL, NULL, 0, T, act_edit },
+    { { SP_FN(KEY_PPAGE), SP_FN(KEY_NPAGE), SP_FN(SP_KEY_WHEEL_UP), SP_FN(SP_KEY_WHEEL_DOWN) }, "PgUp PgDn",
+      "scroll the messages, also while typing (the wheel too)", "Scroll", NULL, 3, SP_WHEN_ALWAYS, act_scroll },
+    { { 'i', 'a', '\r', SP_FN(KEY_ENTER) }, "i a Enter", "type a message (so does any other letter)", "Type", "i", 1,
+      B, act_type },
+    { { '\n' }, "Enter", NULL, NULL, NULL, 0, B, act_type },
+    { { SP_FN(KEY_UP), SP_FN(KEY_DOWN), 'k', 'j' }, "Up Down j k", "scroll a message up / down", NULL, NULL, 0, B,
+      act_scroll },
+    { { SP_FN(KEY_HOME), SP_FN(KEY_END), 'g', 'G' }, "Home End g G", "the oldest / newest messages", NULL, NULL, 0, B,
+      act_scroll },
+    { { 'c' }, "c", "reconnect now", "Reconnect", NULL, 4, B, act_reconnect },
+    { { 'd' }, "d", "disconnect", "Disconnect", NULL, 5, B, act_disconnect },
+    { { SP_KEY_TEXT }, "other keys", NULL, NULL, NULL, 0, B, act_start_typing },
+    { { 0 }, "bye", "as a message: the server answers, then the connection closes", NULL, NULL, 0, SP_WHEN_ALWAYS,
+      NULL },
+    { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const sp_pane_ops sp_chat_pane = {
-    .name = "chat", .title = "Chat", .create = create, .destroy = destroy, .draw = draw, .key = key,
-    .text_focus = text_focus, .freeze = freeze, .keys = keys,
+    .name = "chat", .title = "Chat", .create = create, .destroy = destroy, .draw = draw,
+    .text_focus = text_focus, .freeze = freeze, .keymap = keymap,
 };

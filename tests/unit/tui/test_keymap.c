@@ -114,11 +114,47 @@ static void test_hints_fit(void **state)
     assert_true(has(h, n, "Help"));
 }
 
+static sp_redraw act_pass(void *ud, const sp_key *k)
+{
+    (void)ud;
+    (void)k;
+    return SP_REDRAW_PASS;
+}
+
+static const sp_binding typing[] = {
+    { { SP_KEY_TEXT }, "text", "typed", NULL, NULL, 0, SP_WHEN_TYPING, act_type },
+    { { 'x', SP_ALT('x') }, "x", "x by name", NULL, NULL, 0, SP_WHEN_TYPING, act_sort },
+    { { SP_FN(KEY_F(2)) }, "F2", "passes", NULL, NULL, 0, SP_WHEN_TYPING, act_pass },
+    { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
+};
+
+static void test_text_rows_and_pass(void **state)
+{
+    (void)state;
+    /* A row naming the key wins over the "any text" row before it. */
+    assert_ptr_equal(sp_keymap_find(typing, SP_WHEN_TYPING, 'x'), &typing[1]);
+    assert_ptr_equal(sp_keymap_find(typing, SP_WHEN_TYPING, 'y'), &typing[0]);
+    assert_ptr_equal(sp_keymap_find(typing, SP_WHEN_TYPING, 0x4f60), &typing[0]);
+    /* Control characters, function keys and modified keys are not text. */
+    assert_null(sp_keymap_find(typing, SP_WHEN_TYPING, '\r'));
+    assert_null(sp_keymap_find(typing, SP_WHEN_TYPING, SP_FN(KEY_LEFT)));
+    assert_null(sp_keymap_find(typing, SP_WHEN_TYPING, SP_ALT('y')));
+    sp_key k = { .code = 'x', .mods = SP_KEY_MOD_ALT };
+    assert_int_equal(sp_key_id(&k), SP_ALT('x'));
+    assert_ptr_equal(sp_keymap_find(typing, SP_WHEN_TYPING, sp_key_id(&k)), &typing[1]);
+    /* An action that passes leaves the key unused and nothing to redraw. */
+    sp_redraw r = 0;
+    k = (sp_key){ .code = KEY_F(2), .fn = true };
+    assert_false(sp_keymap_dispatch(typing, SP_WHEN_TYPING, NULL, &k, &r));
+    assert_int_equal(r, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dispatch_by_mode),
         cmocka_unit_test(test_hints_fit),
+        cmocka_unit_test(test_text_rows_and_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
