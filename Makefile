@@ -33,6 +33,7 @@ fuzz: deps-test
 
 lint: deps-test
 	cmake -S . -B $(BUILD) -DBUILD_TESTING=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) --target sockpit_git_commit >/dev/null
 	clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*' $(shell find src -name '*.c' | sort)
 	cppcheck --error-exitcode=1 --quiet --enable=warning,portability,performance --std=c11 \
 	  -I include -I $(BUILD)/generated --inline-suppr src/
