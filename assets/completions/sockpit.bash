@@ -15,6 +15,9 @@ _sockpit() {
         --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
+        --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
+        --sort-hosts) COMPREPLY=($(compgen -W "address name vendor mac state iface" -- "$cur")); return ;;
+        --sort-watch) COMPREPLY=($(compgen -W "name change rtt errors" -- "$cur")); return ;;
         --services-file|--replies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
@@ -25,7 +28,7 @@ _sockpit() {
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
-                  --print-config --version --help"
+                  --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
                 return

@@ -12,3 +12,7 @@ void sp_opts_free(sp_opts *o)
     free(o->notice);
     o->dns_servers = o->chat = o->config_path = o->notice = NULL;
 }
+
+const char *const sp_sort_services_names[] = { "listening", "port", "name", NULL };
+const char *const sp_sort_hosts_names[] = { "address", "name", "vendor", "mac", "state", "iface", NULL };
+const char *const sp_sort_watch_names[] = { "name", "change", "rtt", "errors", NULL };

@@ -11,7 +11,8 @@
  * its value came from, for --print-config. */
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
-    SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_COUNT
+    SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
+    SP_SET_COUNT
 } sp_setting;
 
 typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
@@ -31,6 +32,8 @@ typedef struct sp_opts {
     char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
     sp_keepalive keepalive;
     uint32_t max_frame;
+    /* Each pane's first sort column, by the names of sp_sort_*_names. */
+    const char *sort_services, *sort_hosts, *sort_watch;
     bool print_config;
     sp_source from[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
@@ -40,5 +43,11 @@ typedef struct sp_opts {
 } sp_opts;
 
 void sp_opts_free(sp_opts *o);
+
+/* The orders each pane can open on (NULL-terminated; the first is the
+ * default): the values of --sort-services and sort.services = ... */
+extern const char *const sp_sort_services_names[];
+extern const char *const sp_sort_hosts_names[];
+extern const char *const sp_sort_watch_names[];
 
 #endif

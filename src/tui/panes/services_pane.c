@@ -11,14 +11,23 @@
 #include "sockpit/services/services.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
+#include "sockpit/tui/table_view.h"
 
 #define REFRESH_SECONDS 2.0
 #define DEFAULT_FILE "/etc/services"
-#define KEY_ESC 27
 
-typedef enum sort_mode { SORT_PORT, SORT_NAME, SORT_LISTENING, SORT_COUNT } sort_mode;
+enum { C_NAME, C_PORTS, C_PROTO, C_ALIASES, C_LISTEN, NCOLS };
 
-static const char *const sort_names[SORT_COUNT] = { "port", "name", "listening first" };
+/* Listening rows first by default: what runs here is what a user of this
+ * pane came for. Aliases give way first when narrow; the listener column
+ * gets the spare width. */
+static const sp_column columns[NCOLS] = {
+    [C_NAME] = { .title = "Service", .min = 8, .max = 24, .prio = 0, .sort = SP_SORT_TEXT },
+    [C_PORTS] = { .title = "Port(s)", .min = 7, .max = 16, .prio = 0, .sort = SP_SORT_NUM },
+    [C_PROTO] = { .title = "Proto", .min = 7, .max = 12, .prio = 1, .sort = SP_SORT_TEXT },
+    [C_ALIASES] = { .title = "Aliases", .min = 8, .max = 40, .prio = 3, .sort = SP_SORT_TEXT },
+    [C_LISTEN] = { .title = "Listening", .min = 12, .prio = 2, .grow = true, .sort = SP_SORT_NUM, .desc = true },
+};
 
 typedef struct svc_pane {
     sp_pane base;
@@ -27,28 +36,45 @@ typedef struct svc_pane {
     char load_err[512];
     struct stat st;        /* of the file loaded, to reload on `r` if it changed */
 
-    sp_listen_set live;    /* collected every refresh */
-    sp_listen_set shown;   /* what is drawn: live, or the snapshot while frozen */
+    sp_listen_set live;    /* read every refresh */
+    sp_listen_set shown;   /* what the rows were built from */
     sp_listen_source *src;
     sp_procmap *procmap;
     char listen_err[256];
     uint64_t timer;
 
-    uint8_t *glisten;      /* per group: something listens on one of its ports */
+    uint8_t *glisten;      /* per group: how many sockets listen on its ports (capped at 255) */
     size_t nlisten_groups;
     size_t nlisten_untabled;   /* listening sockets on ports the file does not name */
-    uint32_t *rows;        /* the groups shown, in order */
+    uint32_t *rows;        /* the groups the filter and the well-known toggle keep */
     size_t nrows;
-    sort_mode sort;
     bool well_known;
     char filter[256];
     sp_services_filter f;
-    sp_listview lv;
+    sp_table *table;
 } svc_pane;
 
 static svc_pane *P(sp_pane *p) { return (svc_pane *)p; }
 
-/* ---- rows ---- */
+/* A row's key: the service name, stable across refreshes and reloads. */
+static uint64_t name_key(const char *name)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return h;
+}
+
+static const sp_service_group *selected_group(const svc_pane *s)
+{
+    uint64_t key;
+    if (!sp_table_selected(s->table, &key))
+        return NULL;
+    for (size_t i = 0; i < s->nrows; i++)
+        if (name_key(s->t->groups[s->rows[i]].name) == key)
+            return &s->t->groups[s->rows[i]];
+    return NULL;
+}
 
 static bool row_wanted(const svc_pane *s, uint32_t g)
 {
@@ -56,56 +82,21 @@ static bool row_wanted(const svc_pane *s, uint32_t g)
     return (!s->well_known || grp->well_known) && sp_services_group_matches(s->t, grp, &s->f);
 }
 
-static uint32_t selected_group(const svc_pane *s)
+/* The groups in port order through the filter and the toggle. */
+static void select_rows(svc_pane *s)
 {
-    return s->nrows ? s->rows[s->lv.sel] : UINT32_MAX;
-}
-
-static void keep_selection(svc_pane *s, uint32_t g)
-{
-    sp_listview_update(&s->lv, s->nrows, s->lv.height);
-    for (size_t i = 0; i < s->nrows; i++) {
-        if (s->rows[i] == g) {
-            sp_listview_select(&s->lv, i);
-            return;
-        }
-    }
-}
-
-/* Rebuilds the rows from the sort order, the well-known toggle and the
- * filter: one pass over the groups, no sorting (the orders are prebuilt). */
-static void rebuild(svc_pane *s)
-{
-    uint32_t keep = selected_group(s);
-    /* A selection still on the first row stays there: whoever has not moved
-     * it is looking at the top of the list, not at that one service. */
-    bool at_top = s->lv.sel == 0;
-    const sp_services *t = s->t;
     size_t n = 0;
-    if (s->sort == SORT_NAME) {
-        for (uint32_t g = 0; g < t->ngroups; g++)
-            if (row_wanted(s, g))
-                s->rows[n++] = g;
-    } else {
-        /* Port order; listening-first takes the listening groups first. */
-        for (int pass = s->sort == SORT_LISTENING ? 0 : 1; pass < 2; pass++) {
-            for (size_t i = 0; i < t->ngroups; i++) {
-                uint32_t g = t->groups_by_port[i];
-                if (s->sort == SORT_LISTENING && (pass == 0) != (s->glisten[g] != 0))
-                    continue;
-                if (row_wanted(s, g))
-                    s->rows[n++] = g;
-            }
-        }
+    for (size_t i = 0; i < s->t->ngroups; i++) {
+        uint32_t g = s->t->groups_by_port[i];
+        if (row_wanted(s, g))
+            s->rows[n++] = g;
     }
     s->nrows = n;
-    if (at_top)
-        sp_listview_update(&s->lv, s->nrows, s->lv.height);
-    else
-        keep_selection(s, keep);
 }
 
-/* Marks the groups something listens on, from the shown set. */
+static void publish(svc_pane *s);
+
+/* Counts, per group, the sockets listening on its ports (the shown set). */
 static void mark_listening(svc_pane *s)
 {
     const sp_services *t = s->t;
@@ -117,27 +108,24 @@ static void mark_listening(svc_pane *s)
         size_t first, n = sp_services_port_entries(t, l->port, l->proto, &first);
         if (n == 0)
             s->nlisten_untabled++;
-        if (i && s->shown.v[i - 1].port == l->port && s->shown.v[i - 1].proto == l->proto)
-            continue;
-        /* Every line for that port and protocol, hidden ones too. */
+        /* Every line for that port and protocol, hidden ones too, but each
+         * group once per socket. */
         for (size_t k = 0; k < n; k++) {
             uint32_t g = t->v[t->by_port[first + k]].group;
+            bool seen = false;
+            for (size_t j = 0; j < k && !seen; j++)
+                seen = t->v[t->by_port[first + j]].group == g;
+            if (seen)
+                continue;
             if (!s->glisten[g])
                 s->nlisten_groups++;
-            s->glisten[g] = 1;
+            if (s->glisten[g] < 255)
+                s->glisten[g]++;
         }
     }
 }
 
 /* ---- data ---- */
-
-static void show_live(svc_pane *s)
-{
-    if (sp_listen_copy(&s->shown, &s->live) < 0)
-        return;
-    mark_listening(s);
-    rebuild(s);
-}
 
 static void refresh_listening(svc_pane *s, bool force)
 {
@@ -151,10 +139,11 @@ static void refresh_listening(svc_pane *s, bool force)
     }
     if (s->procmap)
         sp_procmap_resolve(s->procmap, &s->live);
-    if (s->base.frozen || (!force && sp_listen_equal(&s->live, &s->shown)))
+    if (!force && sp_listen_equal(&s->live, &s->shown))
         return;
-    show_live(s);
-    sp_app_dirty(s->base.app, &s->base);
+    sp_listen_copy(&s->shown, &s->live);
+    mark_listening(s);
+    publish(s);
 }
 
 static void on_timer(sp_loop *loop, uint64_t id, void *ud)
@@ -188,23 +177,27 @@ static bool load(svc_pane *s)
         snprintf(s->load_err, sizeof s->load_err, "%s: out of memory", s->path);
         return false;
     }
-    char keep[SP_SERVICE_NAME_MAX + 1] = "";
-    if (s->t && s->nrows)
-        snprintf(keep, sizeof keep, "%s", s->t->groups[s->rows[s->lv.sel]].name);
     sp_services_free(s->t);
     free(s->rows);
     free(s->glisten);
     s->t = t;
     s->rows = rows;
     s->glisten = gl;
-    s->nrows = 0;
     s->load_err[0] = '\0';
     mark_listening(s);
-    rebuild(s);
-    for (size_t i = 0; keep[0] && i < s->nrows; i++)
-        if (strcmp(t->groups[s->rows[i]].name, keep) == 0)
-            sp_listview_select(&s->lv, i);
+    select_rows(s);
+    publish(s);
     return true;
+}
+
+/* The column of a --sort-services order. */
+static int sort_column(const char *name)
+{
+    if (name && strcmp(name, "name") == 0)
+        return C_NAME;
+    if (name && strcmp(name, "port") == 0)
+        return C_PORTS;
+    return C_LISTEN;
 }
 
 static sp_pane *create(sp_app *app)
@@ -215,10 +208,13 @@ static sp_pane *create(sp_app *app)
     s->base.app = app;
     const sp_opts *o = sp_app_opts(app);
     s->path = o && o->services_file ? o->services_file : DEFAULT_FILE;
+    int col = sort_column(o ? o->sort_services : NULL);
+    s->table = sp_table_new(columns, NCOLS, col, columns[col].desc);
     sp_listen_init(&s->live);
     sp_listen_init(&s->shown);
     s->src = sp_listen_source_new("/proc");
     if (!s->src) {
+        sp_table_free(s->table);
         free(s);
         return NULL;
     }
@@ -235,6 +231,7 @@ static sp_pane *create(sp_app *app)
             free(s->glisten);
             sp_procmap_free(s->procmap);
             sp_listen_source_free(s->src);
+            sp_table_free(s->table);
             free(s);
             return NULL;
         }
@@ -252,6 +249,7 @@ static void destroy(sp_pane *p)
     sp_listen_free(&s->shown);
     sp_procmap_free(s->procmap);
     sp_listen_source_free(s->src);
+    sp_table_free(s->table);
     free(s->rows);
     free(s->glisten);
     free(s);
@@ -273,32 +271,12 @@ static void visible(sp_pane *p, bool shown)
 
 static void freeze(sp_pane *p, bool frozen)
 {
-    svc_pane *s = P(p);
-    if (!frozen && !sp_listen_equal(&s->live, &s->shown))
-        show_live(s);
+    sp_table_freeze(P(p)->table, frozen);
 }
+
+static sp_table *focused_table(sp_pane *p) { return P(p)->table; }
 
 /* ---- drawing ---- */
-
-enum { C_NAME, C_PORTS, C_PROTO, C_ALIASES, C_LISTEN, NCOLS };
-
-static void layout(int w, ui_column *c)
-{
-    c[C_NAME] = (ui_column){ "Service", w / 5 < 8 ? 8 : w / 5 > 20 ? 20 : w / 5, false };
-    c[C_PORTS] = (ui_column){ "Port(s)", 11, false };
-    c[C_PROTO] = (ui_column){ "Proto", w >= 100 ? 11 : 7, false };
-    int rest = w - (c[C_NAME].width + c[C_PORTS].width + c[C_PROTO].width + 3);
-    int lw = rest >= 40 ? (rest / 2 > 34 ? 34 : rest / 2) : rest - 1;
-    int aw = rest >= 40 ? rest - lw - 1 : 0;
-    if (aw == 0) {
-        /* Too narrow for aliases: listening comes right after the protocol. */
-        c[C_ALIASES] = (ui_column){ "Listening", lw, false };
-        c[C_LISTEN] = (ui_column){ "", 0, false };
-        return;
-    }
-    c[C_ALIASES] = (ui_column){ "Aliases", aw, false };
-    c[C_LISTEN] = (ui_column){ "Listening", lw, false };
-}
 
 static int cmp_u16(const void *a, const void *b)
 {
@@ -387,8 +365,6 @@ static void draw_footer(svc_pane *s, WINDOW *win, int y, int w)
     const sp_services *t = s->t;
 #define ADD(...) o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, __VA_ARGS__)
     ADD("%zu services, %zu entries", t->ngroups, t->n);
-    if (s->nrows != t->ngroups)
-        ADD(", %zu shown", s->nrows);
     if (s->filter[0])
         ADD(" | filter '%s'", s->filter);
     if (s->well_known)
@@ -406,6 +382,39 @@ static void draw_footer(svc_pane *s, WINDOW *win, int y, int w)
     ui_text(win, y, 0, w, buf, o < sizeof buf ? o : sizeof buf - 1, ui_attr(SP_STYLE_DIM), true);
 }
 
+/* Rebuilds the table's rows from the groups kept. */
+static void publish(svc_pane *s)
+{
+    sp_table *tb = s->table;
+    sp_table_begin(tb, s->t->ngroups);
+    for (size_t i = 0; i < s->nrows; i++) {
+        const sp_service_group *g = &s->t->groups[s->rows[i]];
+        char ports[96], protos[32], text[512];
+        ports_text(s->t, g, ports, sizeof ports, protos, sizeof protos);
+        sp_table_row(tb, name_key(g->name));
+        sp_table_cell(tb, g->name, (size_t)-1, 0, 0);
+        sp_table_cell(tb, ports, (size_t)-1, g->min_port, 0);
+        sp_table_cell(tb, protos, (size_t)-1, 0, 0);
+        aliases_text(g, text, sizeof text);
+        sp_table_cell(tb, text, (size_t)-1, 0, SP_STYLE_DIM);
+        unsigned nl = s->glisten[s->rows[i]];
+        const sp_listener *ls[1];
+        if (nl && group_listeners(s, g, ls, 1)) {
+            char one[160];
+            listener_text(ls[0], one, sizeof one, false);
+            if (nl > 1)
+                snprintf(text, sizeof text, "%s +%u", one, nl - 1);
+            else
+                snprintf(text, sizeof text, "%s", one);
+            sp_table_cell(tb, text, (size_t)-1, nl, SP_STYLE_GOOD);
+        } else {
+            sp_table_cell(tb, "", 0, 0, 0);
+        }
+    }
+    sp_table_commit(tb);
+    sp_app_dirty(s->base.app, &s->base);
+}
+
 static void draw(sp_pane *p, WINDOW *win)
 {
     svc_pane *s = P(p);
@@ -414,57 +423,15 @@ static void draw(sp_pane *p, WINDOW *win)
     getmaxyx(win, h, w);
     if (h < 3)
         return;
-    ui_column cols[NCOLS];
-    layout(w, cols);
-    int sort_col = s->sort == SORT_NAME ? C_NAME : s->sort == SORT_PORT ? C_PORTS : cols[C_LISTEN].width ? C_LISTEN
-                                                                                                          : C_ALIASES;
-    ui_table_header(win, 0, cols, NCOLS, sort_col);
-    int body = h - 2;
-    sp_listview_update(&s->lv, s->nrows, (size_t)body);
-    if (s->load_err[0] && s->t->n == 0) {
-        ui_text(win, 2, 1, w - 2, s->load_err, (size_t)-1, ui_attr(SP_STYLE_BAD), false);
-        ui_text(win, 3, 1, w - 2, "Start sockpit with --services-file FILE to use another file.", (size_t)-1,
-                A_NORMAL, false);
-    } else if (s->nrows == 0) {
-        char msg[400];
-        if (s->filter[0])
-            snprintf(msg, sizeof msg, "No service matches '%s'%s. Esc clears the filter.", s->filter,
-                     s->well_known ? " among ports 1-1024" : "");
-        else
-            snprintf(msg, sizeof msg, "No services%s.", s->well_known ? " on ports 1-1024 (w shows all)" : "");
-        ui_text(win, 2, 1, w - 2, msg, (size_t)-1, A_NORMAL, false);
-    }
-    bool aliases_on = cols[C_LISTEN].width > 0;
-    int lcol = aliases_on ? C_LISTEN : C_ALIASES;
-    for (int r = 0; r < body && s->lv.top + (size_t)r < s->nrows; r++) {
-        size_t i = s->lv.top + (size_t)r;
-        const sp_service_group *g = &s->t->groups[s->rows[i]];
-        bool sel = i == s->lv.sel;
-        attr_t a = sel ? ui_attr(SP_STYLE_SELECTED) : A_NORMAL;
-        int y = r + 1;
-        if (sel)
-            ui_fill(win, y, 0, w, a);
-        char ports[96], protos[32], text[512];
-        ports_text(s->t, g, ports, sizeof ports, protos, sizeof protos);
-        ui_table_cell(win, y, cols, C_NAME, g->name, (size_t)-1, a);
-        ui_table_cell(win, y, cols, C_PORTS, ports, (size_t)-1, a);
-        ui_table_cell(win, y, cols, C_PROTO, protos, (size_t)-1, a);
-        if (aliases_on) {
-            aliases_text(g, text, sizeof text);
-            ui_table_cell(win, y, cols, C_ALIASES, text, (size_t)-1, sel ? a : ui_attr(SP_STYLE_DIM));
-        }
-        const sp_listener *ls[1];
-        size_t nl = s->glisten[s->rows[i]] ? group_listeners(s, g, ls, 1) : 0;
-        if (nl) {
-            char one[160];
-            listener_text(ls[0], one, sizeof one, false);
-            if (nl > 1)
-                snprintf(text, sizeof text, "%s +%zu", one, nl - 1);
-            else
-                snprintf(text, sizeof text, "%s", one);
-            ui_table_cell(win, y, cols, lcol, text, (size_t)-1, sel ? a : ui_attr(SP_STYLE_GOOD));
-        }
-    }
+    char msg[700] = "";
+    if (s->load_err[0] && s->t->n == 0)
+        snprintf(msg, sizeof msg, "%s. Start sockpit with --services-file FILE to use another file.", s->load_err);
+    else if (s->filter[0])
+        snprintf(msg, sizeof msg, "No service matches '%s'%s. Esc clears the filter.", s->filter,
+                 s->well_known ? " among ports 1-1024" : "");
+    else
+        snprintf(msg, sizeof msg, "No services%s.", s->well_known ? " on ports 1-1024 (w shows all)" : "");
+    sp_table_draw(s->table, win, 0, h - 1, true, msg);
     draw_footer(s, win, h - 1, w);
 }
 
@@ -472,9 +439,9 @@ static void draw(sp_pane *p, WINDOW *win)
 
 static void details(svc_pane *s)
 {
-    if (!s->nrows)
+    const sp_service_group *g = selected_group(s);
+    if (!g)
         return;
-    const sp_service_group *g = &s->t->groups[s->rows[s->lv.sel]];
     size_t cap = g->nentries + 16, n = 0;
     const sp_listener **ls = NULL;
     size_t nl = group_listeners(s, g, NULL, 0);
@@ -527,11 +494,7 @@ static void details(svc_pane *s)
 
 static void select_group(svc_pane *s, uint32_t g)
 {
-    for (size_t i = 0; i < s->nrows; i++)
-        if (s->rows[i] == g) {
-            sp_listview_select(&s->lv, i);
-            return;
-        }
+    sp_table_select_key(s->table, name_key(s->t->groups[g].name));
 }
 
 static void lookup_submit(void *ud, const char *text)
@@ -582,50 +545,53 @@ static void reload(svc_pane *s)
                   s->shown.n, s->shown.n == 1 ? "" : "s");
 }
 
-static bool key(sp_pane *p, const sp_key *k)
+static sp_redraw act_details(void *ud, const sp_key *k)
 {
-    svc_pane *s = P(p);
-    sp_nav nav;
-    if (sp_key_nav(k, &nav))
-        return sp_listview_nav(&s->lv, nav);
-    if (k->fn) {
-        if (k->code == KEY_ENTER) {
-            details(s);
-            return true;
-        }
-        if (k->code == KEY_MOUSE && k->mouse_y >= 1) {
-            size_t row = s->lv.top + (size_t)(k->mouse_y - 1);
-            if (row < s->nrows && (size_t)(k->mouse_y - 1) < s->lv.height) {
-                sp_listview_select(&s->lv, row);
-                return true;
-            }
-        }
-        return false;
-    }
-    switch (k->code) {
-    case '\r':
-    case '\n':
-        details(s);
-        return true;
-    case 's':
-        s->sort = (s->sort + 1) % SORT_COUNT;
-        rebuild(s);
-        sp_app_status(p->app, "sorted by %s", sort_names[s->sort]);
-        return true;
-    case 'w':
-        s->well_known = !s->well_known;
-        rebuild(s);
-        sp_app_status(p->app, s->well_known ? "well-known ports only (1-1024)" : "all ports");
-        return true;
-    case 'r':
-        reload(s);
-        return true;
-    case 'f':
-        lookup(s);
-        return true;
-    default:
-        return false;
-    }
+    (void)k;
+    details(ud);
+    return SP_REDRAW_BODY;
+}
+
+/* s cycles through the three orders people ask for: listening first, port,
+ * name (any column sorts with < > or a header click). */
+static sp_redraw act_sort(void *ud, const sp_key *k)
+{
+    (void)k;
+    svc_pane *s = ud;
+    static const int order[] = { C_LISTEN, C_PORTS, C_NAME };
+    static const char *const names[] = { "listening first", "port", "name" };
+    size_t next = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (sp_table_sort_col(s->table) == order[i])
+            next = (i + 1) % 3;
+    sp_table_sort(s->table, order[next], columns[order[next]].desc);
+    sp_app_status(s->base.app, "sorted by %s", names[next]);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_well_known(void *ud, const sp_key *k)
+{
+    (void)k;
+    svc_pane *s = ud;
+    s->well_known = !s->well_known;
+    select_rows(s);
+    publish(s);
+    sp_app_status(s->base.app, s->well_known ? "well-known ports only (1-1024)" : "all ports");
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_reload(void *ud, const sp_key *k)
+{
+    (void)k;
+    reload(ud);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_lookup(void *ud, const sp_key *k)
+{
+    (void)k;
+    lookup(ud);
+    return SP_REDRAW_STATUS;
 }
 
 static void filter_change(sp_pane *p, const char *text)
@@ -634,14 +600,12 @@ static void filter_change(sp_pane *p, const char *text)
     bool narrows = sp_services_filter_narrows(s->filter, text);
     snprintf(s->filter, sizeof s->filter, "%s", text);
     sp_services_filter_set(&s->f, text);
-    if (narrows) {
-        /* Typing on narrows the list: filter the rows already shown. */
-        uint32_t keep = selected_group(s);
+    /* Typing on narrows the list: filter the rows already kept. */
+    if (narrows)
         s->nrows = sp_services_filter_run(s->t, &s->f, s->rows, s->nrows, s->rows);
-        keep_selection(s, keep);
-    } else {
-        rebuild(s);
-    }
+    else
+        select_rows(s);
+    publish(s);
 }
 
 /* Digits then Enter: jump to that port. */
@@ -657,7 +621,7 @@ static void filter_submit(sp_pane *p, const char *text)
         for (uint32_t k = 0; k < g->nentries; k++) {
             const sp_service *e = &s->t->v[g->entries[k]];
             if (e->port == q.port && (q.proto < 0 || e->proto == q.proto)) {
-                sp_listview_select(&s->lv, i);
+                select_group(s, s->rows[i]);
                 sp_app_status(p->app, "port %u: %s", q.port, g->name);
                 return;
             }
@@ -666,14 +630,18 @@ static void filter_submit(sp_pane *p, const char *text)
     sp_app_error(p->app, "no service for port %u%s", q.port, s->well_known ? " among ports 1-1024" : "");
 }
 
-static const sp_keyhelp keys[] = {
-    { "Enter", "details: every port/protocol, aliases, local listeners", "Details", SP_KEYS_ALWAYS },
-    { "s", "sort by port / name / listening first", "Sort", SP_KEYS_ALWAYS },
-    { "w", "well-known ports only (1-1024) or all", "1-1024", SP_KEYS_ALWAYS },
-    { "f", "look up a name or port: http, http/udp, 443, 443/udp", "Lookup", SP_KEYS_ALWAYS },
-    { "r", "refresh the listening sockets now (reloads a changed file)", "Refresh", SP_KEYS_ALWAYS },
-    { "/ then digits, Enter", "filter by name, alias or port; Enter jumps to the port", NULL, SP_KEYS_ALWAYS },
-    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
+static const sp_binding keymap[] = {
+    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details: every port/protocol, aliases, local listeners",
+      "Details", NULL, 1, SP_WHEN_BROWSING, act_details },
+    { { 's' }, "s", "sort: listening first / port / name", "Sort", NULL, 2, SP_WHEN_BROWSING, act_sort },
+    { { 'w' }, "w", "well-known ports only (1-1024) or all", "1-1024", NULL, 4, SP_WHEN_BROWSING, act_well_known },
+    { { 'f' }, "f", "look up a name or port: http, http/udp, 443, 443/udp", "Lookup", NULL, 3, SP_WHEN_BROWSING,
+      act_lookup },
+    { { 'r' }, "r", "refresh the listening sockets now (reloads a changed file)", "Refresh", NULL, 5,
+      SP_WHEN_BROWSING, act_reload },
+    { { 0 }, "/ then digits, Enter", "filter by name, alias or port; Enter jumps to the port", NULL, NULL, 0,
+      SP_WHEN_BROWSING, NULL },
+    { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const sp_pane_ops sp_services_pane = {
@@ -682,10 +650,10 @@ const sp_pane_ops sp_services_pane = {
     .create = create,
     .destroy = destroy,
     .draw = draw,
-    .key = key,
     .filter = filter_change,
     .filter_submit = filter_submit,
     .freeze = freeze,
     .visible = visible,
-    .keys = keys,
+    .keymap = keymap,
+    .table = focused_table,
 };
