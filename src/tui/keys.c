@@ -323,6 +323,9 @@ size_t sp_keys_read(sp_keyreader *kr, WINDOW *win, sp_key *keys, size_t max)
         } else if (k.code == SP_KEY_ESC && !after_esc(kr, win, &k)) {
             continue;
         }
+        /* A key between two clicks makes them two single clicks. */
+        if (!(k.fn && k.code == KEY_MOUSE))
+            kr->clicks.armed = false;
         keys[n++] = k;
     }
     return n;

@@ -244,7 +244,8 @@ static void apply(sp_table *t, bool keep_top)
     if (t->sort_col >= 0)
         qsort_r(t->order, g->n, sizeof *t->order, compare_rows, t);
     for (size_t c = 0; c < t->ncols; c++) {
-        int w = (int)sp_text_width(t->cols[c].title, strlen(t->cols[c].title));
+        /* A sortable column keeps room for its sort marker. */
+        int w = (int)sp_text_width(t->cols[c].title, strlen(t->cols[c].title)) + (t->cols[c].sort != SP_SORT_NONE);
         for (size_t r = 0; r < g->n; r++)
             if (cell_at(t, g, r, c)->width > w)
                 w = cell_at(t, g, r, c)->width;

@@ -67,16 +67,29 @@ wait_for "mysql" absent
 keys Escape
 wait_for "mysql"
 
-# Sort: name, then listening first, then port again.
-keys s
-wait_for "Service▾"
-[[ "$(row 3)" == amqp* ]] || fail "name order should start with amqp: $(row 3)"
-keys s
+# Sort: listening first (the default), then port, then name with s; the
+# column keys and header clicks as htop has them.
 wait_for "Listening▾"
 [[ "$(row 3)" == sptest-live* ]] || fail "listening first: $(row 3)"
 keys s
-wait_for "Port(s)▾"
+wait_for "Port(s)▴"
 [[ "$(row 3)" == tcpmux* ]] || fail "port order: $(row 3)"
+keys s
+wait_for "Service▴"
+[[ "$(row 3)" == amqp* ]] || fail "name order should start with amqp: $(row 3)"
+keys I
+wait_for "Service▾"
+[[ "$(row 3)" == amqp* ]] && fail "inverted name order still starts with amqp"
+keys '>'
+wait_for "Port(s)▴"
+[[ "$(row 3)" == tcpmux* ]] || fail "> to the port column: $(row 3)"
+# Search without filtering: F3, then n.
+keys F3
+wait_for "Search:"
+keys p o s t g Enter
+wait_for "mysql"
+keys F3; keys C-u z z z q Enter
+wait_for "not found: zzzq"
 
 # Well-known only.
 keys w

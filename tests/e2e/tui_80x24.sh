@@ -47,7 +47,8 @@ for pane in Services Hosts "DNS watch" Chat; do
     sleep 0.3
     check_hints "$pane" "q/F10 Quit"
     tui_keys F1
-    tui_wait "Everywhere:"
+    tui_wait "$pane:"
+    tui_wait "Keys"
     check_box "$pane help"
     # End shows the last line (quit), Home the first again.
     tui_keys End
@@ -57,7 +58,7 @@ for pane in Services Hosts "DNS watch" Chat; do
     tui_keys Home
     tui_wait "$pane:"
     tui_keys Escape
-    tui_gone "Everywhere:"
+    tui_gone "$pane:"
     n=$((n + 1))
 done
 # The chat pane's typing mode: q types, so Quit is F10's.
