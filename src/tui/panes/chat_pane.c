@@ -355,19 +355,26 @@ static void draw_input(chat_pane *cp, WINDOW *w, int y, int width)
     if (avail < 1)
         return;
     const char *text = cp->input.buf;
-    size_t ccol = sp_lineedit_cursor_col(&cp->input);
-    /* Scroll the field so the cursor stays visible. */
-    size_t skip = 0;
-    while (ccol - sp_text_width(text, skip) >= (size_t)avail && skip < cp->input.cursor) {
-        uint32_t c;
-        skip += sp_utf8_decode(text + skip, cp->input.len - skip, &c);
+    /* Scroll the field so the cursor stays visible: walk back from the
+     * cursor one character at a time until the field is full, so a pasted
+     * line of any length costs only what is on screen. */
+    size_t skip = cp->input.cursor, cols = 0;
+    while (skip > 0) {
+        size_t start = skip - 1;
+        while (start > 0 && ((unsigned char)text[start] & 0xc0) == 0x80)
+            start--;
+        size_t w1 = sp_text_width(text + start, skip - start);
+        if (cols + w1 >= (size_t)avail)
+            break;
+        cols += w1;
+        skip = start;
     }
     if (cp->input.len == 0 && !cp->focus)
         ui_text(w, y, 2, avail, "press i or Enter to type a message", (size_t)-1, ui_attr(SP_STYLE_DIM), false);
     else
         ui_text(w, y, 2, avail, text + skip, cp->input.len - skip, A_NORMAL, false);
     if (cp->focus)
-        wmove(w, y, 2 + (int)(ccol - sp_text_width(text, skip)));
+        wmove(w, y, 2 + (int)cols);
 }
 
 static void draw(sp_pane *p, WINDOW *w)
