@@ -358,6 +358,8 @@ int sp_app_main(sp_opts *opts)
         app->exit_code = sp_runtime_error(NULL, "event loop failed: %s", strerror(errno));
     sp_loop_unhook(app->loop, draw, app);
     endwin();
+    if (app->hangup)
+        sp_runtime_error(NULL, "the terminal's input ended (hung up); quitting");
     rc = app->exit_code;
 out:
     /* c-ares first: its pending callbacks run now, with ARES_EDESTRUCTION,

@@ -13,9 +13,12 @@
  * Panes not converted to key maps yet keep the old path: ops->key and the
  * hint and help lines of ops->keys, behind the shell's keys as before
  * (legacy_key below). It goes when the last pane is converted. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
+#include "sockpit/core/report.h"
 #include "sockpit/tui/bars.h"
 #include "sockpit/tui/shell.h"
 #include "sockpit/tui/table_view.h"
@@ -361,17 +364,39 @@ void sp_shell_switch(sp_app *app, int i)
     app->dirty_all = true;
 }
 
+/* Woken with no key to read: the terminal hung up (a multiplexer or SSH
+ * gone without a SIGHUP for us) or its input ended. Readable with nothing
+ * to read, or a hang-up, is the end: otherwise epoll would wake us for it
+ * forever. */
+static bool input_gone(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    if (poll(&p, 1, 0) <= 0)
+        return false;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+        return true;
+    int avail = 0;
+    return (p.revents & POLLIN) && ioctl(fd, FIONREAD, &avail) == 0 && avail == 0;
+}
+
 void sp_shell_on_stdin(sp_loop *loop, int fd, unsigned events, void *ud)
 {
-    (void)fd;
     (void)events;
     sp_app *app = ud;
     sp_key keys[64];
     size_t n;
+    bool any = false;
     while (!sp_loop_stopped(loop) && (n = sp_keys_read(&app->keys, app->input, keys, sizeof keys / sizeof keys[0]))) {
+        any = true;
         for (size_t i = 0; i < n && !sp_loop_stopped(loop); i++)
             sp_shell_key(app, &keys[i]);
         app->urgent = true;
+    }
+    if (!any && input_gone(fd)) {
+        sp_loop_unwatch(loop, fd);
+        app->hangup = true;
+        app->exit_code = SP_EXIT_FAIL;
+        sp_loop_stop(loop);
     }
 }
 

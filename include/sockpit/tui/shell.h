@@ -50,6 +50,7 @@ struct sp_app {
     sp_binding legacy[SP_LEGACY_ROWS + 1];
     const sp_keyhelp *legacy_of; /* the pane keys legacy was made from */
 
+    bool hangup;        /* the terminal's input ended or hung up */
     int exit_code;
 };
 
