@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/report.h"
 #include "sockpit/tui/bars.h"
 #include "sockpit/tui/pace.h"
@@ -302,9 +303,7 @@ static int start_terminal(sp_app *app)
 
 int sp_app_main(sp_opts *opts)
 {
-    sp_app *app = calloc(1, sizeof *app);
-    if (!app)
-        return sp_runtime_error(NULL, "out of memory");
+    sp_app *app = sp_xcalloc(1, sizeof *app);
     app->opts = opts;
     app->exit_code = SP_EXIT_OK;
     sp_prompt_init(&app->prompt);

@@ -6,28 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q)
-        abort();
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
-}
 
 void sp_lineedit_init(sp_lineedit *le, size_t max_bytes, size_t hist_max)
 {
     memset(le, 0, sizeof *le);
     le->max_bytes = max_bytes;
     le->hist_max = hist_max;
-    le->buf = xrealloc(NULL, max_bytes + 1);
+    le->buf = sp_xrealloc(NULL, max_bytes + 1);
     le->buf[0] = '\0';
 }
 
@@ -135,7 +122,7 @@ static bool history(sp_lineedit *le, bool back)
             return false;
         if (le->hist_pos == le->hist_len) {
             free(le->stash);
-            le->stash = xstrdup(le->buf);
+            le->stash = sp_xstrdup(le->buf);
         }
         recall(le, le->hist[--le->hist_pos]);
         return true;
@@ -241,8 +228,8 @@ void sp_lineedit_remember(sp_lineedit *le, const char *line)
         memmove(le->hist, le->hist + 1, (le->hist_len - 1) * sizeof *le->hist);
         le->hist_len--;
     }
-    le->hist = xrealloc(le->hist, (le->hist_len + 1) * sizeof *le->hist);
-    le->hist[le->hist_len++] = xstrdup(line);
+    le->hist = sp_xreallocarray(le->hist, le->hist_len + 1, sizeof *le->hist);
+    le->hist[le->hist_len++] = sp_xstrdup(line);
     le->hist_pos = le->hist_len;
 }
 

@@ -5,15 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 static void free_box(sp_overlay *ov)
 {
@@ -29,12 +22,10 @@ static void free_box(sp_overlay *ov)
 void sp_overlay_box(sp_overlay *ov, const char *title, const char *const *lines, size_t n)
 {
     free_box(ov);
-    ov->box_title = xstrdup(title);
-    ov->box_lines = calloc(n ? n : 1, sizeof *ov->box_lines);
-    if (!ov->box_lines)
-        abort();
+    ov->box_title = sp_xstrdup(title);
+    ov->box_lines = sp_xcalloc(n, sizeof *ov->box_lines);
     for (size_t i = 0; i < n; i++)
-        ov->box_lines[i] = xstrdup(lines[i]);
+        ov->box_lines[i] = sp_xstrdup(lines[i]);
     ov->box_n = n;
     ov->kind = SP_OVERLAY_BOX;
     ov->top = 0;
@@ -88,14 +79,7 @@ typedef struct lines {
 
 static void push(lines *l, char *s)
 {
-    if (!s)
-        abort();
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 32;
-        l->v = realloc(l->v, l->cap * sizeof *l->v);
-        if (!l->v)
-            abort();
-    }
+    SP_GROW(l->v, l->cap, l->n + 1);
     l->v[l->n++] = s;
 }
 
@@ -151,28 +135,23 @@ static int help_width(const sp_help_section *secs, size_t nsecs, int lw)
 
 static void help_row(lines *out, const sp_binding *b, int lw, int width)
 {
-    char *line;
     const char *h = b->help;
     int avail = width - lw - 1;
     if (avail < 10)
         avail = 10;
     if (width_of(b->label) > lw) {
-        push(out, strdup(b->label));
+        push(out, sp_xstrdup(b->label));
     } else {
         size_t n = wrap_at(h, avail);
         int pad = lw - width_of(b->label);
-        if (asprintf(&line, "%s%*s %.*s", b->label, pad, "", (int)n, h) < 0)
-            abort();
-        push(out, line);
+        push(out, sp_xasprintf("%s%*s %.*s", b->label, pad, "", (int)n, h));
         h += n;
     }
     while (*h == ' ')
         h++;
     while (*h) {
         size_t n = wrap_at(h, avail);
-        if (asprintf(&line, "%*s %.*s", lw, "", (int)n, h) < 0)
-            abort();
-        push(out, line);
+        push(out, sp_xasprintf("%*s %.*s", lw, "", (int)n, h));
         h += n;
         while (*h == ' ')
             h++;
@@ -189,8 +168,8 @@ static void help_lines(lines *out, const sp_help_section *secs, size_t nsecs, in
             continue;
         if (secs[s].title) {
             if (out->n)
-                push(out, strdup(""));
-            push(out, strdup(secs[s].title));
+                push(out, sp_xstrdup(""));
+            push(out, sp_xstrdup(secs[s].title));
         }
         for (const sp_binding *b = secs[s].map; b && b->label; b++)
             if (b->help)

@@ -5,15 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 void sp_prompt_init(sp_prompt *pr)
 {
@@ -60,7 +53,7 @@ static sp_prompt_result line_key(sp_prompt *pr, const sp_key *k)
         /* Copies: the callback may open the next prompt over this one. */
         sp_prompt_cbs cbs = pr->cbs;
         void *ud = pr->ud;
-        char *text = xstrdup(pr->edit.buf);
+        char *text = sp_xstrdup(pr->edit.buf);
         if (k->code != SP_KEY_ESC)
             sp_lineedit_remember(&pr->edit, text);
         pr->line_on = false;

@@ -13,6 +13,8 @@ void *sp_xrealloc(void *p, size_t n);
 void *sp_xreallocarray(void *p, size_t n, size_t size);
 char *sp_xstrdup(const char *s);
 char *sp_xstrndup(const char *s, size_t n);
+/* A malloc'd printf. */
+char *sp_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grows array v of cap elements of size bytes to hold at least need,
  * doubling (from 8); returns the array, whose new capacity is in *cap. */

@@ -15,6 +15,7 @@
 #include "sockpit/chat/bot.h"
 #include "sockpit/chat/chatclient.h"
 #include "sockpit/chat/serve_setup.h"
+#include "sockpit/core/mem.h"
 #include "sockpit/core/parse.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
@@ -75,16 +76,12 @@ static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double r
         cp->count--;
     }
     m = &cp->ring[(cp->head + cp->count) % SCROLLBACK];
-    m->text = malloc(len + 1);
-    if (!m->text) {
-        m->len = 0;
-        m->text = NULL;
-    } else {
-        memcpy(m->text, text, len);
-        m->text[len] = '\0';
-        m->len = len;
-        cp->bytes += len;
-    }
+    /* Frames may hold NUL bytes: copied by length, shown escaped. */
+    m->text = sp_xmalloc(len + 1);
+    memcpy(m->text, text, len);
+    m->text[len] = '\0';
+    m->len = len;
+    cp->bytes += len;
     m->when = time(NULL);
     m->d = d;
     m->rtt = rtt;
@@ -151,14 +148,8 @@ static void start_embedded(chat_pane *cp, const sp_opts *o)
 
 static sp_pane *create(sp_app *app)
 {
-    chat_pane *cp = calloc(1, sizeof *cp);
-    if (!cp)
-        return NULL;
-    cp->ring = calloc(SCROLLBACK, sizeof *cp->ring);
-    if (!cp->ring) {
-        free(cp);
-        return NULL;
-    }
+    chat_pane *cp = sp_xcalloc(1, sizeof *cp);
+    cp->ring = sp_xcalloc(SCROLLBACK, sizeof *cp->ring);
     cp->base.app = app;
     sp_lineedit_init(&cp->input, INPUT_MAX, 200);
     const sp_opts *o = sp_app_opts(app);
@@ -178,13 +169,6 @@ static sp_pane *create(sp_app *app)
     };
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     cp->cli = sp_chatclient_new(sp_app_loop(app), sp_app_dns(app), &cfg, &cbs, cp);
-    if (!cp->cli) {
-        sp_serve_tear_down(&cp->embedded);
-        sp_lineedit_free(&cp->input);
-        free(cp->ring);
-        free(cp);
-        return NULL;
-    }
     sp_chatclient_connect(cp->cli);
     return &cp->base;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/services/listen.h"
 #include "sockpit/services/listen_source.h"
 #include "sockpit/services/procmap.h"
@@ -137,8 +138,7 @@ static void refresh_listening(svc_pane *s, bool force)
     } else {
         s->listen_err[0] = '\0';
     }
-    if (s->procmap)
-        sp_procmap_resolve(s->procmap, &s->live);
+    sp_procmap_resolve(s->procmap, &s->live);
     if (!force && sp_listen_equal(&s->live, &s->shown))
         return;
     sp_listen_copy(&s->shown, &s->live);
@@ -168,21 +168,12 @@ static bool load(svc_pane *s)
         s->st = st;
     sp_services *t = sp_services_parse(buf, len);
     free(buf);
-    uint32_t *rows = t ? malloc((t->ngroups + 1) * sizeof *rows) : NULL;
-    uint8_t *gl = t ? calloc(t->ngroups + 1, 1) : NULL;
-    if (!t || !rows || !gl) {
-        sp_services_free(t);
-        free(rows);
-        free(gl);
-        snprintf(s->load_err, sizeof s->load_err, "%s: out of memory", s->path);
-        return false;
-    }
     sp_services_free(s->t);
     free(s->rows);
     free(s->glisten);
     s->t = t;
-    s->rows = rows;
-    s->glisten = gl;
+    s->rows = sp_xcalloc(t->ngroups + 1, sizeof *s->rows);
+    s->glisten = sp_xcalloc(t->ngroups + 1, 1);
     s->load_err[0] = '\0';
     mark_listening(s);
     select_rows(s);
@@ -202,9 +193,7 @@ static int sort_column(const char *name)
 
 static sp_pane *create(sp_app *app)
 {
-    svc_pane *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    svc_pane *s = sp_xcalloc(1, sizeof *s);
     s->base.app = app;
     const sp_opts *o = sp_app_opts(app);
     s->path = o && o->services_file ? o->services_file : DEFAULT_FILE;
@@ -213,28 +202,13 @@ static sp_pane *create(sp_app *app)
     sp_listen_init(&s->live);
     sp_listen_init(&s->shown);
     s->src = sp_listen_source_new("/proc");
-    if (!s->src) {
-        sp_table_free(s->table);
-        free(s);
-        return NULL;
-    }
     s->procmap = sp_procmap_new("/proc");
     sp_services_filter_set(&s->f, "");
     if (!load(s)) {
         /* An empty table, so the pane still works and says what is wrong. */
         s->t = sp_services_parse("", 0);
-        s->rows = malloc(sizeof *s->rows);
-        s->glisten = calloc(1, 1);
-        if (!s->t || !s->rows || !s->glisten) {
-            sp_services_free(s->t);
-            free(s->rows);
-            free(s->glisten);
-            sp_procmap_free(s->procmap);
-            sp_listen_source_free(s->src);
-            sp_table_free(s->table);
-            free(s);
-            return NULL;
-        }
+        s->rows = sp_xcalloc(1, sizeof *s->rows);
+        s->glisten = sp_xcalloc(1, 1);
     }
     return &s->base;
 }
@@ -445,18 +419,12 @@ static void details(svc_pane *s)
     size_t cap = g->nentries + 16, n = 0;
     const sp_listener **ls = NULL;
     size_t nl = group_listeners(s, g, NULL, 0);
-    ls = calloc(nl + 1, sizeof *ls);
-    char **lines = calloc(cap + nl, sizeof *lines);
-    if (!ls || !lines)
-        abort();
+    ls = sp_xcalloc(nl + 1, sizeof *ls);
+    char **lines = sp_xcalloc(cap + nl, sizeof *lines);
     group_listeners(s, g, ls, nl);
     char aliases[512];
     aliases_text(g, aliases, sizeof aliases);
-#define LINE(...)                                         \
-    do {                                                  \
-        if (asprintf(&lines[n++], __VA_ARGS__) < 0)       \
-            abort();                                      \
-    } while (0)
+#define LINE(...) (lines[n++] = sp_xasprintf(__VA_ARGS__))
     LINE("Service   %s", g->name);
     LINE("Aliases   %s", aliases[0] ? aliases : "(none)");
     LINE("%s", "");
@@ -538,8 +506,7 @@ static void reload(svc_pane *s)
                     st.st_size != s->st.st_size || st.st_ino != s->st.st_ino);
     if ((changed || s->load_err[0]) && !load(s))
         return;
-    if (s->procmap)
-        sp_procmap_forget(s->procmap);
+    sp_procmap_forget(s->procmap);
     refresh_listening(s, true);
     sp_app_status(s->base.app, "%s%zu listening socket%s", changed ? "services file reloaded; " : "",
                   s->shown.n, s->shown.n == 1 ? "" : "s");
