@@ -351,6 +351,8 @@ int sp_app_main(sp_opts *opts)
         app->panes[app->active]->ops->visible(app->panes[app->active], true);
     if (opts->notice)
         sp_app_error(app, "%s", opts->notice);
+    else if (!ui_locale_utf8())
+        sp_app_error(app, "the locale is not UTF-8 (see LANG, LC_ALL): other than ASCII shows as '?'");
     /* Keys typed before start-up are in the buffer already. */
     sp_shell_on_stdin(app->loop, STDIN_FILENO, SP_IO_READ, app);
     if (sp_loop_run(app->loop) < 0)

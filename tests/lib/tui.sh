@@ -32,7 +32,7 @@ tui_start() {
     mkdir -p "$TUI_DIR/home"
     cat > "$TUI_DIR/run.sh" <<EOS
 export HOME="$TUI_DIR/home" XDG_CONFIG_HOME="$TUI_DIR/home/.config" XDG_STATE_HOME="$TUI_DIR/home/.state"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export LANG=${TUI_LOCALE:-C.UTF-8} LC_ALL=${TUI_LOCALE:-C.UTF-8}
 ${NO_COLOR:+export NO_COLOR=$NO_COLOR}
 ${ASAN_OPTIONS:+export ASAN_OPTIONS=$ASAN_OPTIONS}
 echo \$\$ > "$TUI_DIR/shell.pid"
