@@ -2,7 +2,10 @@
 # The Hosts pane live, inside namespaces: tmux itself runs under
 # `ip netns exec`, so the TUI sees only the test's links. A new neighbour
 # shows within 1 s of the first packet to it, its state changes, its row
-# goes after `ip neigh del`; views, sort, filter, sweep and cancel.
+# goes after `ip neigh del`; views, sort (numeric addresses, the sort keys
+# and header clicks), search, clicks, freeze, filter, sweep and cancel, at
+# 150 columns and at 80x24. Run it with SOCKPIT pointing at an ASan build
+# too: the freeze then Space+Enter in one read once used freed memory.
 set -u
 S=${SOCKPIT:?}
 fail() { echo "FAIL: $*" >&2; [ -n "${TM:-}" ] && tmux -L "$TM" capture-pane -p >&2; exit 1; }
@@ -33,10 +36,26 @@ wait_gone() {
     return 1
 }
 keys() { tmux -L "$TM" send-keys "$@"; }
+# click X Y (0-based screen cell), as the X10 report (press, release) a
+# terminal sends for TERM=screen, which tmux gives the program.
+click() {
+    local cx cy
+    cx=$(printf "\\$(printf %03o $(($1 + 33)))") cy=$(printf "\\$(printf %03o $(($2 + 33)))")
+    tmux -L "$TM" send-keys -l "$(printf '\033[M ')$cx$cy$(printf '\033[M#')$cx$cy"
+}
+# row_of REGEX: the 0-based screen row of the first line matching REGEX.
+row_of() { screen | grep -nE -m1 -- "$1" | cut -d: -f1 | awk '{print $1 - 1}'; }
+# before A B: the line matching A comes before the one matching B.
+before() {
+    local a b
+    a=$(row_of "$1"); b=$(row_of "$2")
+    [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+}
+UP='(▴|\^)' DOWN='(▾|v)'
 
 H="$HOSTS_TMP/home"
 mkdir -p "$H"
-inA env -u TMUX HOME="$H" XDG_CONFIG_HOME="$H" XDG_STATE_HOME="$H" TERM=xterm-256color \
+inA env -u TMUX HOME="$H" XDG_CONFIG_HOME="$H" XDG_STATE_HOME="$H" TERM=xterm-256color LANG=C.UTF-8 \
     tmux -L "$TM" -f /dev/null new-session -d -x 150 -y 30 \
     "$S --pane hosts --dns-server $HOSTS_DNS --chat 127.0.0.1:9 --config-dir $H --state-dir $H; echo EXIT=\$?; sleep 30"
 wait_for "198\.18\.0\.1 .*\(this host\)" || fail "own address not shown as (this host)"
@@ -71,12 +90,113 @@ keys s
 wait_for "sorted by MAC" 1 >/dev/null || fail "s did not sort by MAC"
 keys s s s s
 wait_for "sorted by IP" 1 >/dev/null || fail "sort cycle does not come back to IP"
+# Addresses sort as numbers (.9 before .10), in both directions.
+wait_for "^IP$UP " 1 >/dev/null || fail "no sort marker on IP"
+for i in 9 10; do inA ip neigh replace 198.18.0.$i lladdr 00:1b:21:00:00:0$((i % 10)) dev "$IF_A" nud permanent; done
+wait_for "198\.18\.0\.10 " 1 >/dev/null || fail "permanent neighbours not shown"
+before "198\.18\.0\.1 " "198\.18\.0\.9 " && before "198\.18\.0\.9 " "198\.18\.0\.10 " ||
+    fail "addresses not in numeric order"
+keys I
+wait_for "^IP$DOWN " 1 >/dev/null || fail "I did not invert"
+before "198\.18\.0\.10 " "198\.18\.0\.9 " || fail "inverted order is not numeric"
+keys I
+wait_for "^IP$UP " 1 >/dev/null || fail "I did not invert back"
+keys '>'
+wait_for "MAC$UP " 1 >/dev/null || fail "> did not sort by MAC"
+keys '<'
+wait_for "^IP$UP " 1 >/dev/null || fail "< did not come back to IP"
+# A click on the Name header sorts by it, a second inverts; a click on IP
+# goes back.
+y=$(row_of "^IP$UP ")
+line=$(screen | sed -n "$((y + 1))p")
+prefix=${line%%Name*}
+x=$(LC_ALL=C.UTF-8 bash -c 'echo ${#1}' _ "$prefix")
+click "$x" "$y"
+wait_for " Name$UP" 1 >/dev/null || fail "header click did not sort by Name"
+before "h10\.test" "h9\.test" && before "h9\.test" "self\.test" || fail "not sorted by name"
+click "$x" "$y"
+wait_for " Name$DOWN" 1 >/dev/null || fail "second header click did not invert"
+before "self\.test" "h9\.test" || fail "not sorted by name, descending"
+click 0 "$y"
+wait_for "^IP$UP " 1 >/dev/null || fail "header click did not sort by IP"
+
+# Search selects without hiding: Enter then shows the row found.
+keys F3
+wait_for "Search:" 1 >/dev/null || fail "F3 did not ask"
+keys h 1 0 Enter
+wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "search hid rows"
+keys Enter
+wait_for "IP +198\.18\.0\.10 *│" 1 >/dev/null || fail "search did not select the row"
+keys Escape
+wait_gone "IP +198\.18\.0\.10 *│" || fail "Esc did not close the details"
+keys n
+wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "n hid rows"
+
+# A click selects a row; a click on the line above the table selects nothing.
+click 3 "$(row_of "^198\.18\.0\.9 ")"
+keys Enter
+wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "click did not select the row"
+keys Escape
+wait_gone "IP +198\.18\.0\.9 *│" || fail "details not closed"
+click 3 1
+keys Enter
+wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "a click on the info line moved the selection"
+keys Escape
+wait_gone "IP +198\.18\.0\.9 *│" || fail "details not closed"
+
+# Freeze: updates wait and are counted; then Space (thaw) and Enter in one
+# write: the selection survives and the details are of the same row.
+keys Space
+wait_for "FROZEN" 1 >/dev/null || fail "Space did not freeze"
+inA ip neigh replace 198.18.0.11 lladdr 00:1b:21:00:00:11 dev "$IF_A" nud permanent
+wait_for "FROZEN · [0-9]+ updates?" 2 >/dev/null || fail "no pending updates while frozen"
+screen | grep -q "198\.18\.0\.11 " && fail "a frozen pane showed the new row"
+tmux -L "$TM" send-keys -l " "$'\r'
+wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "the selection did not survive the thaw"
+keys Escape
+wait_for "198\.18\.0\.11 " 1 >/dev/null || fail "thaw did not show the update"
+screen | grep -q "FROZEN" && fail "still frozen"
+
+# 80x24: Vendor and Name stay, rows cut show a count line, Help and Quit stay.
+tmux -L "$TM" resize-window -x 80 -y 24
+wait_for "^IP$UP +MAC +Vendor +State +Name" 1 >/dev/null || fail "80x24 header lost Vendor or Name"
+wait_for "198\.18\.0\.9 .*Intel Corporate +PERMANENT +h9\.test" 1 >/dev/null || fail "80x24 lost a column of a row"
+wait_for "F1 Help.*q/F10 Quit" 1 >/dev/null || fail "80x24 hint bar lost Help or Quit"
+for i in $(seq 100 129); do echo "neigh replace 198.18.0.$i lladdr 00:1b:21:00:01:$((i - 100 + 10)) dev $IF_A nud permanent"; done |
+    inA ip -batch -
+wait_for "[0-9]+ of 3[0-9] shown" 2 >/dev/null || fail "no count line when rows are cut"
+screen | awk 'length($0) > 80 { exit 1 }' || fail "a line wider than 80 columns"
+inA ip neigh flush dev "$IF_A" nud permanent
+wait_gone "198\.18\.0\.10 " || fail "flushed neighbours still shown"
+tmux -L "$TM" resize-window -x 150 -y 30
+
 keys / s e l f
 wait_for "self\.test" 1 >/dev/null || fail "filter hid the match"
 sleep 0.2
 screen | grep -q "127.0.0.1 " && fail "filter kept a row without 'self'"
 keys Escape
 wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "Esc did not clear the filter"
+
+# Interfaces view with a filter: the sweep prompt offers the subnet of the
+# interface selected, not that of the row at the same place unfiltered.
+IF_X="spx$$"
+inA ip link add "$IF_X" type veth peer name "spy$$"
+inA ip addr add 198.19.5.1/24 dev "$IF_X"
+inA ip link set "$IF_X" up
+keys i
+wait_for "$IF_X +up" 2 >/dev/null || fail "second interface not shown"
+keys / s p x Enter
+wait_gone "^lo " || fail "filter kept lo"
+keys S
+wait_for "Sweep \(CIDR\): 198\.19\.5\.0/24" 1 >/dev/null || fail "sweep prompt did not offer the selected interface's subnet"
+keys Escape
+wait_gone "Sweep \(CIDR\)" || fail "Esc did not close the prompt"
+keys Escape
+wait_for "^lo " 1 >/dev/null || fail "Esc did not clear the filter"
+inA ip link del "$IF_X"
+wait_gone "$IF_X " || fail "deleted interface still shown"
+keys i
+wait_for "FAILED/INCOMPLETE/NOARP hidden" 1 >/dev/null || fail "i did not come back to the neighbours"
 
 # Interfaces view.
 keys i

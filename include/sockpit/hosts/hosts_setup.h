@@ -32,7 +32,7 @@ typedef struct sp_hosts_setup {
 
 /* Builds the model and starts following the kernel's tables (what limits
  * them is in sp_netlink_note). Nothing here can fail: it always returns 0
- * and leaves err alone, a signature kept for the Hosts pane's check. */
+ * and leaves err alone (the signature of when it could). */
 int sp_hosts_set_up(sp_hosts_setup *h, sp_loop *loop, const sp_hosts_settings *set, char *err, size_t errlen);
 /* Free the DNS channel first, so that pending lookups end while the
  * reverse-DNS cache still exists. */

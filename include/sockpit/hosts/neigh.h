@@ -67,8 +67,7 @@ typedef struct sp_neigh_table {
 
 void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui);
 void sp_neigh_table_free(sp_neigh_table *t);
-/* Deep copy (the frozen snapshot). Always returns 0 (the Hosts pane still
- * checks it). */
+/* Deep copy. Always returns 0 (the fuzz reference still checks it). */
 int sp_neigh_table_clone(sp_neigh_table *dst, const sp_neigh_table *src);
 
 /* Applies one parsed message at wall-clock time now. Returns true if the

@@ -2,7 +2,14 @@
  * addresses), the interfaces, and reverse-DNS sweeps with a progress bar.
  * hosts_setup.c builds the model (neigh.c, filled by netlink.c, vendors from
  * oui.c, names from rdns.c); sweeps come from sweep.c. Nothing here polls:
- * the table changes when netlink says so, names when answers arrive. */
+ * the table changes when netlink says so, names when answers arrive.
+ *
+ * Each view is a table widget fed by value under a stable key (family,
+ * address, interface and self for a neighbour; the ifindex for an
+ * interface; the address for a sweep result), so nothing shown points into
+ * the model that netlink changes. A change only marks the views stale; the
+ * next frame (at most 10 a second) feeds them, so a flood of netlink
+ * messages or sweep answers costs one rebuild per frame. */
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <stdio.h>
@@ -10,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
@@ -19,44 +27,127 @@
 #include "sockpit/hosts/sweep.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
+#include "sockpit/tui/table_view.h"
 
-#define KEY_ESC 27
+/* The progress line changes at most twice a second (its text has tenths
+ * of seconds, so a faster timer would repaint it each tick). */
 #define PROGRESS_PERIOD 0.5
 
 typedef enum view { VIEW_NEIGH, VIEW_IFACES, VIEW_SWEEP, VIEW_COUNT } view;
+#define ALL_VIEWS ((1u << VIEW_COUNT) - 1)
+
+/* The pane's modes: which view is shown (for Enter and its hint). */
+#define MODE_NEIGH (SP_WHEN_PANE << VIEW_NEIGH)
+
+enum { C_IP, C_MAC, C_VENDOR, C_IF, C_STATE, C_NAME, C_FIRST, C_LAST, C_N };
+
+/* IP, State and Name always; Vendor before MAC, so that at 80 columns the
+ * interface and the times go first and Vendor and Name keep room. The
+ * spare width goes to the names. Addresses, vendors and names sort by
+ * their rank in the model's own order (numeric addresses, IPv4 before
+ * IPv6; blank names last), which the pane gives as the cell's number. */
+static const sp_column neigh_cols[C_N] = {
+    [C_IP] = { .title = "IP", .min = 15, .max = 39, .prio = 0, .sort = SP_SORT_NUM },
+    [C_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 2, .sort = SP_SORT_TEXT },
+    [C_VENDOR] = { .title = "Vendor", .min = 14, .max = 32, .prio = 1, .sort = SP_SORT_NUM },
+    [C_IF] = { .title = "Interface", .min = 9, .max = 16, .prio = 3, .sort = SP_SORT_TEXT },
+    [C_STATE] = { .title = "State", .min = 10, .max = 11, .prio = 0, .sort = SP_SORT_TEXT },
+    [C_NAME] = { .title = "Name", .min = 12, .prio = 0, .grow = true, .sort = SP_SORT_NUM },
+    [C_FIRST] = { .title = "First seen", .min = 8, .max = 10, .prio = 5, .sort = SP_SORT_NUM, .desc = true },
+    [C_LAST] = { .title = "Last change", .min = 8, .max = 11, .prio = 4, .sort = SP_SORT_NUM, .desc = true },
+};
+
+enum { I_NAME, I_STATE, I_MAC, I_MTU, I_ADDRS, I_N };
+static const sp_column iface_cols[I_N] = {
+    [I_NAME] = { .title = "Interface", .min = 9, .max = 16, .prio = 0, .sort = SP_SORT_TEXT },
+    [I_STATE] = { .title = "State", .min = 5, .max = 5, .prio = 0, .sort = SP_SORT_TEXT },
+    [I_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 2, .sort = SP_SORT_TEXT },
+    [I_MTU] = { .title = "MTU", .min = 5, .max = 6, .prio = 1, .right = true, .sort = SP_SORT_NUM },
+    [I_ADDRS] = { .title = "Addresses", .min = 15, .prio = 0, .grow = true, .sort = SP_SORT_NONE },
+};
+
+enum { R_IP, R_NAME, R_N };
+static const sp_column sweep_cols[R_N] = {
+    [R_IP] = { .title = "IP", .min = 15, .max = 39, .prio = 0, .sort = SP_SORT_NUM },
+    [R_NAME] = { .title = "Name", .min = 12, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+};
 
 typedef struct result {
+    int family;
+    unsigned char addr[16];
     char ip[SP_IPSTR_MAX];
     char *name;
 } result;
 
 typedef struct hosts_pane {
     sp_pane base;
-    sp_app *app;
     sp_hosts_setup hosts;      /* the live table, its netlink source, vendors and reverse DNS */
-    sp_neigh_table snap;
-    bool have_snap;
 
     sp_sweep *sweep;
     bool next_probe;           /* the prompt open is for a sweep with probes */
     sp_cidr pending;           /* waiting for confirmation */
     bool pending_probe;
     result *results;
-    size_t nresults, capresults, snap_nresults;
+    size_t nresults, capresults;
     uint64_t progress_timer;
+    char progress[200];        /* the progress text last drawn */
     bool visible;
 
     view view;
     bool show_all;
-    sp_neigh_sort sort;
     char filter[256];
-    sp_listview lv[VIEW_COUNT];
-    int first_row_y;           /* where the current view's rows start, for clicks */
+    sp_table *tables[VIEW_COUNT];
+    unsigned stale;            /* views whose table needs feeding, as 1 << view */
+    size_t hidden;             /* neighbours `a` would show, at the last feed */
+
+    /* Scratch for feeding the tables. */
     const sp_neigh **rows;
-    size_t rows_cap, nrows;
+    size_t rows_cap;
+    size_t *order;
+    size_t order_cap;
+    int64_t *rank[2];
+    size_t rank_cap[2];
 } hosts_pane;
 
-static const sp_neigh_table *shown_table(const hosts_pane *h) { return h->have_snap ? &h->snap : &h->hosts.table; }
+static hosts_pane *H(sp_pane *p) { return (hosts_pane *)p; }
+
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+    for (const unsigned char *c = data; len--; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t addr_key(int family, const unsigned char *addr)
+{
+    uint64_t h = fnv(1469598103934665603ull, &family, sizeof family);
+    return fnv(h, addr, family == AF_INET ? 4 : 16);
+}
+
+/* The same address can be a neighbour on two interfaces and one of ours. */
+static uint64_t neigh_key(const sp_neigh *n)
+{
+    uint64_t h = addr_key(n->family, n->addr);
+    h = fnv(h, &n->ifindex, sizeof n->ifindex);
+    return fnv(h, &n->self, sizeof n->self);
+}
+
+static const sp_neigh *find_neigh(const sp_neigh_table *t, uint64_t key)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (neigh_key(t->items[i]) == key)
+            return t->items[i];
+    return NULL;
+}
+
+/* Views changed: the next frame feeds them. While a sweep runs its
+ * progress timer brings that frame, so answers do not each ask for one. */
+static void changed(hosts_pane *h, unsigned views)
+{
+    h->stale |= views;
+    if (!h->progress_timer)
+        sp_app_dirty(h->base.app, &h->base);
+}
 
 /* ---- names ---- */
 
@@ -64,7 +155,7 @@ static void on_name(void *ud, int family, const unsigned char *addr, const char 
 {
     hosts_pane *h = ud;
     if (sp_neigh_set_name(&h->hosts.table, family, addr, name))
-        sp_app_dirty(h->app, &h->base);
+        changed(h, 1u << VIEW_NEIGH);
 }
 
 static void resolve_new_rows(hosts_pane *h)
@@ -85,25 +176,215 @@ static void on_table_changed(void *ud)
     hosts_pane *h = ud;
     if (h->hosts.rdns)
         resolve_new_rows(h);
-    sp_app_dirty(h->app, &h->base);
+    changed(h, 1u << VIEW_NEIGH | 1u << VIEW_IFACES);
+}
+
+/* ---- feeding the tables ---- */
+
+static bool blank_name(const char *s) { return !s || !*s || ((s[0] == '-' || s[0] == '?') && !s[1]); }
+
+typedef struct rank_ctx {
+    const sp_neigh *const *rows;
+    int col;
+} rank_ctx;
+
+/* Vendors and names with blanks and the "-"/"?" markers last; ties in
+ * address order (the order of rows). */
+static int rank_cmp(const void *pa, const void *pb, void *ud)
+{
+    const rank_ctx *c = ud;
+    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const sp_neigh *a = c->rows[ia], *b = c->rows[ib];
+    const char *sa = c->col == C_VENDOR ? a->vendor : a->name, *sb = c->col == C_VENDOR ? b->vendor : b->name;
+    bool ea = blank_name(sa), eb = blank_name(sb);
+    int r = ea || eb ? (int)ea - (int)eb : strcasecmp(sa, sb);
+    return r ? r : (ia > ib) - (ia < ib);
+}
+
+static void rank_rows(hosts_pane *h, size_t n, int col, int64_t *rank)
+{
+    SP_GROW(h->order, h->order_cap, n + 1);
+    for (size_t i = 0; i < n; i++)
+        h->order[i] = i;
+    rank_ctx c = { h->rows, col };
+    qsort_r(h->order, n, sizeof *h->order, rank_cmp, &c);
+    for (size_t i = 0; i < n; i++)
+        rank[h->order[i]] = (int64_t)i;
+}
+
+static void fmt_time(double t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, cap, "%H:%M:%S", &tm);
+}
+
+static int state_style(const sp_neigh *n)
+{
+    if (n->self)
+        return SP_STYLE_ACCENT;
+    switch (n->state) {
+    case NUD_REACHABLE: case NUD_PERMANENT: return SP_STYLE_GOOD;
+    case NUD_STALE: case NUD_DELAY: case NUD_PROBE: return SP_STYLE_WARN;
+    case NUD_FAILED: case NUD_INCOMPLETE: return SP_STYLE_BAD;
+    default: return SP_STYLE_DIM;
+    }
+}
+
+static void feed_neigh(hosts_pane *h)
+{
+    const sp_neigh_table *t = &h->hosts.table;
+    size_t total = 0;
+    h->hidden = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        if (!h->show_all && sp_neigh_hidden_by_default(t->items[i]))
+            h->hidden++;
+        else
+            total++;
+    }
+    SP_GROW(h->rows, h->rows_cap, t->count + 1);
+    /* In address order, so a row's place is its address's rank. */
+    sp_neigh_view_opts o = { .show_all = h->show_all, .include_self = true, .sort = SP_SORT_IP, .filter = h->filter };
+    size_t n = sp_neigh_view(t, &o, h->rows);
+    for (int k = 0; k < 2; k++)
+        SP_GROW(h->rank[k], h->rank_cap[k], n + 1);
+    rank_rows(h, n, C_VENDOR, h->rank[0]);
+    rank_rows(h, n, C_NAME, h->rank[1]);
+    sp_table *tb = h->tables[VIEW_NEIGH];
+    sp_table_begin(tb, total);
+    for (size_t i = 0; i < n; i++) {
+        const sp_neigh *r = h->rows[i];
+        char first[16], last[16];
+        fmt_time(r->first_seen, first, sizeof first);
+        fmt_time(r->last_change, last, sizeof last);
+        sp_table_row(tb, neigh_key(r));
+        sp_table_cell(tb, r->ip, (size_t)-1, (int64_t)i, 0);
+        sp_table_cell(tb, r->macstr, (size_t)-1, 0, 0);
+        sp_table_cell(tb, r->vendor ? r->vendor : "", (size_t)-1, h->rank[0][i], SP_STYLE_DIM);
+        sp_table_cell(tb, r->ifname, (size_t)-1, 0, 0);
+        sp_table_cell(tb, sp_neigh_state_label(r), (size_t)-1, 0, state_style(r));
+        sp_table_cell(tb, r->name ? r->name : "", (size_t)-1, h->rank[1][i], 0);
+        sp_table_cell(tb, first, (size_t)-1, (int64_t)(r->first_seen * 1000), SP_STYLE_DIM);
+        sp_table_cell(tb, last, (size_t)-1, (int64_t)(r->last_change * 1000), SP_STYLE_DIM);
+    }
+    sp_table_commit(tb);
+}
+
+static bool link_matches(const sp_link *l, const char *f)
+{
+    if (!f[0] || strcasestr(l->name, f) || strcasestr(l->macstr, f))
+        return true;
+    for (size_t k = 0; k < l->naddrs; k++) {
+        char ip[SP_IPSTR_MAX];
+        inet_ntop(l->addrs[k].family, l->addrs[k].addr, ip, sizeof ip);
+        if (strcasestr(ip, f))
+            return true;
+    }
+    return false;
+}
+
+static void feed_ifaces(hosts_pane *h)
+{
+    const sp_neigh_table *t = &h->hosts.table;
+    sp_table *tb = h->tables[VIEW_IFACES];
+    sp_table_begin(tb, t->nlinks);
+    for (size_t i = 0; i < t->nlinks; i++) {
+        const sp_link *l = &t->links[i];
+        if (!link_matches(l, h->filter))
+            continue;
+        bool up = l->flags & IFF_UP;
+        char addrs[1024];
+        size_t used = 0;
+        addrs[0] = '\0';
+        for (size_t k = 0; k < l->naddrs && used < sizeof addrs - 64; k++) {
+            char ip[SP_IPSTR_MAX];
+            inet_ntop(l->addrs[k].family, l->addrs[k].addr, ip, sizeof ip);
+            used += (size_t)snprintf(addrs + used, sizeof addrs - used, "%s%s/%u", k ? " " : "", ip,
+                                     l->addrs[k].prefixlen);
+        }
+        sp_table_row(tb, (uint64_t)(unsigned)l->ifindex);
+        sp_table_cell(tb, l->name, (size_t)-1, 0, 0);
+        sp_table_cell(tb, up ? "up" : "down", (size_t)-1, 0, up ? SP_STYLE_GOOD : SP_STYLE_BAD);
+        sp_table_cell(tb, l->maclen ? l->macstr : "-", (size_t)-1, 0, 0);
+        sp_table_cellf(tb, l->mtu, 0, "%u", l->mtu);
+        sp_table_cell(tb, addrs, used, 0, 0);
+    }
+    sp_table_commit(tb);
+}
+
+static int result_cmp(const void *pa, const void *pb, void *ud)
+{
+    const result *r = ud;
+    const result *a = &r[*(const size_t *)pa], *b = &r[*(const size_t *)pb];
+    return sp_addr_cmp(a->family, a->addr, b->family, b->addr);
+}
+
+static void feed_sweep(hosts_pane *h)
+{
+    SP_GROW(h->order, h->order_cap, h->nresults + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < h->nresults; i++) {
+        const result *r = &h->results[i];
+        if (!h->filter[0] || strcasestr(r->ip, h->filter) || strcasestr(r->name, h->filter))
+            h->order[n++] = i;
+    }
+    /* In address order, so a row's place is its address's rank. */
+    qsort_r(h->order, n, sizeof *h->order, result_cmp, h->results);
+    sp_table *tb = h->tables[VIEW_SWEEP];
+    sp_table_begin(tb, h->nresults);
+    for (size_t i = 0; i < n; i++) {
+        const result *r = &h->results[h->order[i]];
+        sp_table_row(tb, addr_key(r->family, r->addr));
+        sp_table_cell(tb, r->ip, (size_t)-1, (int64_t)i, 0);
+        sp_table_cell(tb, r->name, (size_t)-1, 0, 0);
+    }
+    sp_table_commit(tb);
+}
+
+/* Feeds the stale views among those asked for. */
+static void feed(hosts_pane *h, unsigned views)
+{
+    unsigned due = h->stale & views;
+    h->stale &= ~due;
+    if (due & 1u << VIEW_NEIGH)
+        feed_neigh(h);
+    if (due & 1u << VIEW_IFACES)
+        feed_ifaces(h);
+    if (due & 1u << VIEW_SWEEP)
+        feed_sweep(h);
 }
 
 /* ---- sweeps ---- */
 
+static void progress_text(const hosts_pane *h, char *out, size_t cap)
+{
+    sp_sweep_progress p;
+    sp_sweep_get_progress(h->sweep, &p);
+    snprintf(out, cap, " %llu/%llu  names %llu  no answer %llu  %.1f s%s", (unsigned long long)p.done,
+             (unsigned long long)p.total, (unsigned long long)p.named, (unsigned long long)p.unanswered, p.elapsed,
+             p.cancelled ? "  cancelled" : p.finished ? "  done" : "  (Esc cancels)");
+}
+
+/* A frame when the progress text or a view changed, else none. */
 static void progress_tick(sp_loop *loop, uint64_t id, void *ud)
 {
     (void)loop;
     (void)id;
     hosts_pane *h = ud;
-    sp_app_dirty(h->app, &h->base);
+    char text[sizeof h->progress];
+    progress_text(h, text, sizeof text);
+    if ((h->stale & 1u << h->view) || strcmp(text, h->progress) != 0)
+        sp_app_dirty(h->base.app, &h->base);
 }
 
 static void progress_timer(hosts_pane *h, bool on)
 {
+    sp_loop *loop = sp_app_loop(h->base.app);
     if (on && !h->progress_timer)
-        h->progress_timer = sp_loop_timer(sp_app_loop(h->app), PROGRESS_PERIOD, PROGRESS_PERIOD, progress_tick, h);
+        h->progress_timer = sp_loop_timer(loop, PROGRESS_PERIOD, PROGRESS_PERIOD, progress_tick, h);
     else if (!on && h->progress_timer) {
-        sp_loop_cancel(sp_app_loop(h->app), h->progress_timer);
+        sp_loop_cancel(loop, h->progress_timer);
         h->progress_timer = 0;
     }
 }
@@ -121,38 +402,31 @@ static void clear_results(hosts_pane *h)
 {
     for (size_t i = 0; i < h->nresults; i++)
         free(h->results[i].name);
-    h->nresults = h->snap_nresults = 0;
+    h->nresults = 0;
 }
 
 static void sweep_result(void *ud, int family, const unsigned char *addr, const char *name)
 {
     hosts_pane *h = ud;
+    unsigned views = 1u << VIEW_NEIGH;
     if (strcmp(name, SP_RDNS_NONAME) != 0 && strcmp(name, SP_RDNS_NOANSWER) != 0) {
-        if (h->nresults == h->capresults) {
-            size_t cap = h->capresults ? h->capresults * 2 : 256;
-            result *r = realloc(h->results, cap * sizeof *r);
-            if (!r)
-                return;
-            h->results = r;
-            h->capresults = cap;
-        }
-        result *r = &h->results[h->nresults];
-        r->name = strdup(name);
-        if (!r->name)
-            return;
+        SP_GROW(h->results, h->capresults, h->nresults + 1);
+        result *r = &h->results[h->nresults++];
+        r->family = family;
+        memset(r->addr, 0, sizeof r->addr);
+        memcpy(r->addr, addr, family == AF_INET ? 4 : 16);
+        r->name = sp_xstrdup(name);
         inet_ntop(family, addr, r->ip, sizeof r->ip);
-        h->nresults++;
-        if (!h->base.frozen)
-            h->snap_nresults = h->nresults;
+        views |= 1u << VIEW_SWEEP;
     }
     sp_neigh_set_name(&h->hosts.table, family, addr, name);
-    sp_app_dirty(h->app, &h->base);
+    changed(h, views);
 }
 
 static void sweep_probe_error(void *ud, const char *msg)
 {
     hosts_pane *h = ud;
-    sp_app_error(h->app, "%s", msg);
+    sp_app_error(h->base.app, "%s", msg);
 }
 
 static void sweep_done(void *ud)
@@ -162,26 +436,28 @@ static void sweep_done(void *ud)
     sp_sweep_get_progress(h->sweep, &p);
     char c[64];
     sp_cidr_format(&sp_sweep_config_of(h->sweep)->cidr, c, sizeof c);
-    sp_app_status(h->app, "sweep of %s done: %llu names for %llu addresses in %.0f ms", c,
+    sp_app_status(h->base.app, "sweep of %s done: %llu names for %llu addresses in %.0f ms", c,
                   (unsigned long long)p.named, (unsigned long long)p.total, p.elapsed * 1000);
     progress_timer(h, false);
-    sp_app_dirty(h->app, &h->base);
+    sp_app_dirty(h->base.app, &h->base);
 }
 
 static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
 {
-    const sp_opts *o = sp_app_opts(h->app);
+    sp_app *app = h->base.app;
+    const sp_opts *o = sp_app_opts(app);
     sp_sweep_config cfg = { .cidr = *c, .concurrency = o->sweep_concurrency, .resolve = h->hosts.rdns != NULL,
                             .probe = probe, .probe_rate = o->probe_rate };
     static const sp_sweep_cbs cbs = { sweep_result, sweep_probe_error, sweep_done };
     sp_sweep_free(h->sweep);
     h->sweep = NULL;
     clear_results(h);
-    h->lv[VIEW_SWEEP] = (sp_listview){ 0 };
+    h->stale |= 1u << VIEW_SWEEP;
+    feed(h, 1u << VIEW_SWEEP);
     char err[300];
-    h->sweep = sp_sweep_start(sp_app_loop(h->app), h->hosts.rdns, &cfg, &cbs, h, err, sizeof err);
+    h->sweep = sp_sweep_start(sp_app_loop(app), h->hosts.rdns, &cfg, &cbs, h, err, sizeof err);
     if (!h->sweep) {
-        sp_app_error(h->app, "sweep: %s", err);
+        sp_app_error(app, "sweep: %s", err);
         return;
     }
     h->view = VIEW_SWEEP;
@@ -190,8 +466,8 @@ static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
     char s[64];
     sp_cidr_format(c, s, sizeof s);
     if (sweep_running(h))
-        sp_app_status(h->app, "sweeping %s%s: Esc cancels", s, probe ? " with probes" : "");
-    sp_app_dirty(h->app, &h->base);
+        sp_app_status(app, "sweeping %s%s: Esc cancels", s, probe ? " with probes" : "");
+    sp_app_dirty(app, &h->base);
 }
 
 static void confirm_yes(void *ud)
@@ -208,14 +484,14 @@ static void sweep_submit(void *ud, const char *text)
     while (*text == ' ')
         text++;
     if (sp_cidr_parse(text, &c, err, sizeof err) < 0) {
-        sp_app_error(h->app, "sweep: %s", err);
+        sp_app_error(h->base.app, "sweep: %s", err);
         return;
     }
     char s[64];
     sp_cidr_format(&c, s, sizeof s);
     switch (sp_cidr_classify(&c)) {
     case SP_CIDR_REFUSE:
-        sp_app_error(h->app, "sweep: %s is larger than a /16; sweep at most 65536 addresses", s);
+        sp_app_error(h->base.app, "sweep: %s is larger than a /16; sweep at most 65536 addresses", s);
         return;
     case SP_CIDR_CONFIRM: {
         char q[160];
@@ -223,7 +499,7 @@ static void sweep_submit(void *ud, const char *text)
         h->pending_probe = h->next_probe;
         snprintf(q, sizeof q, "Sweep %s: %llu addresses%s?", s, (unsigned long long)sp_cidr_count(&c),
                  h->next_probe ? " with probes" : "");
-        sp_app_confirm(h->app, q, confirm_yes, h);
+        sp_app_confirm(h->base.app, q, confirm_yes, h);
         return;
     }
     default:
@@ -231,16 +507,28 @@ static void sweep_submit(void *ud, const char *text)
     }
 }
 
+/* The interface of the selected row, looked up in the live model by the
+ * row's key: 0 when none is selected or its row is gone. */
+static int selected_ifindex(const hosts_pane *h)
+{
+    uint64_t key;
+    if (!sp_table_selected(h->tables[h->view], &key))
+        return 0;
+    if (h->view == VIEW_IFACES)
+        return sp_neigh_link(&h->hosts.table, (int)key) ? (int)key : 0;
+    if (h->view == VIEW_NEIGH) {
+        const sp_neigh *n = find_neigh(&h->hosts.table, key);
+        return n ? n->ifindex : 0;
+    }
+    return 0;
+}
+
 /* The IPv4 subnet of the selected interface, or of the first one with an
  * IPv4 address; never loopback (a /8 is refused anyway). */
-static void default_subnet(hosts_pane *h, char *out, size_t cap)
+static void default_subnet(const hosts_pane *h, char *out, size_t cap)
 {
-    const sp_neigh_table *t = shown_table(h);
-    int want = 0;
-    if (h->view == VIEW_NEIGH && h->nrows && h->lv[VIEW_NEIGH].sel < h->nrows)
-        want = h->rows[h->lv[VIEW_NEIGH].sel]->ifindex;
-    else if (h->view == VIEW_IFACES && h->lv[VIEW_IFACES].sel < t->nlinks)
-        want = t->links[h->lv[VIEW_IFACES].sel].ifindex;
+    const sp_neigh_table *t = &h->hosts.table;
+    int want = selected_ifindex(h);
     out[0] = '\0';
     for (int pass = 0; pass < 2 && !out[0]; pass++)
         for (size_t i = 0; i < t->nlinks && !out[0]; i++) {
@@ -260,100 +548,71 @@ static void default_subnet(hosts_pane *h, char *out, size_t cap)
 static void open_sweep_prompt(hosts_pane *h, bool probe)
 {
     if (!h->hosts.rdns && !probe) {
-        sp_app_error(h->app, "sweep: reverse DNS could not start, so there is nothing to look up");
+        sp_app_error(h->base.app, "sweep: reverse DNS could not start, so there is nothing to look up");
         return;
     }
     static const sp_prompt_cbs cbs = { NULL, sweep_submit, NULL };
     char initial[64];
     default_subnet(h, initial, sizeof initial);
     h->next_probe = probe;
-    sp_app_prompt(h->app, probe ? "Sweep with UDP probes (CIDR):" : "Sweep (CIDR):", initial, &cbs, h);
+    sp_app_prompt(h->base.app, probe ? "Sweep with UDP probes (CIDR):" : "Sweep (CIDR):", initial, &cbs, h);
 }
 
 /* ---- pane ops ---- */
 
+/* The column of a --sort-hosts order. */
+static int sort_column(const char *name)
+{
+    static const struct { const char *name; int col; } orders[] = {
+        { "name", C_NAME }, { "vendor", C_VENDOR }, { "mac", C_MAC }, { "state", C_STATE }, { "iface", C_IF },
+    };
+    for (size_t i = 0; name && i < sizeof orders / sizeof orders[0]; i++)
+        if (strcmp(name, orders[i].name) == 0)
+            return orders[i].col;
+    return C_IP;
+}
+
 static sp_pane *create(sp_app *app)
 {
-    hosts_pane *h = calloc(1, sizeof *h);
-    if (!h)
-        return NULL;
-    h->app = app;
+    hosts_pane *h = sp_xcalloc(1, sizeof *h);
     h->base.app = app;
+    const sp_opts *o = sp_app_opts(app);
+    int col = sort_column(o ? o->sort_hosts : NULL);
+    h->tables[VIEW_NEIGH] = sp_table_new(neigh_cols, C_N, col, neigh_cols[col].desc);
+    h->tables[VIEW_IFACES] = sp_table_new(iface_cols, I_N, -1, false);
+    h->tables[VIEW_SWEEP] = sp_table_new(sweep_cols, R_N, col == C_NAME ? R_NAME : R_IP, false);
+    h->stale = ALL_VIEWS;
     sp_hosts_settings set = { .dns = sp_app_dns(app), .changed = on_table_changed, .ud = h };
     char err[64];
-    if (sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err) < 0) {
-        free(h);
-        return NULL;
-    }
+    sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err);
     return &h->base;
 }
 
 static void destroy(sp_pane *p)
 {
-    hosts_pane *h = (hosts_pane *)p;
+    hosts_pane *h = H(p);
     progress_timer(h, false);
     sp_sweep_free(h->sweep);
     sp_hosts_tear_down(&h->hosts);
     clear_results(h);
     free(h->results);
-    if (h->have_snap)
-        sp_neigh_table_free(&h->snap);
+    for (int v = 0; v < VIEW_COUNT; v++)
+        sp_table_free(h->tables[v]);
     free(h->rows);
+    free(h->order);
+    free(h->rank[0]);
+    free(h->rank[1]);
     free(h);
-}
-
-static void fmt_time(double t, char *out, size_t cap)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, cap, "%H:%M:%S", &tm);
-}
-
-enum { C_IP, C_MAC, C_VENDOR, C_IF, C_STATE, C_NAME, C_FIRST, C_LAST, C_N };
-
-/* Columns that fit: IP, State and Name always; then MAC, Interface, Last
- * change, Vendor and First seen while there is room. Name takes the rest. */
-static int neigh_columns(int width, int ipw, ui_column *cols, int *map)
-{
-    static const char *const titles[C_N] = { "IP", "MAC", "Vendor", "Interface", "State", "Name", "First seen",
-                                             "Last change" };
-    int w[C_N] = { ipw, 0, 0, 0, 11, 0, 0, 0 };
-    /* Vendor and name say most about a host: they get room before the
-     * interface and the times, which come back on wider terminals. */
-    int used = ipw + 11 + 2 + 16;
-    static const int order[] = { C_MAC, C_VENDOR, C_IF, C_LAST, C_FIRST };
-    static const int want[] = { 17, 20, 9, 11, 10 };
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        int need = want[i] + 1;
-        if (order[i] == C_VENDOR && used + need > width && width - used >= 11)
-            need = width - used; /* a narrower vendor is better than none */
-        if (used + need <= width) {
-            w[order[i]] = need - 1;
-            used += need;
-        }
-    }
-    w[C_NAME] = 16 + (width - used);
-    int n = 0;
-    for (int c = 0; c < C_N; c++) {
-        map[c] = -1;
-        if (w[c] > 0) {
-            cols[n] = (ui_column){ titles[c], w[c], false };
-            map[c] = n++;
-        }
-    }
-    return n;
 }
 
 static void draw_progress(hosts_pane *h, WINDOW *win, int y, int width)
 {
     sp_sweep_progress p;
     sp_sweep_get_progress(h->sweep, &p);
-    char c[64], tail[160];
+    char c[64];
     sp_cidr_format(&sp_sweep_config_of(h->sweep)->cidr, c, sizeof c);
-    snprintf(tail, sizeof tail, " %llu/%llu  names %llu  no answer %llu  %.1f s%s", (unsigned long long)p.done,
-             (unsigned long long)p.total, (unsigned long long)p.named, (unsigned long long)p.unanswered, p.elapsed,
-             p.cancelled ? "  cancelled" : p.finished ? "  done" : "  (Esc cancels)");
+    progress_text(h, h->progress, sizeof h->progress);
+    const char *tail = h->progress;
     int x = ui_textf(win, y, 0, width, A_BOLD, "Sweep %s ", c);
     int bar = width - x - (int)strlen(tail) - 2;
     if (bar > 40)
@@ -371,192 +630,38 @@ static void draw_progress(hosts_pane *h, WINDOW *win, int y, int width)
     ui_text(win, y, x, width - x, tail, (size_t)-1, p.cancelled ? ui_attr(SP_STYLE_WARN) : A_NORMAL, false);
 }
 
-static attr_t state_attr(const sp_neigh *n)
+/* The line above the table: what the view holds and what `a` hides. */
+static void draw_info(const hosts_pane *h, WINDOW *win, int y, int width)
 {
-    if (n->self)
-        return ui_attr(SP_STYLE_ACCENT);
-    switch (n->state) {
-    case NUD_REACHABLE: case NUD_PERMANENT: return ui_attr(SP_STYLE_GOOD);
-    case NUD_STALE: case NUD_DELAY: case NUD_PROBE: return ui_attr(SP_STYLE_WARN);
-    case NUD_FAILED: case NUD_INCOMPLETE: return ui_attr(SP_STYLE_BAD);
-    default: return ui_attr(SP_STYLE_DIM);
+    const sp_table *tb = h->tables[h->view];
+    size_t n = sp_table_count(tb);
+    attr_t dim = ui_attr(SP_STYLE_DIM);
+    switch (h->view) {
+    case VIEW_IFACES:
+        ui_textf(win, y, 0, width, dim, "%zu interfaces (i: next view, S: sweep the selected one)", n);
+        break;
+    case VIEW_SWEEP:
+        ui_textf(win, y, 0, width, dim, "%zu names found (i: next view)", n);
+        break;
+    default: {
+        char hid[64] = "";
+        if (h->hidden)
+            snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE/NOARP hidden (a shows)", h->hidden);
+        ui_textf(win, y, 0, width, dim, "%zu rows%s", n, hid);
     }
-}
-
-static void build_rows(hosts_pane *h)
-{
-    const sp_neigh_table *t = shown_table(h);
-    if (h->rows_cap < t->count + 1) {
-        const sp_neigh **r = realloc(h->rows, (t->count + 1) * sizeof *r);
-        if (!r) {
-            h->nrows = 0;
-            return;
-        }
-        h->rows = r;
-        h->rows_cap = t->count + 1;
     }
-    sp_neigh_view_opts o = { .show_all = h->show_all, .include_self = true, .sort = h->sort, .filter = h->filter };
-    h->nrows = sp_neigh_view(t, &o, h->rows);
-}
-
-static void draw_neigh(hosts_pane *h, WINDOW *win, int top, int height, int width)
-{
-    const sp_neigh_table *t = shown_table(h);
-    build_rows(h);
-    size_t hidden = 0;
-    if (!h->show_all)
-        for (size_t i = 0; i < t->count; i++)
-            hidden += sp_neigh_hidden_by_default(t->items[i]);
-    int ipw = 15;
-    for (size_t i = 0; i < h->nrows; i++) {
-        int l = (int)strlen(h->rows[i]->ip);
-        if (l > ipw)
-            ipw = l < 39 ? l : 39;
-    }
-    char hid[64] = "";
-    if (hidden)
-        snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE/NOARP hidden (a shows)", hidden);
-    ui_textf(win, top, 0, width, ui_attr(SP_STYLE_DIM), "%zu rows%s  sort: %s", h->nrows, hid,
-             sp_neigh_sort_name(h->sort));
-    ui_column cols[C_N];
-    int map[C_N];
-    int nc = neigh_columns(width, ipw, cols, map);
-    static const int sort_col[SP_SORT_COUNT] = { C_IP, C_MAC, C_VENDOR, C_NAME, C_LAST };
-    ui_table_header(win, top + 1, cols, nc, map[sort_col[h->sort]]);
-    sp_listview *lv = &h->lv[VIEW_NEIGH];
-    int body = height - 2;
-    h->first_row_y = top + 2;
-    sp_listview_update(lv, h->nrows, body > 0 ? (size_t)body : 1);
-    for (int r = 0; r < body && lv->top + (size_t)r < h->nrows; r++) {
-        size_t i = lv->top + (size_t)r;
-        const sp_neigh *n = h->rows[i];
-        int y = top + 2 + r;
-        bool sel = i == lv->sel;
-        attr_t base = sel ? ui_attr(SP_STYLE_SELECTED) : A_NORMAL;
-        char first[16], last[16];
-        fmt_time(n->first_seen, first, sizeof first);
-        fmt_time(n->last_change, last, sizeof last);
-        const char *cells[C_N] = { n->ip, n->macstr, n->vendor ? n->vendor : "", n->ifname,
-                                   sp_neigh_state_label(n), n->name ? n->name : "", first, last };
-        if (sel)
-            ui_fill(win, y, 0, width, base);
-        for (int c = 0; c < C_N; c++) {
-            if (map[c] < 0)
-                continue;
-            attr_t a = base;
-            if (!sel && c == C_STATE)
-                a = state_attr(n);
-            else if (!sel && (c == C_FIRST || c == C_LAST || c == C_VENDOR))
-                a = ui_attr(SP_STYLE_DIM);
-            ui_table_cell(win, y, cols, map[c], cells[c], (size_t)-1, a);
-        }
-    }
-    if (h->nrows == 0)
-        ui_text(win, top + 2, 1, width - 2,
-                h->filter[0] ? "no row matches the filter" : "no neighbours yet: traffic to a LAN host adds one",
-                (size_t)-1, ui_attr(SP_STYLE_DIM), false);
-}
-
-static bool link_matches(const sp_link *l, const char *f)
-{
-    if (!f[0] || strcasestr(l->name, f) || strcasestr(l->macstr, f))
-        return true;
-    for (size_t k = 0; k < l->naddrs; k++) {
-        char ip[SP_IPSTR_MAX];
-        inet_ntop(l->addrs[k].family, l->addrs[k].addr, ip, sizeof ip);
-        if (strcasestr(ip, f))
-            return true;
-    }
-    return false;
-}
-
-static void draw_ifaces(hosts_pane *h, WINDOW *win, int top, int height, int width)
-{
-    const sp_neigh_table *t = shown_table(h);
-    ui_column cols[] = { { "Interface", 12, false }, { "State", 5, false }, { "MAC", 17, false },
-                         { "MTU", 6, true }, { "Addresses", 0, false } };
-    cols[4].width = width - ui_column_x(cols, 4);
-    ui_textf(win, top, 0, width, ui_attr(SP_STYLE_DIM), "%zu interfaces (i: next view, S: sweep the selected one)",
-             t->nlinks);
-    ui_table_header(win, top + 1, cols, 5, -1);
-    size_t idx[256], n = 0;
-    for (size_t i = 0; i < t->nlinks && n < 256; i++)
-        if (link_matches(&t->links[i], h->filter))
-            idx[n++] = i;
-    sp_listview *lv = &h->lv[VIEW_IFACES];
-    int body = height - 2;
-    h->first_row_y = top + 2;
-    sp_listview_update(lv, n, body > 0 ? (size_t)body : 1);
-    for (int r = 0; r < body && lv->top + (size_t)r < n; r++) {
-        size_t i = lv->top + (size_t)r;
-        const sp_link *l = &t->links[idx[i]];
-        int y = top + 2 + r;
-        bool sel = i == lv->sel;
-        attr_t a = sel ? ui_attr(SP_STYLE_SELECTED) : A_NORMAL;
-        bool up = l->flags & IFF_UP;
-        char mtu[16], addrs[1024];
-        snprintf(mtu, sizeof mtu, "%u", l->mtu);
-        size_t used = 0;
-        addrs[0] = '\0';
-        for (size_t k = 0; k < l->naddrs && used < sizeof addrs - 64; k++) {
-            char ip[SP_IPSTR_MAX];
-            inet_ntop(l->addrs[k].family, l->addrs[k].addr, ip, sizeof ip);
-            used += (size_t)snprintf(addrs + used, sizeof addrs - used, "%s%s/%u", k ? " " : "", ip,
-                                     l->addrs[k].prefixlen);
-        }
-        if (sel)
-            ui_fill(win, y, 0, width, a);
-        ui_table_cell(win, y, cols, 0, l->name, (size_t)-1, a);
-        ui_table_cell(win, y, cols, 1, up ? "up" : "down", (size_t)-1,
-                      sel ? a : ui_attr(up ? SP_STYLE_GOOD : SP_STYLE_BAD));
-        ui_table_cell(win, y, cols, 2, l->maclen ? l->macstr : "-", (size_t)-1, a);
-        ui_table_cell(win, y, cols, 3, mtu, (size_t)-1, a);
-        ui_table_cell(win, y, cols, 4, addrs, (size_t)-1, a);
-    }
-}
-
-static void draw_sweep(hosts_pane *h, WINDOW *win, int top, int height, int width)
-{
-    size_t total = h->base.frozen ? h->snap_nresults : h->nresults;
-    size_t idx_cap = total ? total : 1;
-    size_t *idx = malloc(idx_cap * sizeof *idx);
-    if (!idx)
-        return;
-    size_t n = 0;
-    for (size_t i = 0; i < total; i++)
-        if (!h->filter[0] || strcasestr(h->results[i].ip, h->filter) || strcasestr(h->results[i].name, h->filter))
-            idx[n++] = i;
-    ui_column cols[] = { { "IP", 39, false }, { "Name", 0, false } };
-    if (width < 70)
-        cols[0].width = 15;
-    cols[1].width = width - cols[0].width - 1;
-    ui_textf(win, top, 0, width, ui_attr(SP_STYLE_DIM), "%zu names found (i: next view)", n);
-    ui_table_header(win, top + 1, cols, 2, -1);
-    sp_listview *lv = &h->lv[VIEW_SWEEP];
-    int body = height - 2;
-    h->first_row_y = top + 2;
-    sp_listview_update(lv, n, body > 0 ? (size_t)body : 1);
-    for (int r = 0; r < body && lv->top + (size_t)r < n; r++) {
-        size_t i = lv->top + (size_t)r;
-        int y = top + 2 + r;
-        attr_t a = i == lv->sel ? ui_attr(SP_STYLE_SELECTED) : A_NORMAL;
-        ui_table_cell(win, y, cols, 0, h->results[idx[i]].ip, (size_t)-1, a);
-        ui_table_cell(win, y, cols, 1, h->results[idx[i]].name, (size_t)-1, a);
-    }
-    free(idx);
 }
 
 static void draw(sp_pane *p, WINDOW *win)
 {
-    hosts_pane *h = (hosts_pane *)p;
+    hosts_pane *h = H(p);
+    feed(h, 1u << h->view);
     werase(win);
     int height, width;
     getmaxyx(win, height, width);
     int top = 0;
-    if (h->sweep) {
-        draw_progress(h, win, 0, width);
-        top = 1;
-    }
+    if (h->sweep)
+        draw_progress(h, win, top++, width);
     /* The last line: why data is limited, when it is. */
     const char *note = sp_netlink_note(h->hosts.nl);
     char buf[400];
@@ -569,133 +674,156 @@ static void draw(sp_pane *p, WINDOW *win)
         height--;
         ui_text(win, height, 0, width, buf, (size_t)-1, ui_attr(SP_STYLE_WARN), false);
     }
-    switch (h->view) {
-    case VIEW_IFACES: draw_ifaces(h, win, top, height - top, width); break;
-    case VIEW_SWEEP: draw_sweep(h, win, top, height - top, width); break;
-    default: draw_neigh(h, win, top, height - top, width); break;
-    }
+    draw_info(h, win, top++, width);
+    const char *empty = h->filter[0] ? "no row matches the filter"
+                        : h->view == VIEW_NEIGH ? "no neighbours yet: traffic to a LAN host adds one"
+                        : h->view == VIEW_SWEEP ? "no names yet"
+                                                : "no interfaces";
+    sp_table_draw(h->tables[h->view], win, top, height - top, true, empty);
 }
 
+/* From the row's cells: what the table shows is by value, so the row can
+ * be described even after netlink deleted it or while frozen. */
 static void show_details(hosts_pane *h)
 {
-    if (h->view != VIEW_NEIGH || h->lv[VIEW_NEIGH].sel >= h->nrows)
+    const sp_table *tb = h->tables[VIEW_NEIGH];
+    if (!sp_table_count(tb))
         return;
-    const sp_neigh *n = h->rows[h->lv[VIEW_NEIGH].sel];
-    char l[8][300], first[16], last[16];
-    fmt_time(n->first_seen, first, sizeof first);
-    fmt_time(n->last_change, last, sizeof last);
-    snprintf(l[0], sizeof l[0], "IP          %s", n->ip);
-    snprintf(l[1], sizeof l[1], "MAC         %s", n->maclen ? n->macstr : "-");
-    snprintf(l[2], sizeof l[2], "Vendor      %s", n->vendor && *n->vendor ? n->vendor : "-");
-    snprintf(l[3], sizeof l[3], "Interface   %s", n->ifname);
-    snprintf(l[4], sizeof l[4], "State       %s", sp_neigh_state_label(n));
-    snprintf(l[5], sizeof l[5], "Name        %s", n->name ? n->name : "(looking up)");
-    snprintf(l[6], sizeof l[6], "First seen  %s", first);
-    snprintf(l[7], sizeof l[7], "Last change %s", last);
-    const char *lines[8];
-    for (int i = 0; i < 8; i++)
-        lines[i] = l[i];
-    sp_app_box(h->app, n->ip, lines, 8);
+    size_t row = sp_table_sel(tb);
+    static const char *const labels[C_N] = { "IP", "MAC", "Vendor", "Interface", "State", "Name", "First seen",
+                                             "Last change" };
+    char l[C_N][300];
+    const char *lines[C_N];
+    for (int c = 0; c < C_N; c++) {
+        size_t len;
+        const char *s = sp_table_text(tb, row, (size_t)c, &len);
+        if (!len) {
+            s = c == C_NAME ? "(looking up)" : "-";
+            len = strlen(s);
+        }
+        snprintf(l[c], sizeof l[c], "%-11s %.*s", labels[c], (int)len, s);
+        lines[c] = l[c];
+    }
+    size_t len;
+    const char *ip = sp_table_text(tb, row, C_IP, &len);
+    char title[SP_IPSTR_MAX];
+    snprintf(title, sizeof title, "%.*s", (int)len, ip);
+    sp_app_box(h->base.app, title, lines, C_N);
 }
 
-static bool key(sp_pane *p, const sp_key *k)
+static sp_redraw act_details(void *ud, const sp_key *k)
 {
-    hosts_pane *h = (hosts_pane *)p;
-    sp_nav nav;
-    if (sp_key_nav(k, &nav)) {
-        sp_listview_nav(&h->lv[h->view], nav);
-        return true;
-    }
-    if (k->fn && k->code == KEY_MOUSE) {
-        sp_listview *lv = &h->lv[h->view];
-        if (k->mouse_y < h->first_row_y)
-            return false;
-        size_t row = lv->top + (size_t)(k->mouse_y - h->first_row_y);
-        if (row >= lv->count)
-            return false;
-        sp_listview_select(lv, row);
-        return true;
-    }
-    if (k->fn) {
-        if (k->code == KEY_ENTER) {
-            show_details(h);
-            return true;
-        }
-        return false;
-    }
-    switch (k->code) {
-    case 'a':
-        h->show_all = !h->show_all;
-        sp_app_status(h->app, h->show_all ? "showing FAILED, INCOMPLETE and NOARP too" : "hiding FAILED, INCOMPLETE and NOARP");
-        return true;
-    case 'i':
-        h->view = (view)((h->view + 1) % VIEW_COUNT);
-        if (h->view == VIEW_SWEEP && !h->sweep)
-            h->view = VIEW_NEIGH;
-        return true;
-    case 's':
-        h->sort = (sp_neigh_sort)((h->sort + 1) % SP_SORT_COUNT);
+    (void)k;
+    show_details(ud);
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_all(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    h->show_all = !h->show_all;
+    h->stale |= 1u << VIEW_NEIGH;
+    feed(h, 1u << VIEW_NEIGH);
+    sp_app_status(h->base.app,
+                  h->show_all ? "showing FAILED, INCOMPLETE and NOARP too" : "hiding FAILED, INCOMPLETE and NOARP");
+    return SP_REDRAW_BODY | SP_REDRAW_STATUS;
+}
+
+static sp_redraw act_view(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    h->view = (view)((h->view + 1) % VIEW_COUNT);
+    if (h->view == VIEW_SWEEP && !h->sweep)
         h->view = VIEW_NEIGH;
-        sp_app_status(h->app, "sorted by %s", sp_neigh_sort_name(h->sort));
-        return true;
-    case 'S':
-        open_sweep_prompt(h, false);
-        return true;
-    case 'P':
-        open_sweep_prompt(h, true);
-        return true;
-    case '\r':
-    case '\n':
-        show_details(h);
-        return true;
-    case KEY_ESC:
-        if (sweep_running(h)) {
-            sp_sweep_cancel(h->sweep);
-            progress_timer(h, false);
-            sp_app_status(h->app, "sweep cancelled");
-            return true;
-        }
-        return false;
-    default:
-        return false;
-    }
+    feed(h, 1u << h->view);
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+/* s cycles through the orders it always had (any column sorts with < >
+ * or a header click); it shows the neighbours. */
+static sp_redraw act_sort(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    static const int order[SP_SORT_COUNT] = { C_IP, C_MAC, C_VENDOR, C_NAME, C_LAST };
+    sp_table *tb = h->tables[VIEW_NEIGH];
+    size_t next = 0;
+    for (size_t i = 0; i < SP_SORT_COUNT; i++)
+        if (sp_table_sort_col(tb) == order[i])
+            next = (i + 1) % SP_SORT_COUNT;
+    sp_table_sort(tb, order[next], neigh_cols[order[next]].desc);
+    h->view = VIEW_NEIGH;
+    feed(h, 1u << VIEW_NEIGH);
+    sp_app_status(h->base.app, "sorted by %s", sp_neigh_sort_name((sp_neigh_sort)next));
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS | SP_REDRAW_STATUS;
+}
+
+static sp_redraw act_sweep(void *ud, const sp_key *k)
+{
+    open_sweep_prompt(ud, k->code == 'P');
+    return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
+}
+
+/* Esc clears a filter first (the shell's), then cancels a running sweep. */
+static sp_redraw act_cancel(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    if (h->filter[0] || !sweep_running(h))
+        return SP_REDRAW_PASS;
+    sp_sweep_cancel(h->sweep);
+    progress_timer(h, false);
+    sp_app_status(h->base.app, "sweep cancelled");
+    return SP_REDRAW_BODY | SP_REDRAW_STATUS;
 }
 
 static void set_filter(sp_pane *p, const char *text)
 {
-    hosts_pane *h = (hosts_pane *)p;
+    hosts_pane *h = H(p);
     snprintf(h->filter, sizeof h->filter, "%s", text);
-    sp_listview_select(&h->lv[h->view], 0);
+    h->stale = ALL_VIEWS;
+    feed(h, 1u << h->view);
+    sp_table_select_row(h->tables[h->view], 0);
 }
 
+/* Every view shows what it held at the freeze, the hidden ones too. */
 static void freeze(sp_pane *p, bool frozen)
 {
-    hosts_pane *h = (hosts_pane *)p;
-    if (h->have_snap) {
-        sp_neigh_table_free(&h->snap);
-        h->have_snap = false;
-    }
+    hosts_pane *h = H(p);
     if (frozen)
-        h->have_snap = sp_neigh_table_clone(&h->snap, &h->hosts.table) == 0;
-    h->snap_nresults = h->nresults;
+        feed(h, ALL_VIEWS);
+    for (int v = 0; v < VIEW_COUNT; v++)
+        sp_table_freeze(h->tables[v], frozen);
 }
 
 static void visible(sp_pane *p, bool shown)
 {
-    hosts_pane *h = (hosts_pane *)p;
+    hosts_pane *h = H(p);
     h->visible = shown;
     progress_timer(h, shown && sweep_running(h));
 }
 
-static const sp_keyhelp keys[] = {
-    { "a", "show or hide FAILED, INCOMPLETE and NOARP neighbours", "All", SP_KEYS_ALWAYS },
-    { "i", "next view: neighbours, interfaces, sweep results", "View", SP_KEYS_ALWAYS },
-    { "s", "sort by IP, MAC, vendor, name, last change", "Sort", SP_KEYS_ALWAYS },
-    { "S", "sweep a subnet with reverse-DNS lookups", "Sweep", SP_KEYS_ALWAYS },
-    { "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe", SP_KEYS_ALWAYS },
-    { "Esc", "cancel the running sweep", NULL, SP_KEYS_ALWAYS },
-    { "Enter", "details of the selected neighbour", NULL, SP_KEYS_ALWAYS },
-    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
+static unsigned mode(sp_pane *p) { return SP_WHEN_BROWSING | SP_WHEN_PANE << H(p)->view; }
+
+static sp_table *focused_table(sp_pane *p) { return H(p)->tables[H(p)->view]; }
+
+static const sp_binding keymap[] = {
+    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details of the selected neighbour", "Details", NULL, 6,
+      MODE_NEIGH, act_details },
+    { { 'a' }, "a", "show or hide FAILED, INCOMPLETE and NOARP neighbours", "All", NULL, 4, SP_WHEN_BROWSING,
+      act_all },
+    { { 'i' }, "i", "next view: neighbours, interfaces, sweep results", "View", NULL, 1, SP_WHEN_BROWSING,
+      act_view },
+    { { 's' }, "s", "sort by IP, MAC, vendor, name, last change", "Sort", NULL, 3, SP_WHEN_BROWSING, act_sort },
+    { { 'S' }, "S", "sweep a subnet with reverse-DNS lookups (the selected interface's)", "Sweep", NULL, 2,
+      SP_WHEN_BROWSING, act_sweep },
+    { { 'P' }, "P", "sweep with one UDP probe per address (fills the neighbour table)", "Probe", NULL, 5,
+      SP_WHEN_BROWSING, act_sweep },
+    { { SP_KEY_ESC }, "Esc", "cancel the running sweep (after clearing a filter)", NULL, NULL, 0,
+      SP_WHEN_BROWSING, act_cancel },
+    { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const sp_pane_ops sp_hosts_pane = {
@@ -704,9 +832,10 @@ const sp_pane_ops sp_hosts_pane = {
     .create = create,
     .destroy = destroy,
     .draw = draw,
-    .key = key,
     .filter = set_filter,
     .freeze = freeze,
     .visible = visible,
-    .keys = keys,
+    .keymap = keymap,
+    .mode = mode,
+    .table = focused_table,
 };
