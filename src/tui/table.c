@@ -241,7 +241,8 @@ static void apply(sp_table *t, bool keep_top)
     SP_GROW(t->order, t->ordercap, g->n);
     for (size_t i = 0; i < g->n; i++)
         t->order[i] = i;
-    if (t->sort_col >= 0)
+    /* Before the first row order is NULL, which qsort_r must not get. */
+    if (t->sort_col >= 0 && g->n > 1)
         qsort_r(t->order, g->n, sizeof *t->order, compare_rows, t);
     for (size_t c = 0; c < t->ncols; c++) {
         /* A sortable column keeps room for its sort marker. */

@@ -22,7 +22,7 @@
 #include "sockpit/tui/table_view.h"
 
 #define REDRAW_DELAY 0.2 /* answers are shown at most this often; events at once */
-#define SPARK_W 20       /* round-trip times the sparkline shows */
+#define SPARK_W 16       /* round-trip times the sparkline shows */
 #define LOG_MIN 6        /* the log's rows at least: header, 4 events, count line */
 
 /* The pane's modes (keymap.h): which table has the focus. */
@@ -36,7 +36,7 @@ enum { C_NAME, C_ADDR, C_TTL, C_RTT, C_SPARK, C_CHG, C_SINCE, C_ERR, NCOLS };
  * minimum holds its title and sort marker, so no header is cut. */
 static const sp_column columns[NCOLS] = {
     [C_NAME] = { .title = "Name", .min = 10, .max = 32, .prio = 0, .sort = SP_SORT_TEXT },
-    [C_ADDR] = { .title = "Addresses", .min = 14, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+    [C_ADDR] = { .title = "Addresses", .min = 20, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
     [C_TTL] = { .title = "TTL", .min = 5, .max = 8, .prio = 4, .right = true, .sort = SP_SORT_NUM },
     [C_RTT] = { .title = "RTT", .min = 6, .max = 8, .prio = 2, .right = true, .sort = SP_SORT_NUM, .desc = true },
     [C_SPARK] = { .title = "RTT history", .min = SPARK_W, .max = SPARK_W, .prio = 5 },
