@@ -728,8 +728,8 @@ static void set_filter(sp_pane *pane, const char *text)
 static const sp_binding keymap[] = {
     { { 'a' }, "a", "add a name to watch", "Add", NULL, 1, B, act_add },
     { { 'd' }, "d", "stop watching the selected name (asks first)", "Delete", NULL, 3, N, act_delete },
-    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "history and details of the selected name (in the log: the event's name)",
-      "History", NULL, 2, B, act_history },
+    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter",
+      "history and details of the selected name (in the log: the event's name)", "History", NULL, 2, B, act_history },
     { { 'l' }, "l", "move the focus between the names and the change log", "Log", NULL, 2, N, act_focus },
     { { 'l' }, "l", NULL, "Names", NULL, 2, WHEN_LOG, act_focus },
     { { 's' }, "s", "sort: name / last change / RTT / errors", "Sort", NULL, 4, N, act_sort },
