@@ -1,8 +1,9 @@
 /* The DNS watch pane: the table of watched names (addresses, TTL, RTT and
  * its sparkline, changes, time since the last change, error) above the
- * change log, newest first. watch_setup.c builds the watcher, its list, its
- * log and the recent events; this file draws them and keeps watch.list in
- * step with the keys. */
+ * change log, newest first. Both are table widgets; `l` moves the focus
+ * between them, and the focused one takes the table keys. watch_setup.c
+ * builds the watcher, its list, its log and the recent events; this file
+ * shows them and keeps watch.list in step with the keys. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,20 +19,32 @@
 #include "sockpit/dns/watchlist.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
+#include "sockpit/tui/table_view.h"
 
-#define KEY_ESC 27
 #define REDRAW_DELAY 0.2 /* answers are shown at most this often; events at once */
+#define SPARK_W 16       /* round-trip times the sparkline shows */
+#define LOG_MIN 6        /* the log's rows at least: header, 4 events, count line */
 
-/* One table row as shown. */
-typedef struct row {
-    char name[SP_DNSNAME_MAX + 1];
-    char addrs[600];
-    char ttl[24], rtt[24], chg[24], since[24], err[16];
-    float hist[SP_WATCH_RTT_HIST];
-    size_t nhist;
-    bool stale; /* the addresses are from before the current error */
-    int64_t since_ms;
-} row;
+/* The pane's modes (keymap.h): which table has the focus. */
+#define WHEN_NAMES SP_WHEN_PANE
+#define WHEN_LOG (SP_WHEN_PANE << 1)
+
+enum { C_NAME, C_ADDR, C_TTL, C_RTT, C_SPARK, C_CHG, C_SINCE, C_ERR, NCOLS };
+
+/* Name, addresses, the last change and the error stay at 80 columns; the
+ * sparkline gives way first, then TTL, the change count and RTT. Every
+ * minimum holds its title and sort marker, so no header is cut. */
+static const sp_column columns[NCOLS] = {
+    [C_NAME] = { .title = "Name", .min = 10, .max = 32, .prio = 0, .sort = SP_SORT_TEXT },
+    [C_ADDR] = { .title = "Addresses", .min = 20, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+    [C_TTL] = { .title = "TTL", .min = 5, .max = 8, .prio = 4, .right = true, .sort = SP_SORT_NUM },
+    [C_RTT] = { .title = "RTT", .min = 6, .max = 8, .prio = 2, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [C_SPARK] = { .title = "RTT history", .min = SPARK_W, .max = SPARK_W, .prio = 5 },
+    [C_CHG] = { .title = "Chg", .min = 4, .max = 6, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [C_SINCE] = { .title = "Last change", .min = 12, .max = 12, .prio = 1, .right = true, .sort = SP_SORT_NUM,
+                  .desc = true },
+    [C_ERR] = { .title = "Error", .min = 8, .max = 15, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
+};
 
 typedef struct watch_pane {
     sp_pane base;
@@ -39,30 +52,30 @@ typedef struct watch_pane {
     char problem[4400]; /* what keeps the pane from working fully */
     int last_log_errno;
 
-    sp_listview lv;
     char filter[256];
-    size_t *idx; /* the rows that pass the filter */
-    size_t nidx, idx_cap;
-
-    row *snap; /* while frozen: every row as it was */
-    size_t nsnap;
-    uint64_t snap_log_total;
+    sp_table *names;
+    sp_table *log;           /* keyed by event number */
+    sp_column log_column;    /* its title names the log file */
+    char log_title[4300];
+    bool log_focus;
 
     bool visible;
     uint64_t tick, redraw_timer;
     char target[SP_DNSNAME_MAX + 1]; /* the name a prompt or confirmation is about */
 } watch_pane;
 
-static const sp_keyhelp keys[] = {
-    { "a", "add a name to watch", "Add", SP_KEYS_ALWAYS },
-    { "d", "stop watching the selected name (asks first)", "Delete", SP_KEYS_ALWAYS },
-    { "Enter", "history and details of the selected name", "History", SP_KEYS_ALWAYS },
-    { "i", "set the selected name's interval (seconds, 'ttl' or 'default')", "Interval", SP_KEYS_ALWAYS },
-    { "t", "TTL mode on/off for the selected name: look up again when the TTL runs out", "TTL", SP_KEYS_ALWAYS },
-    { "r", "look the selected name up now", "Re-query", SP_KEYS_ALWAYS },
-    { "R", "look every name up now", NULL, SP_KEYS_ALWAYS },
-    { NULL, NULL, NULL, SP_KEYS_ALWAYS },
-};
+static watch_pane *P(sp_pane *p) { return (watch_pane *)p; }
+
+/* A row's key: the name, stable while it is watched. */
+static uint64_t name_key(const char *name)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return h;
+}
+
+static sp_table *focused(watch_pane *p) { return p->log_focus ? p->log : p->names; }
 
 /* ---- rows ---- */
 
@@ -99,26 +112,6 @@ static void fmt_rtt(double ms, char *buf, size_t cap)
         snprintf(buf, cap, "%.1fs", ms / 1000);
 }
 
-static void make_row(const sp_watch_name *n, row *r)
-{
-    snprintf(r->name, sizeof r->name, "%s", n->name);
-    if (n->have_set)
-        sp_addrset_format(&n->set, ", ", r->addrs, sizeof r->addrs);
-    else
-        snprintf(r->addrs, sizeof r->addrs, "%s", n->rounds ? "-" : "(looking up)");
-    r->stale = n->error[0] && n->have_set;
-    if (n->ttl >= 0)
-        snprintf(r->ttl, sizeof r->ttl, "%ld", n->ttl);
-    else
-        snprintf(r->ttl, sizeof r->ttl, "-");
-    fmt_rtt(n->rtt_ms, r->rtt, sizeof r->rtt);
-    snprintf(r->chg, sizeof r->chg, "%u", n->changes);
-    r->since_ms = n->since_ms;
-    fmt_since(n->since_ms, r->since, sizeof r->since);
-    snprintf(r->err, sizeof r->err, "%s", n->error);
-    r->nhist = sp_watch_rtt_history(n, r->hist, SP_WATCH_RTT_HIST);
-}
-
 static bool contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
@@ -129,66 +122,6 @@ static bool contains_ci(const char *hay, const char *needle)
             return true;
     return false;
 }
-
-static size_t source_count(watch_pane *p)
-{
-    if (p->base.frozen && p->snap)
-        return p->nsnap;
-    return p->ws.watch ? sp_watch_count(p->ws.watch) : 0;
-}
-
-static void source_row(watch_pane *p, size_t i, row *r)
-{
-    if (p->base.frozen && p->snap)
-        *r = p->snap[i];
-    else
-        make_row(sp_watch_get(p->ws.watch, i), r);
-}
-
-static bool source_match(watch_pane *p, size_t i)
-{
-    if (!p->filter[0])
-        return true;
-    if (p->base.frozen && p->snap)
-        return contains_ci(p->snap[i].name, p->filter) || contains_ci(p->snap[i].addrs, p->filter);
-    const sp_watch_name *n = sp_watch_get(p->ws.watch, i);
-    if (contains_ci(n->name, p->filter))
-        return true;
-    char addrs[600];
-    sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
-    return contains_ci(addrs, p->filter);
-}
-
-static void rebuild_index(watch_pane *p)
-{
-    size_t total = source_count(p);
-    if (total > p->idx_cap) {
-        size_t *v = realloc(p->idx, total * sizeof *v);
-        if (!v)
-            abort();
-        p->idx = v;
-        p->idx_cap = total;
-    }
-    p->nidx = 0;
-    for (size_t i = 0; i < total; i++)
-        if (source_match(p, i))
-            p->idx[p->nidx++] = i;
-    sp_listview_update(&p->lv, p->nidx, p->lv.height ? p->lv.height : 1);
-}
-
-/* The selected name, or NULL (with a hint in the status line). */
-static const char *selected(watch_pane *p)
-{
-    rebuild_index(p);
-    if (p->nidx == 0) {
-        sp_app_error(p->base.app, "no name selected: press a to add one");
-        return NULL;
-    }
-    size_t i = p->idx[p->lv.sel];
-    return p->base.frozen && p->snap ? p->snap[i].name : sp_watch_get(p->ws.watch, i)->name;
-}
-
-/* ---- drawing ---- */
 
 static void sparkline(const float *v, size_t n, size_t width, char *out, size_t cap)
 {
@@ -217,120 +150,6 @@ static void sparkline(const float *v, size_t n, size_t width, char *out, size_t 
     }
 }
 
-enum { C_NAME, C_ADDR, C_TTL, C_RTT, C_SPARK, C_CHG, C_SINCE, C_ERR, C_N };
-
-/* Column widths for a body `width` wide; a dropped column gets width 0.
- * Narrow screens lose the sparkline first, then SINCE, TTL, CHG and RTT. */
-static void layout_columns(watch_pane *p, int width, int wid[C_N])
-{
-    static const int fixed[C_N] = { 0, 0, 5, 7, 0, 4, 6, 8 };
-    int longest = 4, widest_addrs = 9;
-    for (size_t k = 0; k < p->nidx && k < 500; k++) {
-        row r;
-        source_row(p, p->idx[k], &r);
-        int l = (int)strlen(r.name);
-        longest = l > longest ? l : longest;
-        l = (int)strlen(r.addrs);
-        widest_addrs = l > widest_addrs ? l : widest_addrs;
-    }
-    for (int c = 0; c < C_N; c++)
-        wid[c] = fixed[c];
-    wid[C_NAME] = longest < 12 ? 12 : longest > 32 ? 32 : longest;
-    wid[C_SPARK] = 1; /* wanted; sized below */
-    static const int drop_order[] = { C_SPARK, C_SINCE, C_TTL, C_CHG, C_RTT };
-    const size_t ndrop = sizeof drop_order / sizeof drop_order[0];
-    for (size_t d = 0;; d++) {
-        int used = 0;
-        for (int c = 0; c < C_N; c++)
-            if (c != C_ADDR && c != C_SPARK && wid[c] > 0)
-                used += wid[c] + 1;
-        int rest = width - used;
-        int spark = 0;
-        if (wid[C_SPARK]) {
-            /* The sparkline takes what the addresses leave, up to a third. */
-            spark = rest / 3 < SP_WATCH_RTT_HIST ? rest / 3 : SP_WATCH_RTT_HIST;
-            if (spark > rest - widest_addrs - 2)
-                spark = rest - widest_addrs - 2;
-            if (spark < 10)
-                spark = 0;
-        }
-        int addr = rest - (spark ? spark + 1 : 0) - 1;
-        if (addr >= 14 || d == ndrop) {
-            if (addr < 14 && wid[C_NAME] > 10) {
-                int give = wid[C_NAME] - 10 < 14 - addr ? wid[C_NAME] - 10 : 14 - addr;
-                wid[C_NAME] -= give;
-                addr += give;
-            }
-            wid[C_ADDR] = addr > 1 ? addr : 1;
-            wid[C_SPARK] = spark;
-            return;
-        }
-        wid[drop_order[d]] = 0;
-    }
-}
-
-static int draw_table(watch_pane *p, WINDOW *win, int y0, int height, int width)
-{
-    int wid[C_N];
-    layout_columns(p, width, wid);
-    static const char *const titles[C_N] = { "NAME", "ADDRESSES", "TTL", "RTT", "RTT HISTORY", "CHG", "SINCE",
-                                             "ERROR" };
-    static const bool right[C_N] = { false, false, true, true, false, true, true, false };
-    ui_column cols[C_N];
-    int map[C_N], nc = 0;
-    for (int c = 0; c < C_N; c++) {
-        if (wid[c] <= 0)
-            continue;
-        cols[nc] = (ui_column){ titles[c], wid[c], right[c] };
-        map[c] = nc++;
-    }
-    for (int c = 0; c < C_N; c++)
-        if (wid[c] <= 0)
-            map[c] = -1;
-    ui_table_header(win, y0, cols, nc, -1);
-    int rows = height - 1;
-    sp_listview_update(&p->lv, p->nidx, rows > 0 ? (size_t)rows : 1);
-    for (int r = 0; r < rows; r++) {
-        size_t k = p->lv.top + (size_t)r;
-        if (k >= p->nidx)
-            break;
-        row x;
-        source_row(p, p->idx[k], &x);
-        int y = y0 + 1 + r;
-        bool sel = k == p->lv.sel;
-        attr_t base = sel ? ui_attr(SP_STYLE_SELECTED) : ui_attr(SP_STYLE_NORMAL);
-        if (sel)
-            ui_fill(win, y, 0, width, base);
-        ui_table_cell(win, y, cols, map[C_NAME], x.name, (size_t)-1, base);
-        attr_t aa = sel ? base : x.stale ? ui_attr(SP_STYLE_DIM) : base;
-        ui_table_cell(win, y, cols, map[C_ADDR], x.addrs, (size_t)-1, aa);
-        if (map[C_TTL] >= 0)
-            ui_table_cell(win, y, cols, map[C_TTL], x.ttl, (size_t)-1, base);
-        if (map[C_RTT] >= 0)
-            ui_table_cell(win, y, cols, map[C_RTT], x.rtt, (size_t)-1, base);
-        if (map[C_SPARK] >= 0) {
-            char sp[SP_WATCH_RTT_HIST * 4 + 1];
-            sparkline(x.hist, x.nhist, (size_t)wid[C_SPARK], sp, sizeof sp);
-            ui_table_cell(win, y, cols, map[C_SPARK], sp, (size_t)-1, sel ? base : ui_attr(SP_STYLE_ACCENT));
-        }
-        if (map[C_CHG] >= 0)
-            ui_table_cell(win, y, cols, map[C_CHG], x.chg, (size_t)-1, base);
-        if (map[C_SINCE] >= 0) {
-            /* A frozen row keeps its text, but "since" would lie: recompute. */
-            char since[24];
-            fmt_since(x.since_ms, since, sizeof since);
-            ui_table_cell(win, y, cols, map[C_SINCE], p->base.frozen ? x.since : since, (size_t)-1, base);
-        }
-        ui_table_cell(win, y, cols, map[C_ERR], x.err, (size_t)-1, sel ? base : ui_attr(SP_STYLE_BAD));
-    }
-    return rows;
-}
-
-static bool event_matches(watch_pane *p, const sp_wevent *ev, const char *line)
-{
-    return !p->filter[0] || contains_ci(ev->name, p->filter) || contains_ci(line, p->filter);
-}
-
 static sp_style event_style(const sp_wevent *ev)
 {
     switch (ev->kind) {
@@ -341,14 +160,70 @@ static sp_style event_style(const sp_wevent *ev)
     }
 }
 
-static void draw_log(watch_pane *p, WINDOW *win, int y0, int height, int width)
+
+static bool event_matches(const watch_pane *p, const sp_wevent *ev, const char *line)
+{
+    return !p->filter[0] || contains_ci(ev->name, p->filter) || contains_ci(line, p->filter);
+}
+
+/* Rebuilds the names table from the watcher. */
+static void publish_names(watch_pane *p)
+{
+    size_t total = p->ws.watch ? sp_watch_count(p->ws.watch) : 0;
+    sp_table *t = p->names;
+    sp_table_begin(t, total);
+    for (size_t i = 0; i < total; i++) {
+        const sp_watch_name *n = sp_watch_get(p->ws.watch, i);
+        char addrs[600], text[SP_WATCH_RTT_HIST * 4 + 1];
+        if (n->have_set)
+            sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
+        else
+            snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+        if (p->filter[0] && !contains_ci(n->name, p->filter) && !contains_ci(addrs, p->filter))
+            continue;
+        sp_table_row(t, name_key(n->name));
+        sp_table_cell(t, n->name, (size_t)-1, 0, 0);
+        /* Addresses from before the current error are dimmed. */
+        sp_table_cell(t, addrs, (size_t)-1, 0, n->error[0] && n->have_set ? SP_STYLE_DIM : 0);
+        if (n->ttl >= 0)
+            sp_table_cellf(t, n->ttl, 0, "%ld", n->ttl);
+        else
+            sp_table_cell(t, "-", 1, -1, 0);
+        fmt_rtt(n->rtt_ms, text, sizeof text);
+        sp_table_cell(t, text, (size_t)-1, n->rtt_ms < 0 ? -1 : (int64_t)(n->rtt_ms * 1000.0), 0);
+        float hist[SP_WATCH_RTT_HIST];
+        size_t nh = sp_watch_rtt_history(n, hist, SP_WATCH_RTT_HIST);
+        sparkline(hist, nh, SPARK_W, text, sizeof text);
+        sp_table_cell(t, text, (size_t)-1, 0, SP_STYLE_ACCENT);
+        sp_table_cellf(t, n->changes, 0, "%u", n->changes);
+        fmt_since(n->since_ms, text, sizeof text);
+        sp_table_cell(t, text, (size_t)-1, n->since_ms, 0);
+        sp_table_cell(t, n->error, (size_t)-1, n->error[0] != '\0', SP_STYLE_BAD);
+    }
+    sp_table_commit(t);
+}
+
+/* The number of the newest event the log shows. */
+static uint64_t newest_shown(const sp_table *t)
+{
+    uint64_t newest = 0;
+    for (size_t i = 0; i < sp_table_count(t); i++)
+        if (sp_table_row_key(t, i) > newest)
+            newest = sp_table_row_key(t, i);
+    return newest;
+}
+
+/* Rebuilds the change log table from the recent events, newest first. A
+ * selection on the newest event moves on to the next one, as tail -f
+ * follows a file, so the log keeps showing what just happened. */
+static void publish_log(watch_pane *p)
 {
     const sp_eventring *recent = &p->ws.recent;
-    uint64_t limit = p->base.frozen && p->snap ? p->snap_log_total : sp_eventring_total(recent);
-    ui_fill(win, y0, 0, width, ui_attr(SP_STYLE_HEADER));
-    ui_textf(win, y0, 0, width, ui_attr(SP_STYLE_HEADER), "CHANGE LOG (newest first)  %s", p->ws.log_path);
-    int y = y0 + 1;
-    for (uint64_t s = limit; s > 0 && y < y0 + height; s--) {
+    sp_table *t = p->log;
+    uint64_t key, newest = 0;
+    bool follow = !sp_table_selected(t, &key) || key == newest_shown(t), any = false;
+    sp_table_begin(t, sp_eventring_count(recent));
+    for (uint64_t s = sp_eventring_total(recent); s > 0; s--) {
         const sp_wevent *ev = sp_eventring_seq(recent, s - 1);
         if (!ev)
             break; /* the older ones were dropped */
@@ -356,12 +231,49 @@ static void draw_log(watch_pane *p, WINDOW *win, int y0, int height, int width)
         sp_changelog_format(ev, line, sizeof line);
         if (!event_matches(p, ev, line))
             continue;
-        ui_text(win, y++, 0, width, line, (size_t)-1, ui_attr(event_style(ev)), true);
+        if (!any)
+            newest = s - 1;
+        any = true;
+        sp_table_row(t, s - 1);
+        sp_table_cell(t, line, (size_t)-1, (int64_t)(s - 1), event_style(ev));
     }
-    if (y == y0 + 1 && y < y0 + height)
-        ui_text(win, y, 0, width, sp_eventring_count(recent) ? "(no event matches the filter)" : "(no events yet)",
-                (size_t)-1, ui_attr(SP_STYLE_DIM), false);
+    if (sp_table_commit(t) && follow && any)
+        sp_table_select_key(t, newest);
 }
+
+static void publish(watch_pane *p)
+{
+    publish_names(p);
+    publish_log(p);
+    sp_app_dirty(p->base.app, &p->base);
+}
+
+/* The name of the selected row of the focused table, or NULL (with a hint
+ * in the status line). Read from the row as shown, so a frozen view acts
+ * on what it shows. */
+static const char *selected(watch_pane *p, char *buf, size_t cap)
+{
+    uint64_t key;
+    if (p->log_focus) {
+        const sp_wevent *ev = sp_table_selected(p->log, &key) ? sp_eventring_seq(&p->ws.recent, key) : NULL;
+        if (!ev) {
+            sp_app_error(p->base.app, "no event selected");
+            return NULL;
+        }
+        snprintf(buf, cap, "%s", ev->name);
+        return buf;
+    }
+    if (!sp_table_selected(p->names, &key)) {
+        sp_app_error(p->base.app, "no name selected: press a to add one");
+        return NULL;
+    }
+    size_t len;
+    const char *s = sp_table_text(p->names, sp_table_sel(p->names), C_NAME, &len);
+    snprintf(buf, cap, "%.*s", (int)len, s);
+    return buf;
+}
+
+/* ---- drawing ---- */
 
 static void draw_empty(watch_pane *p, WINDOW *win, int y0, int height, int width)
 {
@@ -377,9 +289,10 @@ static void draw_empty(watch_pane *p, WINDOW *win, int y0, int height, int width
                 false);
 }
 
+
 static void draw(sp_pane *pane, WINDOW *win)
 {
-    watch_pane *p = (watch_pane *)pane;
+    watch_pane *p = P(pane);
     werase(win);
     int h, width;
     getmaxyx(win, h, width);
@@ -390,25 +303,30 @@ static void draw(sp_pane *pane, WINDOW *win)
     }
     if (h <= 0)
         return;
-    rebuild_index(p);
-    bool empty = source_count(p) == 0;
-    /* The table takes what it needs up to 60% of the height; the log the rest. */
-    int want = empty ? 4 : (int)p->nidx + 1;
-    if (want < 2)
-        want = 2;
-    int table_h = h * 6 / 10;
-    if (want < table_h)
-        table_h = want;
-    if (table_h < 2)
-        table_h = 2;
-    if (table_h > h)
-        table_h = h;
-    if (empty)
-        draw_empty(p, win, y, table_h, width);
+    bool empty = sp_table_total(p->names) == 0;
+    /* The names take the rows they need; the log the rest, and at least
+     * LOG_MIN rows (a third of a tall screen) while the names are cut. */
+    size_t n = sp_table_count(p->names);
+    int want = empty ? 4 : (int)n + 1 + (sp_table_frozen(p->names) || sp_table_total(p->names) > n);
+    int log_h = h / 3 > LOG_MIN ? h / 3 : LOG_MIN;
+    int names_h = want < h - log_h ? want : h - log_h;
+    if (names_h < 3)
+        names_h = 3;
+    if (h - names_h < 3)
+        names_h = h; /* no room for the log */
+    if (empty) {
+        sp_table_place(p->names, -1, -1, 0, width);
+        draw_empty(p, win, y, names_h, width);
+    } else {
+        char msg[400];
+        snprintf(msg, sizeof msg, "No name matches '%s'. Esc clears the filter.", p->filter);
+        sp_table_draw(p->names, win, y, names_h, !p->log_focus, msg);
+    }
+    if (names_h < h)
+        sp_table_draw(p->log, win, y + names_h, h - names_h, p->log_focus,
+                      sp_eventring_count(&p->ws.recent) ? "(no event matches the filter)" : "(no events yet)");
     else
-        draw_table(p, win, y, table_h, width);
-    if (h - table_h >= 2)
-        draw_log(p, win, y + table_h, h - table_h, width);
+        sp_table_place(p->log, -1, -1, 0, width);
 }
 
 /* ---- data arriving ---- */
@@ -419,6 +337,7 @@ static void redraw_now(sp_loop *loop, uint64_t id, void *ud)
     (void)id;
     watch_pane *p = ud;
     p->redraw_timer = 0;
+    publish_names(p);
     sp_app_dirty(p->base.app, &p->base);
 }
 
@@ -427,7 +346,7 @@ static void on_answer(void *ud, sp_watch_name *n)
     (void)n;
     watch_pane *p = ud;
     /* Answers only move numbers: batch them into a few redraws a second. */
-    if (p->visible && !p->base.frozen && !p->redraw_timer)
+    if (p->visible && !p->redraw_timer)
         p->redraw_timer = sp_loop_timer(sp_app_loop(p->base.app), REDRAW_DELAY, 0, redraw_now, p);
 }
 
@@ -441,19 +360,23 @@ static void on_event(void *ud, const sp_wevent *ev)
         snprintf(p->problem, sizeof p->problem, "Cannot append to %s: %s (events are shown but not kept)",
                  p->ws.log_path, strerror(le));
     }
-    sp_app_dirty(p->base.app, &p->base);
+    publish(p);
 }
 
+/* Moves the "last change" times; a frozen view keeps the times it shows. */
 static void on_tick(sp_loop *loop, uint64_t id, void *ud)
 {
     (void)loop;
     (void)id;
     watch_pane *p = ud;
+    if (p->base.frozen)
+        return;
+    publish_names(p);
     sp_app_dirty(p->base.app, &p->base);
 }
 
-/* The 1 Hz tick that moves the SINCE column runs only while the pane is
- * shown and has names: an idle sockpit must not wake up for nothing. */
+/* The 1 Hz tick that moves the last change column runs only while the pane
+ * is shown and has names: an idle sockpit must not wake up for nothing. */
 static void update_tick(watch_pane *p)
 {
     sp_loop *loop = sp_app_loop(p->base.app);
@@ -468,27 +391,25 @@ static void update_tick(watch_pane *p)
 
 static void visible(sp_pane *pane, bool shown)
 {
-    watch_pane *p = (watch_pane *)pane;
+    watch_pane *p = P(pane);
     p->visible = shown;
+    if (shown)
+        publish(p);
     update_tick(p);
 }
 
 static void freeze(sp_pane *pane, bool frozen)
 {
-    watch_pane *p = (watch_pane *)pane;
-    free(p->snap);
-    p->snap = NULL;
-    p->nsnap = 0;
-    if (frozen && p->ws.watch) {
-        p->nsnap = sp_watch_count(p->ws.watch);
-        p->snap = calloc(p->nsnap ? p->nsnap : 1, sizeof *p->snap);
-        if (!p->snap)
-            abort();
-        for (size_t i = 0; i < p->nsnap; i++)
-            make_row(sp_watch_get(p->ws.watch, i), &p->snap[i]);
-        p->snap_log_total = sp_eventring_total(&p->ws.recent);
-    }
+    watch_pane *p = P(pane);
+    sp_table_freeze(p->names, frozen);
+    sp_table_freeze(p->log, frozen);
+    if (!frozen)
+        publish(p); /* the times moved meanwhile */
 }
+
+static sp_table *focused_table(sp_pane *pane) { return focused(P(pane)); }
+
+static unsigned mode(sp_pane *pane) { return SP_WHEN_BROWSING | (P(pane)->log_focus ? WHEN_LOG : WHEN_NAMES); }
 
 /* ---- keys ---- */
 
@@ -499,17 +420,12 @@ static void save_list(watch_pane *p)
         sp_app_error(p->base.app, "The change is live but not saved: %s", err);
 }
 
+/* Selects the name in the names table and gives that table the focus. */
 static void select_name(watch_pane *p, const char *name)
 {
-    rebuild_index(p);
-    for (size_t k = 0; k < p->nidx; k++) {
-        row r;
-        source_row(p, p->idx[k], &r);
-        if (strcmp(r.name, name) == 0) {
-            sp_listview_select(&p->lv, k);
-            return;
-        }
-    }
+    publish_names(p);
+    sp_table_select_key(p->names, name_key(name));
+    p->log_focus = false;
 }
 
 static void add_submit(void *ud, const char *text)
@@ -558,6 +474,7 @@ static void delete_yes(void *ud)
     save_list(p);
     sp_app_status(p->base.app, "Stopped watching %s (its events stay in the log)", p->target);
     update_tick(p);
+    publish_names(p);
     sp_app_dirty(p->base.app, &p->base);
 }
 
@@ -660,98 +577,188 @@ static void show_history(watch_pane *p, const char *name)
     free(lines);
 }
 
-static bool key(sp_pane *pane, const sp_key *k)
+
+static sp_redraw act_add(void *ud, const sp_key *k)
 {
-    watch_pane *p = (watch_pane *)pane;
-    sp_nav nav;
-    if (sp_key_nav(k, &nav)) {
-        rebuild_index(p);
-        return sp_listview_nav(&p->lv, nav);
-    }
-    bool enter = (!k->fn && (k->code == '\r' || k->code == '\n')) || (k->fn && k->code == KEY_ENTER);
-    if (k->fn && k->code == KEY_MOUSE) {
-        rebuild_index(p);
-        int first_row = (p->problem[0] ? 1 : 0) + 1;
-        int r = k->mouse_y - first_row;
-        if (r >= 0 && p->lv.top + (size_t)r < p->nidx) {
-            sp_listview_select(&p->lv, p->lv.top + (size_t)r);
-            return true;
-        }
-        return false;
-    }
-    if (k->fn && !enter)
-        return false;
-    if (!enter && k->code == 'a') {
-        static const sp_prompt_cbs cbs = { NULL, add_submit, NULL };
-        sp_app_prompt(p->base.app, "Name to watch:", "", &cbs, p);
-        return true;
-    }
-    if (!enter && k->code == 'R') {
-        for (size_t i = 0; p->ws.watch && i < sp_watch_count(p->ws.watch); i++)
-            sp_watch_requery(p->ws.watch, sp_watch_get(p->ws.watch, i));
-        sp_app_status(p->base.app, "Looking up every name now");
-        return true;
-    }
-    if (!enter && k->code != 'd' && k->code != 'i' && k->code != 't' && k->code != 'r')
-        return false;
-    const char *name = selected(p);
-    if (!name || !p->ws.watch)
-        return true;
-    snprintf(p->target, sizeof p->target, "%s", name);
-    if (enter) {
-        show_history(p, p->target);
-        return true;
-    }
+    (void)k;
+    static const sp_prompt_cbs cbs = { NULL, add_submit, NULL };
+    sp_app_prompt(P(ud)->base.app, "Name to watch:", "", &cbs, ud);
+    return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_requery_all(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    for (size_t i = 0; p->ws.watch && i < sp_watch_count(p->ws.watch); i++)
+        sp_watch_requery(p->ws.watch, sp_watch_get(p->ws.watch, i));
+    sp_app_status(p->base.app, "Looking up every name now");
+    return SP_REDRAW_STATUS;
+}
+
+/* Enter: the history of the selected name, or of the selected event's. */
+static sp_redraw act_history(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    char name[SP_DNSNAME_MAX + 1];
+    if (selected(p, name, sizeof name))
+        show_history(p, name);
+    return SP_REDRAW_BODY | SP_REDRAW_STATUS;
+}
+
+/* The watched name that d, i, t and r act on, in p->target; NULL when
+ * there is none (the status line says why). */
+static sp_watch_name *target(watch_pane *p)
+{
+    if (!selected(p, p->target, sizeof p->target) || !p->ws.watch)
+        return NULL;
     sp_watch_name *n = sp_watch_find(p->ws.watch, p->target);
-    switch (k->code) {
-    case 'd': {
+    if (!n)
+        sp_app_error(p->base.app, "%s is not watched any more", p->target);
+    return n;
+}
+
+static sp_redraw act_delete(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    if (target(p)) {
         char q[SP_DNSNAME_MAX + 64];
         snprintf(q, sizeof q, "Stop watching %s?", p->target);
         sp_app_confirm(p->base.app, q, delete_yes, p);
-        return true;
     }
-    case 'i': {
-        if (!n)
-            break;
+    return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_interval(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    const sp_watch_name *n = target(p);
+    if (n) {
         static const sp_prompt_cbs cbs = { NULL, interval_submit, NULL };
         char cur[32], label[SP_DNSNAME_MAX + 80];
         sp_watchlist_format_interval(n->mode, n->interval_ms, cur, sizeof cur);
         snprintf(label, sizeof label, "Interval for %s (seconds 0.2-86400, ttl, default):", p->target);
         sp_app_prompt(p->base.app, label, cur, &cbs, p);
-        return true;
     }
-    case 't': {
-        if (!n)
-            break;
-        double iv;
-        if (!sp_watch_uses_ttl(p->ws.watch, n, &iv))
-            apply_mode(p, p->target, SP_WMODE_TTL, 0);
-        else if (n->mode == SP_WMODE_TTL && !sp_app_opts(p->base.app)->ttl_mode)
-            apply_mode(p, p->target, SP_WMODE_DEFAULT, 0);
-        else
-            apply_mode(p, p->target, SP_WMODE_INTERVAL, (long)(iv * 1000 + 0.5));
-        return true;
-    }
-    case 'r':
-        if (!n)
-            break;
+    return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_ttl(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    const sp_watch_name *n = target(p);
+    double iv;
+    if (!n)
+        return SP_REDRAW_STATUS;
+    if (!sp_watch_uses_ttl(p->ws.watch, n, &iv))
+        apply_mode(p, p->target, SP_WMODE_TTL, 0);
+    else if (n->mode == SP_WMODE_TTL && !sp_app_opts(p->base.app)->ttl_mode)
+        apply_mode(p, p->target, SP_WMODE_DEFAULT, 0);
+    else
+        apply_mode(p, p->target, SP_WMODE_INTERVAL, (long)(iv * 1000 + 0.5));
+    return SP_REDRAW_STATUS;
+}
+
+static sp_redraw act_requery(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    sp_watch_name *n = target(p);
+    if (n) {
         sp_watch_requery(p->ws.watch, n);
         sp_app_status(p->base.app, "Looking up %s now", p->target);
-        return true;
-    default: break;
     }
-    sp_app_error(p->base.app, "%s is not watched any more", p->target);
-    return true;
+    return SP_REDRAW_STATUS;
+}
+
+/* s cycles through the orders people ask for (any column sorts with < >
+ * or a header click). */
+static sp_redraw act_sort(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    static const int order[] = { C_NAME, C_SINCE, C_RTT, C_ERR };
+    static const char *const names[] = { "name", "last change, most recent first", "RTT, slowest first",
+                                         "errors first" };
+    size_t next = 0;
+    for (size_t i = 0; i < 4; i++)
+        if (sp_table_sort_col(p->names) == order[i])
+            next = (i + 1) % 4;
+    sp_table_sort(p->names, order[next], columns[order[next]].desc);
+    sp_app_status(p->base.app, "sorted by %s", names[next]);
+    return SP_REDRAW_BODY | SP_REDRAW_STATUS;
+}
+
+static sp_redraw act_focus(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    p->log_focus = !p->log_focus;
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+/* A click goes to the table under it, which gets the focus; the shell's
+ * table keys then select the row or sort by the header. */
+static sp_redraw act_click(void *ud, const sp_key *k)
+{
+    watch_pane *p = ud;
+    size_t row;
+    int col;
+    if (sp_table_hit(p->names, k->mouse_y, k->mouse_x, &row, &col) != SP_HIT_NONE)
+        p->log_focus = false;
+    else if (sp_table_hit(p->log, k->mouse_y, k->mouse_x, &row, &col) != SP_HIT_NONE)
+        p->log_focus = true;
+    return SP_REDRAW_PASS;
 }
 
 static void set_filter(sp_pane *pane, const char *text)
 {
-    watch_pane *p = (watch_pane *)pane;
+    watch_pane *p = P(pane);
     snprintf(p->filter, sizeof p->filter, "%s", text);
-    p->lv.sel = p->lv.top = 0;
+    publish(p);
 }
 
+#define N WHEN_NAMES
+#define B SP_WHEN_BROWSING
+
+static const sp_binding keymap[] = {
+    { { 'a' }, "a", "add a name to watch", "Add", NULL, 1, B, act_add },
+    { { 'd' }, "d", "stop watching the selected name (asks first)", "Delete", NULL, 3, N, act_delete },
+    { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter",
+      "history and details of the selected name (in the log: the event's name)", "History", NULL, 2, B, act_history },
+    { { 'l' }, "l", "move the focus between the names and the change log", "Log", NULL, 2, N, act_focus },
+    { { 'l' }, "l", NULL, "Names", NULL, 2, WHEN_LOG, act_focus },
+    { { 's' }, "s", "sort: name / last change / RTT / errors", "Sort", NULL, 4, N, act_sort },
+    { { 'i' }, "i", "set the selected name's interval (seconds, 'ttl' or 'default')", "Interval", NULL, 6, N,
+      act_interval },
+    { { 't' }, "t", "TTL mode on/off for the selected name: look up again when the TTL runs out", "TTL", NULL, 7,
+      N, act_ttl },
+    { { 'r' }, "r", "look the selected name up now", "Re-query", NULL, 5, N, act_requery },
+    { { 'R' }, "R", "look every name up now", NULL, NULL, 0, B, act_requery_all },
+    { { SP_FN(KEY_MOUSE) }, "click", NULL, NULL, NULL, 0, B, act_click },
+    { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
+};
+
+#undef N
+#undef B
+
 /* ---- life cycle ---- */
+
+/* The column of a --sort-watch order. */
+static int sort_column(const char *name)
+{
+    if (name && strcmp(name, "change") == 0)
+        return C_SINCE;
+    if (name && strcmp(name, "rtt") == 0)
+        return C_RTT;
+    if (name && strcmp(name, "errors") == 0)
+        return C_ERR;
+    return C_NAME;
+}
 
 /* The pane's own problem line: a sentence, so it starts with a capital. */
 static void set_problem(watch_pane *p, const char *text)
@@ -767,6 +774,12 @@ static sp_pane *create(sp_app *app)
         return NULL;
     p->base.app = app;
     const sp_opts *o = sp_app_opts(app);
+    int col = sort_column(o->sort_watch);
+    p->names = sp_table_new(columns, NCOLS, col, columns[col].desc);
+    /* One column, the log's lines as the file has them, newest first; its
+     * title names the file once the set-up has found it. */
+    p->log_column = (sp_column){ .title = p->log_title, .min = 10, .grow = true, .sort = SP_SORT_NUM, .desc = true };
+    p->log = sp_table_new(&p->log_column, 1, 0, true);
     sp_watch_settings set = {
         .config_dir = o->config_dir, .state_dir = o->state_dir, .interval = o->watch_interval,
         .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true,
@@ -780,20 +793,23 @@ static sp_pane *create(sp_app *app)
     if (p->ws.nprobs)
         sp_app_error(app, "%s %s (skipped%s)", p->ws.list_path, p->ws.probs[0].msg,
                      p->ws.nprobs > 1 ? "; more bad lines follow it" : "");
+    snprintf(p->log_title, sizeof p->log_title, "Change log  %s", p->ws.log_path);
+    publish_names(p);
+    publish_log(p);
     return &p->base;
 }
 
 static void destroy(sp_pane *pane)
 {
-    watch_pane *p = (watch_pane *)pane;
+    watch_pane *p = P(pane);
     sp_loop *loop = sp_app_loop(pane->app);
     if (p->tick)
         sp_loop_cancel(loop, p->tick);
     if (p->redraw_timer)
         sp_loop_cancel(loop, p->redraw_timer);
     sp_watch_tear_down(&p->ws);
-    free(p->idx);
-    free(p->snap);
+    sp_table_free(p->names);
+    sp_table_free(p->log);
     free(p);
 }
 
@@ -803,9 +819,10 @@ const sp_pane_ops sp_watch_pane = {
     .create = create,
     .destroy = destroy,
     .draw = draw,
-    .key = key,
     .filter = set_filter,
     .freeze = freeze,
     .visible = visible,
-    .keys = keys,
+    .keymap = keymap,
+    .mode = mode,
+    .table = focused_table,
 };
