@@ -339,11 +339,6 @@ int sp_app_main(sp_opts *opts)
     sp_loop_hook(app->loop, draw, app);
     for (int i = 0; i < SP_NPANES; i++) {
         app->panes[i] = sp_shell_panes[i]->create(app);
-        if (!app->panes[i]) {
-            endwin();
-            sp_runtime_error(NULL, "out of memory starting the %s pane", sp_shell_panes[i]->name);
-            goto out;
-        }
         app->panes[i]->ops = sp_shell_panes[i];
         app->panes[i]->app = app;
     }

@@ -8,11 +8,7 @@
  * row that takes "any text" (SP_KEY_TEXT) comes last, so that it never
  * hides a key bound by name; a modified function key nothing binds is the
  * plain key (Ctrl-Left moves left); and an Alt character nothing binds is
- * Esc then the character, as the terminal sent it.
- *
- * Panes not converted to key maps yet keep the old path: ops->key and the
- * hint and help lines of ops->keys, behind the shell's keys as before
- * (legacy_key below). It goes when the last pane is converted. */
+ * Esc then the character, as the terminal sent it. */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -263,26 +259,7 @@ static const sp_binding overlay_hints[] = {
 
 /* ---- the pane's rows ---- */
 
-static unsigned legacy_when(sp_keys_when w)
-{
-    return w == SP_KEYS_TYPING ? SP_WHEN_TYPING : w == SP_KEYS_BROWSING ? SP_WHEN_BROWSING : SP_WHEN_ALWAYS;
-}
-
-/* The pane's key map, or the rows made from its old key list. */
-static const sp_binding *pane_map(sp_app *app)
-{
-    const sp_pane_ops *ops = active(app)->ops;
-    if (ops->keymap)
-        return ops->keymap;
-    if (app->legacy_of != ops->keys || !app->legacy_of) {
-        size_t n = 0;
-        for (const sp_keyhelp *k = ops->keys; k && k->key && n < SP_LEGACY_ROWS; k++)
-            app->legacy[n++] = (sp_binding){ { 0 }, k->key, k->what, k->hint, NULL, 5, legacy_when(k->when), NULL };
-        app->legacy[n] = (sp_binding)END;
-        app->legacy_of = ops->keys;
-    }
-    return app->legacy;
-}
+static const sp_binding *pane_map(sp_app *app) { return active(app)->ops->keymap; }
 
 /* The shell's rows as they stand for the active pane: no filter rows for
  * a pane without a filter, "Thaw" for a frozen one. */
@@ -425,21 +402,6 @@ static bool shell_dispatch(sp_app *app, unsigned mode, const sp_key *k, sp_redra
     return sp_keymap_dispatch(shell_map, mode, app, k, r) || sp_keymap_dispatch(quit_map, mode, app, k, r);
 }
 
-/* The old path, for a pane with ops->key: a text field takes every key;
- * else the shell's keys come first. The wheel is Up and Down for it. */
-static sp_redraw legacy_key(sp_app *app, sp_pane *p, const sp_key *k, unsigned mode)
-{
-    sp_redraw r = 0;
-    if (!(mode & SP_WHEN_TYPING) && shell_dispatch(app, SP_WHEN_BROWSING, k, &r))
-        return r;
-    sp_key key = *k;
-    if (key.fn && (key.code == SP_KEY_WHEEL_UP || key.code == SP_KEY_WHEEL_DOWN))
-        key.code = key.code == SP_KEY_WHEEL_UP ? KEY_UP : KEY_DOWN;
-    if (!p->ops->key || !p->ops->key(p, &key))
-        return SP_REDRAW_NONE;
-    return mode & SP_WHEN_TYPING ? SP_REDRAW_BODY | SP_REDRAW_HINTS : SP_REDRAW_BODY | SP_REDRAW_HINTS | SP_REDRAW_TABS;
-}
-
 static sp_redraw route(sp_app *app, const sp_key *k)
 {
     sp_pane *p = active(app);
@@ -451,8 +413,6 @@ static sp_redraw route(sp_app *app, const sp_key *k)
         return sp_overlay_key(&app->ov, k) ? SP_REDRAW_BODY | SP_REDRAW_HINTS : SP_REDRAW_NONE;
     if (app->prompt.confirm_on || app->prompt.line_on)
         return prompt_key(app, k);
-    if (!p->ops->keymap)
-        return legacy_key(app, p, k, mode);
     int id = sp_key_id(k);
     const sp_binding *b = sp_keymap_find(p->ops->keymap, mode, id);
     bool any_text = b && !names_key(b, id);

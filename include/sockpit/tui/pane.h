@@ -17,28 +17,12 @@
 typedef struct sp_app sp_app;
 typedef struct sp_pane sp_pane;
 
-/* When a key's hint shows in the hint bar. */
-typedef enum sp_keys_when {
-    SP_KEYS_ALWAYS,   /* whatever has focus */
-    SP_KEYS_TYPING,   /* only while the pane's text field has focus */
-    SP_KEYS_BROWSING, /* only while it has not */
-} sp_keys_when;
-
-/* One line of the help overlay; hint != NULL also puts it in the hint bar
- * as "KEY hint". The table ends with an entry whose key is NULL. */
-typedef struct sp_keyhelp {
-    const char *key;
-    const char *what;
-    const char *hint;
-    sp_keys_when when;
-} sp_keyhelp;
-
 typedef struct sp_pane_ops {
     const char *name;   /* as for --pane: "services" */
     const char *title;  /* the tab label: "Services" */
     /* Creates the pane and starts its data collection in the app's loop.
-     * Returns NULL only when out of memory; failures the user can fix are
-     * shown in the pane and the status line instead. */
+     * Never fails: failures the user can fix are shown in the pane and the
+     * status line instead. */
     sp_pane *(*create)(sp_app *app);
     /* Frees the pane. The DNS channel is already gone by then (its pending
      * callbacks ran with ARES_EDESTRUCTION): make no c-ares calls here. */
@@ -46,10 +30,6 @@ typedef struct sp_pane_ops {
     /* Draws the whole body into win (its size via getmaxyx). Called only
      * when the pane is visible and marked dirty. */
     void (*draw)(sp_pane *p, WINDOW *win);
-    /* The old path, used only while keymap is NULL (see shell_keys.c); it
-     * goes when every pane has a key map. Handles a key the shell did not
-     * take; returns true if it was used. */
-    bool (*key)(sp_pane *p, const sp_key *k);
     /* Optional: live filter text from the shell's `/` prompt ("" clears). */
     void (*filter)(sp_pane *p, const char *text);
     /* Optional: Enter in the `/` prompt. */
@@ -62,7 +42,6 @@ typedef struct sp_pane_ops {
     void (*freeze)(sp_pane *p, bool frozen);
     /* Optional: the pane became visible or hidden. */
     void (*visible)(sp_pane *p, bool shown);
-    const sp_keyhelp *keys; /* the old path's hints and help, as key */
     /* The pane's key map (keymap.h): the shell dispatches keys through it,
      * with the pane as ud, and builds the help overlay and the hint bar
      * from it. */

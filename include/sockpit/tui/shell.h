@@ -17,8 +17,6 @@
 #include "sockpit/tui/prompt.h"
 
 #define SP_NPANES 4
-/* Rows of a converted key list for a pane that still has only `keys`. */
-#define SP_LEGACY_ROWS 32
 
 struct sp_app {
     sp_opts *opts;
@@ -47,8 +45,6 @@ struct sp_app {
     char search[256]; /* the last F3 search */
     sp_overlay ov;
     sp_keyreader keys;
-    sp_binding legacy[SP_LEGACY_ROWS + 1];
-    const sp_keyhelp *legacy_of; /* the pane keys legacy was made from */
 
     bool hangup;        /* the terminal's input ended or hung up */
     int exit_code;

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/eventring.h"
 #include "sockpit/dns/watch.h"
@@ -515,9 +516,7 @@ static void show_history(watch_pane *p, const char *name)
 {
     const sp_eventring *recent = &p->ws.recent;
     size_t cap = sp_eventring_count(recent) + 12, n = 0;
-    char **lines = calloc(cap, sizeof *lines);
-    if (!lines)
-        abort();
+    char **lines = sp_xcalloc(cap, sizeof *lines);
     sp_watch_name *w = sp_watch_find(p->ws.watch, name);
     if (w) {
         char addrs[2048], iv[32];
@@ -536,16 +535,14 @@ static void show_history(watch_pane *p, const char *name)
             sum += h[i];
             got++;
         }
-        if (asprintf(&lines[n++], "Addresses: %s", w->have_set ? addrs : "(none yet)") < 0 ||
-            asprintf(&lines[n++], "Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ",
-                     ttl ? "" : iv) < 0 ||
-            asprintf(&lines[n++], "State:     %s%s, %llu lookups, %llu answered, %u changes",
-                     w->error[0] ? "error " : "ok", w->error, (unsigned long long)w->rounds,
-                     (unsigned long long)w->answered, w->changes) < 0 ||
-            asprintf(&lines[n++], "RTT:       last %.2f ms, min/avg/max %.2f/%.2f/%.2f ms over %zu answers",
-                     w->rtt_ms < 0 ? 0 : w->rtt_ms, lo, got ? sum / (double)got : 0, hi, got) < 0)
-            abort();
-        lines[n++] = strdup("");
+        lines[n++] = sp_xasprintf("Addresses: %s", w->have_set ? addrs : "(none yet)");
+        lines[n++] = sp_xasprintf("Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ", ttl ? "" : iv);
+        lines[n++] = sp_xasprintf("State:     %s%s, %llu lookups, %llu answered, %u changes",
+                                  w->error[0] ? "error " : "ok", w->error, (unsigned long long)w->rounds,
+                                  (unsigned long long)w->answered, w->changes);
+        lines[n++] = sp_xasprintf("RTT:       last %.2f ms, min/avg/max %.2f/%.2f/%.2f ms over %zu answers",
+                                  w->rtt_ms < 0 ? 0 : w->rtt_ms, lo, got ? sum / (double)got : 0, hi, got);
+        lines[n++] = sp_xstrdup("");
     }
     size_t events = 0;
     for (size_t i = sp_eventring_count(recent); i-- > 0;) {
@@ -554,21 +551,12 @@ static void show_history(watch_pane *p, const char *name)
             continue;
         char line[1024];
         sp_changelog_format(ev, line, sizeof line);
-        if (n == cap) {
-            cap *= 2;
-            char **l = realloc(lines, cap * sizeof *l);
-            if (!l)
-                abort();
-            lines = l;
-        }
-        lines[n++] = strdup(line);
+        SP_GROW(lines, cap, n + 1);
+        lines[n++] = sp_xstrdup(line);
         events++;
     }
     if (!events)
-        lines[n++] = strdup("No events for this name in the last " "1000 of the log.");
-    for (size_t i = 0; i < n; i++)
-        if (!lines[i])
-            abort();
+        lines[n++] = sp_xstrdup("No events for this name in the last 1000 of the log.");
     char title[SP_DNSNAME_MAX + 32];
     snprintf(title, sizeof title, "%s: history, newest first", name);
     sp_app_box(p->base.app, title, (const char *const *)lines, n);
@@ -769,9 +757,7 @@ static void set_problem(watch_pane *p, const char *text)
 
 static sp_pane *create(sp_app *app)
 {
-    watch_pane *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
+    watch_pane *p = sp_xcalloc(1, sizeof *p);
     p->base.app = app;
     const sp_opts *o = sp_app_opts(app);
     int col = sort_column(o->sort_watch);
