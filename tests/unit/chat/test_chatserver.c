@@ -300,13 +300,16 @@ static size_t leaves_told(const frames *f)
     size_t n = 0;
     for (size_t i = 0; i < f->n; i++) {
         const char *t = f->text[i];
-        size_t j, k;
-        int end = 0;
-        if (sscanf(t, "* %zu joined, %zu left (%n", &j, &k, &end) == 2 && end)
+        size_t len = strlen(t);
+        if (t[0] != '*')
+            continue;
+        char *e = (char *)t + 1;
+        unsigned long k = t[1] == ' ' && t[2] >= '0' && t[2] <= '9' ? strtoul(t + 2, &e, 10) : 0;
+        if (strncmp(e, " joined, ", 9) == 0)
+            k = strtoul(e + 9, &e, 10);
+        if (strncmp(e, " left (", 7) == 0)
             n += k;
-        else if ((end = 0, sscanf(t, "* %zu left (%n", &k, &end)) == 1 && end)
-            n += k;
-        else if (t[0] == '*' && strlen(t) > 5 && strcmp(t + strlen(t) - 5, " left") == 0)
+        else if (len > 5 && strcmp(t + len - 5, " left") == 0)
             n++;
     }
     return n;
@@ -464,7 +467,7 @@ static void test_budget_drops_biggest(void **state)
 {
     (void)state;
     enum { SMALL = 15 };
-    fixture *f = start_server((sp_chatserver_config){ .max_frame = 65536, .max_memory = 512 * 1024 });
+    fixture *f = start_server((sp_chatserver_config){ .max_frame = 65536, .max_memory = (size_t)512 * 1024 });
     int port = sp_chatserver_port(f->srv);
     int small[SMALL];
     /* Seven partial frames of 20 KiB (32 KiB buffers), one of 60 KiB (64
@@ -492,7 +495,7 @@ static void test_budget_drops_biggest(void **state)
     for (int i = 0; i < SMALL; i++)
         assert_false(is_closed(small[i]));
     assert_int_equal(sp_chatserver_clients(f->srv), SMALL);
-    assert_true(sp_chatserver_buffered(f->srv) <= 512 * 1024);
+    assert_true(sp_chatserver_buffered(f->srv) <= (size_t)512 * 1024);
     close(big);
     for (int i = 0; i < SMALL; i++)
         close(small[i]);
