@@ -21,7 +21,8 @@ _sockpit() {
         --services-file|--replies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
-        --duration|--max-frame|--max-clients|--listen|--chat|--timeout) return ;;
+        --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
+        --timeout) return ;;
     esac
 
     local opts
@@ -40,7 +41,8 @@ _sockpit() {
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
-        serve) opts="--listen --replies --room --max-frame --max-clients --keepalive --help" ;;
+        serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
+                     --idle-timeout --keepalive --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -2,9 +2,16 @@
  * frame decoder and an output queue allocated only when needed, so 10,000
  * idle connections cost little more than their sockets. Reads go through
  * one shared buffer; replies to all frames of a read are queued and written
- * with one write. Clients that fail are marked dead at once (socket closed)
- * and freed, with their room "left" notice, in a hook before the loop
- * sleeps, so no list is changed under a loop walking it. */
+ * with one write. Clients that fail are marked dead at once (socket closed,
+ * buffers freed) and unlinked in a hook before the loop sleeps, so no list
+ * is changed under a loop walking it. That hook also sends the room's
+ * join/leave notices of the iteration as one frame per member.
+ *
+ * Memory: every buffer's capacity is charged to the server-wide budget as
+ * it changes; over budget, the client holding the most is dropped (one
+ * scan of the clients per drop). Deadlines (a frame arriving whole, the
+ * idle timeout) sit in lists ordered by their start, so one timer armed for
+ * the earliest suffices and an idle server does not wake. */
 #include "sockpit/chat/chatserver.h"
 
 #include <errno.h>
@@ -26,6 +33,22 @@
 
 #define READ_BUF ((size_t)64 * 1024)
 #define KEEP_OUT 4096  /* an empty output buffer up to this size is kept */
+#define KEEP_DEC 4096  /* a frame buffer up to this size is kept between frames */
+#define MIB (1024.0 * 1024.0)
+
+/* The deadlines a client can be on. */
+enum { DL_FRAME, DL_IDLE, DL_COUNT };
+
+typedef struct deadline_link {
+    struct client *prev, *next;
+    double since; /* when the frame started, or the last byte came */
+    bool on;
+} deadline_link;
+
+typedef struct deadline_list {
+    struct client *head, *tail; /* head: the oldest `since` */
+    double after;               /* seconds; 0: not used */
+} deadline_list;
 
 typedef struct client {
     struct client *prev, *next;
@@ -33,7 +56,11 @@ typedef struct client {
     struct sp_chatserver *srv;
     int fd;
     bool dead;
-    bool announced;        /* room: its join was announced */
+    bool announced;        /* room: welcomed, its join counted in a notice */
+    struct client *next_fresh; /* room: accepted, not yet welcomed */
+    uint64_t welcomed_in;  /* the notice batch that welcomed it */
+    size_t held;           /* buffer bytes charged to the budget */
+    deadline_link dl[DL_COUNT];
     sp_frame_decoder dec;
     sp_outbuf out;
     char *nick;            /* room: /nick NAME, NULL: the peer address */
@@ -52,6 +79,17 @@ struct sp_chatserver {
     size_t nclients;
     size_t ndead;
     char *rbuf;
+    size_t held;           /* the sum of the clients' `held` */
+    const client *busy;    /* whose decoder holds the frame being handled */
+    deadline_list dl[DL_COUNT];
+    uint64_t timer;        /* armed for the earliest deadline; 0: none */
+    double timer_at;
+    /* Room notices not sent yet. */
+    client *fresh;
+    size_t joins, leaves;
+    char joined[160], left[160]; /* the name, when only one */
+    uint64_t batch;
+    uint64_t wake;         /* a timer that makes the next iteration send them */
 };
 
 static void logf_(sp_chatserver *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -79,6 +117,48 @@ static void client_name(const client *c, char *out, size_t outlen)
         snprintf(out, outlen, "%s", c->peer);
 }
 
+/* Brings the budget up to date with c's buffers. */
+static void charge(client *c)
+{
+    sp_chatserver *s = c->srv;
+    size_t now = c->out.cap + c->dec.cap;
+    s->held = s->held - c->held + now;
+    c->held = now;
+}
+
+static void deadline_remove(sp_chatserver *s, int k, client *c)
+{
+    deadline_link *l = &c->dl[k];
+    if (!l->on)
+        return;
+    if (l->prev)
+        l->prev->dl[k].next = l->next;
+    else
+        s->dl[k].head = l->next;
+    if (l->next)
+        l->next->dl[k].prev = l->prev;
+    else
+        s->dl[k].tail = l->prev;
+    *l = (deadline_link){ 0 };
+}
+
+/* (Re)starts c's deadline k now: to the tail, which keeps the list in order. */
+static void deadline_restart(sp_chatserver *s, int k, client *c, double now)
+{
+    if (!s->dl[k].after)
+        return;
+    deadline_remove(s, k, c);
+    deadline_link *l = &c->dl[k];
+    l->on = true;
+    l->since = now;
+    l->prev = s->dl[k].tail;
+    if (l->prev)
+        l->prev->dl[k].next = c;
+    else
+        s->dl[k].head = c;
+    s->dl[k].tail = c;
+}
+
 static void kill_client(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void kill_client(client *c, const char *fmt, ...)
 {
@@ -89,13 +169,52 @@ static void kill_client(client *c, const char *fmt, ...)
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(c->why, sizeof c->why, fmt, ap);
     va_end(ap);
+    sp_chatserver *s = c->srv;
     c->dead = true;
-    c->next_dead = c->srv->dead;
-    c->srv->dead = c;
-    c->srv->ndead++;
-    sp_loop_unwatch(c->srv->loop, c->fd);
+    c->next_dead = s->dead;
+    s->dead = c;
+    s->ndead++;
+    sp_loop_unwatch(s->loop, c->fd);
     close(c->fd);
     c->fd = -1;
+    for (int k = 0; k < DL_COUNT; k++)
+        deadline_remove(s, k, c);
+    /* Its memory goes back to the budget now; a frame being handled stays
+     * until the reap. */
+    sp_outbuf_free(&c->out);
+    if (c != s->busy)
+        sp_frame_decoder_free(&c->dec);
+    charge(c);
+}
+
+/* "12.0 MiB", "64.5 KiB"; `round` drops a ".0" ("256 MiB"). */
+static void fmt_size(double bytes, bool round, char *out, size_t outlen)
+{
+    if (bytes < MIB)
+        snprintf(out, outlen, "%.1f KiB", bytes / 1024);
+    else
+        snprintf(out, outlen, "%.1f MiB", bytes / MIB);
+    size_t n = strlen(out);
+    if (round && n > 6 && memcmp(out + n - 6, ".0 ", 3) == 0)
+        memmove(out + n - 6, out + n - 4, 5);
+}
+
+/* Over budget: drops the biggest holders until it fits. The scan is paid
+ * only when a drop follows. */
+static void enforce_budget(sp_chatserver *s)
+{
+    while (s->held > s->cfg.max_memory) {
+        client *big = NULL;
+        for (client *o = s->head; o; o = o->next)
+            if (!o->dead && (!big || o->held > big->held))
+                big = o;
+        if (!big || !big->held)
+            return;
+        char has[32], budget[32];
+        fmt_size((double)big->held, false, has, sizeof has);
+        fmt_size((double)s->cfg.max_memory, true, budget, sizeof budget);
+        kill_client(big, "dropped: holds %s of the %s budget (--max-memory)", has, budget);
+    }
 }
 
 /* Room for `more` output bytes, or NULL when c had to be dropped. */
@@ -107,6 +226,15 @@ static char *queue_room(client *c, size_t more)
         return NULL;
     }
     return sp_outbuf_reserve(&c->out, more);
+}
+
+/* After c's buffers grew: charge them, then keep to the budget (which may
+ * drop c itself). Returns -1 if c died. */
+static int grew(client *c)
+{
+    charge(c);
+    enforce_budget(c->srv);
+    return c->dead ? -1 : 0;
 }
 
 /* Queues one frame made of up to three pieces. Returns -1 if c died. */
@@ -127,7 +255,7 @@ static int queue_frame(client *c, const char *a, size_t an, const char *b, size_
     if (dn)
         memcpy(p + an + bn, d, dn);
     sp_outbuf_commit(&c->out, len + SP_FRAME_HEADER);
-    return 0;
+    return grew(c);
 }
 
 static void on_client(sp_loop *loop, int fd, unsigned events, void *ud);
@@ -136,6 +264,7 @@ static void on_client(sp_loop *loop, int fd, unsigned events, void *ud);
 static int flush(client *c)
 {
     int r = sp_outbuf_flush(&c->out, c->fd, KEEP_OUT);
+    charge(c);
     if (r < 0) {
         kill_client(c, "write failed: %s", strerror(errno));
         return -1;
@@ -151,11 +280,11 @@ static int send_text(client *c, const char *text)
     return flush(c);
 }
 
-/* Room: a notice to everyone but `except`. */
-static void broadcast_notice(sp_chatserver *s, const client *except, const char *text)
+/* Room: a notice to everyone welcomed. */
+static void broadcast_notice(sp_chatserver *s, const char *text)
 {
     for (client *o = s->head; o; o = o->next)
-        if (o != except && !o->dead)
+        if (o->announced && !o->dead)
             send_text(o, text);
 }
 
@@ -184,7 +313,7 @@ static void room_nick(client *c, const char *name, size_t n)
     sp_escape(nick, n, esc, sizeof esc);
     snprintf(line, sizeof line, "* %s is now known as %s", old, esc);
     logf_(c->srv, "%s: nick %s", c->peer, esc);
-    broadcast_notice(c->srv, NULL, line);
+    broadcast_notice(c->srv, line);
 }
 
 static void room_message(client *c, const char *p, size_t n)
@@ -222,6 +351,8 @@ static void on_frame(client *c, const char *p, size_t n)
 static void on_readable(client *c)
 {
     sp_chatserver *s = c->srv;
+    size_t frames = 0;
+    bool heard = false;
     /* A few reads at most, so one busy client cannot starve the others. */
     for (int round = 0; round < 4; round++) {
         ssize_t r = recv(c->fd, s->rbuf, READ_BUF, 0);
@@ -241,6 +372,7 @@ static void on_readable(client *c)
                 kill_client(c, "closed by the client");
             return;
         }
+        heard = true;
         size_t off = 0;
         while (off < (size_t)r && !c->dead) {
             size_t used, plen;
@@ -254,12 +386,28 @@ static void on_readable(client *c)
             }
             if (st == SP_FRAME_MORE)
                 break;
+            frames++;
+            s->busy = c;
             on_frame(c, payload, plen);
+            s->busy = NULL;
         }
-        if (c->dead || flush(c) < 0)
+        if (c->dead || grew(c) < 0 || flush(c) < 0)
             return;
         if ((size_t)r < READ_BUF)
             break;
+    }
+    double now = heard ? sp_now() : 0;
+    if (heard)
+        deadline_restart(s, DL_IDLE, c, now);
+    if (!sp_frame_pending(&c->dec)) {
+        deadline_remove(s, DL_FRAME, c);
+        /* A big frame's buffer goes back to the budget once it is handled. */
+        if (c->dec.cap > KEEP_DEC) {
+            sp_frame_decoder_free(&c->dec);
+            charge(c);
+        }
+    } else if (heard && (frames || !c->dl[DL_FRAME].on)) {
+        deadline_restart(s, DL_FRAME, c, now);
     }
 }
 
@@ -280,20 +428,20 @@ static void free_client(client *c)
         sp_loop_unwatch(c->srv->loop, c->fd);
         close(c->fd);
     }
+    for (int k = 0; k < DL_COUNT; k++)
+        deadline_remove(c->srv, k, c);
     sp_frame_decoder_free(&c->dec);
     sp_outbuf_free(&c->out);
+    charge(c);
     free(c->nick);
     free(c);
 }
 
-/* Before the loop sleeps: free the clients that died, log, and in a room
- * tell the others (which may drop more clients: repeat until none). Only
- * the dead are visited, so a disconnect costs the same with 10 or 10,000
- * clients connected. */
-static void reap(sp_loop *loop, void *ud)
+/* Frees the clients that died and logs them; in a room an announced one is
+ * counted for the next notice. Only the dead are visited, so a disconnect
+ * costs the same with 10 or 10,000 clients connected. */
+static void reap(sp_chatserver *s)
 {
-    (void)loop;
-    sp_chatserver *s = ud;
     while (s->dead) {
         client *c = s->dead;
         s->dead = c->next_dead;
@@ -306,15 +454,120 @@ static void reap(sp_loop *loop, void *ud)
         s->ndead--;
         s->nclients--;
         logf_(s, "disconnect %s: %s (%zu client%s)", c->peer, c->why, s->nclients, plural(s->nclients));
-        if (s->cfg.room && c->announced) {
-            /* May kill more clients: they join the dead list. */
-            char name[160], line[256];
-            client_name(c, name, sizeof name);
-            snprintf(line, sizeof line, "* %s left", name);
-            broadcast_notice(s, NULL, line);
-        }
+        if (s->cfg.room && c->announced && s->leaves++ == 0)
+            client_name(c, s->left, sizeof s->left);
         free_client(c);
     }
+}
+
+/* Room: welcomes those accepted since the last batch, with the count of
+ * those here now. */
+static void welcome_fresh(sp_chatserver *s)
+{
+    size_t here = s->nclients - s->ndead;
+    while (s->fresh) {
+        client *c = s->fresh;
+        s->fresh = c->next_fresh;
+        c->next_fresh = NULL;
+        if (c->dead)
+            continue;
+        char line[200];
+        snprintf(line, sizeof line, "* welcome %s: %zu other%s here; /nick NAME sets your name", c->peer, here - 1,
+                 plural(here - 1));
+        if (send_text(c, line) < 0)
+            continue;
+        c->announced = true;
+        c->welcomed_in = s->batch;
+        if (s->joins++ == 0)
+            client_name(c, s->joined, sizeof s->joined);
+    }
+}
+
+/* The batch's joins and leaves as one line: names when there is one event,
+ * counts when more. */
+static void notice_text(const sp_chatserver *s, char *line, size_t len)
+{
+    size_t here = s->nclients - s->ndead;
+    if (s->joins == 1 && !s->leaves)
+        snprintf(line, len, "* %s joined (%zu here)", s->joined, here);
+    else if (s->leaves == 1 && !s->joins)
+        snprintf(line, len, "* %s left", s->left);
+    else if (!s->leaves)
+        snprintf(line, len, "* %zu joined (%zu here)", s->joins, here);
+    else if (!s->joins)
+        snprintf(line, len, "* %zu left (%zu here)", s->leaves, here);
+    else
+        snprintf(line, len, "* %zu joined, %zu left (%zu here)", s->joins, s->leaves, here);
+}
+
+static void on_wake(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_chatserver *s = ud;
+    s->wake = 0;
+}
+
+static void on_deadline(sp_loop *loop, uint64_t id, void *ud);
+
+/* Arms the timer for the earliest deadline, unless it is armed earlier
+ * already (it then finds nothing due and is armed again). */
+static void arm_deadlines(sp_chatserver *s)
+{
+    double at = 0;
+    for (int k = 0; k < DL_COUNT; k++) {
+        const client *c = s->dl[k].head;
+        if (c && (!at || c->dl[k].since + s->dl[k].after < at))
+            at = c->dl[k].since + s->dl[k].after;
+    }
+    if (!at || (s->timer && s->timer_at <= at))
+        return;
+    if (s->timer)
+        sp_loop_cancel(s->loop, s->timer);
+    double now = sp_now();
+    s->timer_at = at;
+    s->timer = sp_loop_timer(s->loop, at > now ? at - now : 0, 0, on_deadline, s);
+}
+
+static void on_deadline(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_chatserver *s = ud;
+    s->timer = 0;
+    double now = sp_now();
+    client *c;
+    while ((c = s->dl[DL_FRAME].head) && c->dl[DL_FRAME].since + s->dl[DL_FRAME].after <= now)
+        kill_client(c, "dropped: a frame did not arrive whole in %g s (%zu bytes received; --frame-timeout)",
+                    s->dl[DL_FRAME].after, sp_frame_pending(&c->dec));
+    while ((c = s->dl[DL_IDLE].head) && c->dl[DL_IDLE].since + s->dl[DL_IDLE].after <= now)
+        kill_client(c, "dropped: nothing received for %g s (--idle-timeout)", s->dl[DL_IDLE].after);
+}
+
+/* Before the loop sleeps: the room's notices (welcomes, then one frame per
+ * member for the joins and leaves of the iteration), the dead freed, the
+ * deadline timer armed. */
+static void before_sleep(sp_loop *loop, void *ud)
+{
+    sp_chatserver *s = ud;
+    if (s->cfg.room) {
+        s->batch++;
+        welcome_fresh(s);
+        reap(s);
+        if (s->joins || s->leaves) {
+            char line[400];
+            notice_text(s, line, sizeof line);
+            s->joins = s->leaves = 0;
+            /* May drop members: they are counted for the next batch. */
+            for (client *o = s->head; o; o = o->next)
+                if (!o->dead && o->announced && o->welcomed_in != s->batch)
+                    send_text(o, line);
+        }
+    }
+    reap(s);
+    if (s->leaves && !s->wake)
+        s->wake = sp_loop_timer(loop, 0, 0, on_wake, s);
+    arm_deadlines(s);
 }
 
 static void refuse(sp_chatserver *s, int fd, const char *peer)
@@ -352,14 +605,10 @@ static void add_client(sp_chatserver *s, int fd, const char *peer)
     s->head = c;
     s->nclients++;
     logf_(s, "connect %s (%zu client%s)", peer, s->nclients, plural(s->nclients));
+    deadline_restart(s, DL_IDLE, c, sp_now());
     if (s->cfg.room) {
-        char line[200];
-        snprintf(line, sizeof line, "* %s joined (%zu here)", peer, s->nclients);
-        broadcast_notice(s, c, line);
-        snprintf(line, sizeof line, "* welcome %s: %zu other%s here; /nick NAME sets your name", peer,
-                 s->nclients - 1, plural(s->nclients - 1));
-        send_text(c, line);
-        c->announced = true;
+        c->next_fresh = s->fresh;
+        s->fresh = c;
     }
 }
 
@@ -423,8 +672,23 @@ sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg,
     s->rbuf = sp_xmalloc(READ_BUF);
     if (!s->cfg.max_frame)
         s->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
-    if (!s->cfg.max_queue)
-        s->cfg.max_queue = SP_CHAT_MAX_QUEUE_DEFAULT;
+    size_t frames_need = (size_t)SP_CHAT_MEMORY_FRAMES * (s->cfg.max_frame + SP_FRAME_HEADER);
+    if (s->cfg.max_memory && s->cfg.max_memory < frames_need) {
+        snprintf(err, errlen, "a memory budget of %zu bytes is too small for frames of %lu bytes (it needs %zu)",
+                 s->cfg.max_memory, (unsigned long)s->cfg.max_frame, frames_need);
+        free(s->rbuf);
+        free(s);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!s->cfg.max_memory)
+        s->cfg.max_memory = frames_need > SP_CHAT_MAX_MEMORY_DEFAULT ? frames_need : SP_CHAT_MAX_MEMORY_DEFAULT;
+    if (!s->cfg.max_queue) {
+        size_t frames = (size_t)SP_CHAT_QUEUE_FRAMES * (s->cfg.max_frame + SP_FRAME_HEADER);
+        s->cfg.max_queue = frames > SP_CHAT_MAX_QUEUE_DEFAULT ? frames : SP_CHAT_MAX_QUEUE_DEFAULT;
+    }
+    s->dl[DL_FRAME].after = s->cfg.frame_timeout > 0 ? s->cfg.frame_timeout : SP_CHAT_FRAME_TIMEOUT_DEFAULT;
+    s->dl[DL_IDLE].after = s->cfg.idle_timeout > 0 ? s->cfg.idle_timeout : 0;
     if (!s->cfg.max_clients)
         s->cfg.max_clients = SP_CHAT_MAX_CLIENTS_DEFAULT;
     s->spare_fd = -1;
@@ -458,7 +722,7 @@ sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg,
         snprintf(err, errlen, "cannot watch the listening socket: %s", strerror(errno));
         goto fail;
     }
-    sp_loop_hook(loop, reap, s);
+    sp_loop_hook(loop, before_sleep, s);
     s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     return s;
 fail:
@@ -484,7 +748,9 @@ void sp_chatserver_free(sp_chatserver *s)
     if (!s)
         return;
     sp_chatserver_stop_accepting(s);
-    sp_loop_unhook(s->loop, reap, s);
+    sp_loop_unhook(s->loop, before_sleep, s);
+    sp_loop_cancel(s->loop, s->timer);
+    sp_loop_cancel(s->loop, s->wake);
     while (s->head) {
         client *c = s->head;
         s->head = c->next;

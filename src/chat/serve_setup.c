@@ -44,7 +44,8 @@ int sp_serve_set_up(sp_serve_setup *s, sp_loop *loop, const sp_serve_settings *s
         return -1;
     sp_chatserver_config cfg = {
         .host = set->host, .port = set->port, .room = set->room, .bot = s->bot, .max_frame = set->max_frame,
-        .max_clients = set->max_clients, .keepalive = set->keepalive, .log = set->log, .log_ud = set->log_ud,
+        .max_clients = set->max_clients, .max_memory = set->max_memory, .frame_timeout = set->frame_timeout,
+        .idle_timeout = set->idle_timeout, .keepalive = set->keepalive, .log = set->log, .log_ud = set->log_ud,
     };
     s->server = sp_chatserver_new(loop, &cfg, err, errlen);
     if (!s->server) {

@@ -1,7 +1,11 @@
 /* `sockpit serve`: the chat server (bot or room) in one event loop, with a
  * log line per connect, disconnect and protocol error on stderr. */
+#include <ctype.h>
+#include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,8 +54,38 @@ typedef struct serve_opts {
     const char *replies;
     bool room;
     unsigned max_frame, max_clients;
+    size_t max_memory;
+    double frame_timeout, idle_timeout;
     sp_keepalive keepalive;
 } serve_opts;
+
+#define MIN_MEMORY ((size_t)64 * 1024)
+
+/* BYTES with an optional k, M or G (powers of 1024). */
+static int set_max_memory(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    serve_opts *o = base;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    switch (tolower((unsigned char)*end)) {
+    case 'k': shift = 10; end++; break;
+    case 'm': shift = 20; end++; break;
+    case 'g': shift = 30; end++; break;
+    default: break;
+    }
+    if (!isdigit((unsigned char)s[0]) || *end || errno || n > (SIZE_MAX >> shift)) {
+        snprintf(err, errlen, "%s: '%s' is not a size in bytes (e.g. 268435456, 512M, 2G)", what, s);
+        return -1;
+    }
+    if ((size_t)(n << shift) < MIN_MEMORY) {
+        snprintf(err, errlen, "%s: %s is below the least, %zuk", what, s, MIN_MEMORY / 1024);
+        return -1;
+    }
+    o->max_memory = (size_t)(n << shift);
+    return 0;
+}
 
 static int set_listen(void *base, const char *s, const char *what, char *err, size_t errlen)
 {
@@ -90,6 +124,20 @@ static const sp_optspec options[] = {
     { .name = "max-clients", .kind = SP_OPT_LONG, .lo = 1, .hi = 1000000, .def = SP_CHAT_MAX_CLIENTS_DEFAULT,
       .metavar = "N", SP_OPT_AT(serve_opts, max_clients), .show = SP_SHOW_DEFAULT,
       .help = "clients at once; more get 'server full'" },
+    { .name = "max-memory", .kind = SP_OPT_CUSTOM, .set = set_max_memory, .metavar = "BYTES", .def_text = "256M",
+      .show = SP_SHOW_DEFAULT,
+      .help = "memory all unsent output and partly received frames\n"
+              "may take together (suffix k, M or G); over it the\n"
+              "client holding the most is dropped; at least 4 times\n"
+              "--max-frame" },
+    { .name = "frame-timeout", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 86400, .def = SP_CHAT_FRAME_TIMEOUT_DEFAULT,
+      .metavar = "SEC", SP_OPT_AT(serve_opts, frame_timeout), .show = SP_SHOW_DEFAULT,
+      .help = "a frame must arrive whole within this time from its\n"
+              "first byte, or its client is dropped" },
+    { .name = "idle-timeout", .kind = SP_OPT_SECONDS, .lo = 0, .hi = 86400, .metavar = "SEC",
+      SP_OPT_AT(serve_opts, idle_timeout),
+      .help = "drop a client that sends nothing for this long\n"
+              "(default 0: never)" },
     { SP_OPTDEF_KEEPALIVE(serve_opts, keepalive), .help = "TCP keep-alive of the connections" },
     { SP_OPTDEF_HELP },
     { 0 },
@@ -123,6 +171,12 @@ int cmd_serve(int argc, char **argv)
     char err[512];
     if (cfg.room && replies)
         return sp_usage_error("serve", "--replies is for the bot; it has no use with --room");
+    size_t need = (size_t)SP_CHAT_MEMORY_FRAMES * (o.max_frame + SP_FRAME_HEADER);
+    if (o.max_memory < need)
+        return sp_usage_error("serve",
+                              "--max-frame %u needs --max-memory of at least %zu bytes (%u frames: the sender's "
+                              "and the receivers' copies); raise --max-memory or lower --max-frame",
+                              o.max_frame, need, SP_CHAT_MEMORY_FRAMES);
 
     long nofile = sp_raise_nofile();
     sp_loop *loop = sp_loop_new();
@@ -130,7 +184,8 @@ int cmd_serve(int argc, char **argv)
         return sp_runtime_error("serve", "cannot create the event loop");
     sp_serve_settings set = {
         .host = host, .port = port, .room = cfg.room, .replies = replies, .max_frame = cfg.max_frame,
-        .max_clients = cfg.max_clients, .keepalive = cfg.keepalive, .log = log_line, .bad_line = report_bad_line,
+        .max_clients = cfg.max_clients, .max_memory = o.max_memory, .frame_timeout = o.frame_timeout,
+        .idle_timeout = o.idle_timeout, .keepalive = cfg.keepalive, .log = log_line, .bad_line = report_bad_line,
     };
     sp_serve_setup ss;
     if (sp_serve_set_up(&ss, loop, &set, err, sizeof err) < 0) {
@@ -153,12 +208,16 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "sockpit serve: the dictionary has no questions: every answer will be 'Sorry.'\n");
     sp_loop_signal(loop, SIGINT, on_stop, srv);
     sp_loop_signal(loop, SIGTERM, on_stop, srv);
-    char ka[64], line[1024];
+    char ka[64], idle[64] = "", line[1200];
     sp_keepalive_str(&cfg.keepalive, ka, sizeof ka);
-    snprintf(line, sizeof line, "listening on %s: %s; max %u clients, frames up to %lu bytes, %s, open files limit %ld",
+    if (o.idle_timeout > 0)
+        snprintf(idle, sizeof idle, ", idle timeout %g s", o.idle_timeout);
+    snprintf(line, sizeof line,
+             "listening on %s: %s; max %u clients, frames up to %lu bytes (whole within %g s), memory budget %zu "
+             "bytes%s, %s, open files limit %ld",
              sp_chatserver_address(srv), cfg.room ? "room" : where,
-             cfg.max_clients ? cfg.max_clients : SP_CHAT_MAX_CLIENTS_DEFAULT, (unsigned long)cfg.max_frame, ka,
-             nofile);
+             cfg.max_clients ? cfg.max_clients : SP_CHAT_MAX_CLIENTS_DEFAULT, (unsigned long)cfg.max_frame,
+             o.frame_timeout, o.max_memory, idle, ka, nofile);
     log_line(NULL, line);
     int rc = sp_loop_run(loop) < 0 ? sp_runtime_error("serve", "event loop failed") : SP_EXIT_OK;
     size_t n = sp_chatserver_clients(srv);

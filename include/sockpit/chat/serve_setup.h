@@ -25,6 +25,9 @@ typedef struct sp_serve_settings {
                                  * dictionary (the TUI) instead of failing */
     uint32_t max_frame;         /* 0: SP_MAX_FRAME_DEFAULT */
     unsigned max_clients;       /* 0: SP_CHAT_MAX_CLIENTS_DEFAULT */
+    size_t max_memory;          /* the budget of all clients' buffers; 0: the server's default */
+    double frame_timeout;       /* 0: SP_CHAT_FRAME_TIMEOUT_DEFAULT */
+    double idle_timeout;        /* 0: never */
     sp_keepalive keepalive;
     sp_chatserver_log_fn *log;  /* connects, disconnects, protocol errors; NULL: none */
     void *log_ud;

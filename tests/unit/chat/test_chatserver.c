@@ -1,7 +1,8 @@
 /* The chat server and client modules together in one loop, on loopback:
  * round trips with RTT, keep-alive options read back with getsockopt on
  * both ends, protocol errors both ways, max clients, the output queue cap,
- * room mode, bye, and the reconnect backoff. */
+ * the memory budget, frame and idle timeouts, room mode with its big
+ * messages and coalesced notices, bye, and the reconnect backoff. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -257,18 +258,21 @@ static void test_server_protocol_errors(void **state)
     stop_server(f);
 }
 
-/* Regression: the dead are reaped from their own list (reap used to walk
- * every client on each pass); many dying in one pass, at the head, the tail
- * and between, are all freed and counted, and in a room each leave is
- * announced once to those who stay. */
-static size_t count_frames_with(sp_loop *l, int fd, const char *needle, size_t want, double secs)
+/* The frames fd receives while the loop runs for `secs` (or until `want`
+ * frames came), as text, each cut to its slot. */
+typedef struct frames {
+    char text[64][160];
+    size_t n;
+} frames;
+
+static size_t read_frames(sp_loop *l, int fd, frames *out, size_t want, double secs)
 {
     sp_frame_decoder d;
     sp_frame_decoder_init(&d, 4096);
-    size_t found = 0;
+    out->n = 0;
     double end = sp_now() + secs;
     char buf[4096];
-    while (found < want && sp_now() < end) {
+    while (out->n < want && sp_now() < end) {
         sp_loop_once(l, 10);
         ssize_t r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
         if (r == 0)
@@ -281,14 +285,40 @@ static size_t count_frames_with(sp_loop *l, int fd, const char *needle, size_t w
             off += used;
             if (st != SP_FRAME_READY)
                 break;
-            if (memmem(p, plen, needle, strlen(needle)))
-                found++;
+            if (out->n < 64)
+                snprintf(out->text[out->n++], sizeof out->text[0], "%.*s", (int)plen, p);
         }
     }
     sp_frame_decoder_free(&d);
-    return found;
+    return out->n;
 }
 
+/* How many leaves the notices in f tell of: "* NAME left" is one, "* 5 left
+ * (5 here)" and "* 2 joined, 5 left (9 here)" are five. */
+static size_t leaves_told(const frames *f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const char *t = f->text[i];
+        size_t len = strlen(t);
+        if (t[0] != '*')
+            continue;
+        char *e = (char *)t + 1;
+        unsigned long k = t[1] == ' ' && t[2] >= '0' && t[2] <= '9' ? strtoul(t + 2, &e, 10) : 0;
+        if (strncmp(e, " joined, ", 9) == 0)
+            k = strtoul(e + 9, &e, 10);
+        if (strncmp(e, " left (", 7) == 0)
+            n += k;
+        else if (len > 5 && strcmp(t + len - 5, " left") == 0)
+            n++;
+    }
+    return n;
+}
+
+/* Regression: the dead are reaped from their own list (reap used to walk
+ * every client on each pass); many dying in one pass, at the head, the tail
+ * and between, are all freed and counted, and in a room each leave is
+ * told once to those who stay. */
 static void test_many_die_at_once(void **state)
 {
     (void)state;
@@ -332,10 +362,18 @@ static void test_many_die_at_once(void **state)
         for (int k = 0; k < 5; k++)
             sp_loop_once(f->loop, 5);
     }
+    frames got;
+    read_frames(f->loop, room[9], &got, 64, 0.3);
     for (int i = 0; i < 10; i += 2)
         close(room[i]);
-    assert_int_equal(count_frames_with(f->loop, room[9], " left", 5, 5), 5);
-    assert_int_equal(count_frames_with(f->loop, room[9], " left", 1, 0.3), 0);
+    size_t told = 0;
+    for (int i = 0; i < 50 && told < 5; i++) {
+        read_frames(f->loop, room[9], &got, 1, 0.1);
+        told += leaves_told(&got);
+    }
+    assert_int_equal(told, 5);
+    read_frames(f->loop, room[9], &got, 1, 0.3);
+    assert_int_equal(leaves_told(&got), 0);
     assert_int_equal(sp_chatserver_clients(f->srv), 5);
     for (int i = 1; i < 10; i += 2)
         close(room[i]);
@@ -393,6 +431,254 @@ static void test_queue_cap(void **state)
     assert_int_equal(sp_chatserver_clients(f->srv), 0);
     assert_int_equal(sp_chatserver_buffered(f->srv), 0);
     close(fd);
+    stop_server(f);
+}
+
+/* Sends the header of a frame of `claim` bytes and `have` bytes of it. */
+static void send_partial(int fd, uint32_t claim, size_t have)
+{
+    char *buf = calloc(1, have + SP_FRAME_HEADER);
+    sp_frame_header(claim, (unsigned char *)buf);
+    memset(buf + SP_FRAME_HEADER, 'x', have);
+    size_t off = 0;
+    while (off < have + SP_FRAME_HEADER) {
+        ssize_t w = send(fd, buf + off, have + SP_FRAME_HEADER - off, 0);
+        assert_true(w > 0);
+        off += (size_t)w;
+    }
+    free(buf);
+}
+
+static bool is_closed(int fd)
+{
+    char b;
+    return recv(fd, &b, 1, MSG_DONTWAIT) == 0;
+}
+
+static void pump(sp_loop *l, int n)
+{
+    for (int i = 0; i < n; i++)
+        sp_loop_once(l, 5);
+}
+
+/* Over the memory budget the client holding the most is dropped, with a
+ * log line that says how much it held; the others stay. */
+static void test_budget_drops_biggest(void **state)
+{
+    (void)state;
+    enum { SMALL = 15 };
+    fixture *f = start_server((sp_chatserver_config){ .max_frame = 65536, .max_memory = (size_t)512 * 1024 });
+    int port = sp_chatserver_port(f->srv);
+    int small[SMALL];
+    /* Seven partial frames of 20 KiB (32 KiB buffers), one of 60 KiB (64
+     * KiB): 288 KiB, within the budget. */
+    for (int i = 0; i < 7; i++) {
+        small[i] = raw_connect(port);
+        send_partial(small[i], 30000, 20000);
+        pump(f->loop, 5);
+    }
+    int big = raw_connect(port);
+    send_partial(big, 65000, 60000);
+    pump(f->loop, 10);
+    assert_int_equal(sp_chatserver_clients(f->srv), 8);
+    assert_false(log_has(&f->slog, "dropped"));
+    /* Eight more small ones pass the budget (544 KiB): the big one goes,
+     * not the newest. */
+    for (int i = 7; i < SMALL; i++) {
+        small[i] = raw_connect(port);
+        send_partial(small[i], 30000, 20000);
+        pump(f->loop, 5);
+    }
+    pump(f->loop, 10);
+    assert_true(log_has(&f->slog, "dropped: holds 64.0 KiB of the 512 KiB budget"));
+    assert_true(is_closed(big));
+    for (int i = 0; i < SMALL; i++)
+        assert_false(is_closed(small[i]));
+    assert_int_equal(sp_chatserver_clients(f->srv), SMALL);
+    assert_true(sp_chatserver_buffered(f->srv) <= (size_t)512 * 1024);
+    close(big);
+    for (int i = 0; i < SMALL; i++)
+        close(small[i]);
+
+    /* A budget too small for the frames allowed is refused. */
+    char err[200];
+    sp_chatserver_config tight = { .room = true, .max_frame = 65536, .max_memory = 65536 };
+    assert_null(sp_chatserver_new(f->loop, &tight, err, sizeof err));
+    assert_non_null(strstr(err, "too small for frames of 65536 bytes"));
+    stop_server(f);
+}
+
+static bool closed_fd(void *ud) { return is_closed(*(int *)ud); }
+
+/* A frame that stops arriving is dropped after --frame-timeout; a client
+ * that sent whole frames and waits is not, unless an idle timeout is set. */
+static void test_frame_and_idle_timeouts(void **state)
+{
+    (void)state;
+    fixture *f = start_server((sp_chatserver_config){ .frame_timeout = 0.3 });
+    int port = sp_chatserver_port(f->srv);
+    int quiet = raw_connect(port);
+    char buf[16];
+    send(quiet, "\x05\x00\x00\x00hello", 9, 0);
+    assert_int_equal(raw_read(f->loop, quiet, buf, 6, 5), 6);
+    int stalled = raw_connect(port);
+    double t0 = sp_now();
+    send_partial(stalled, 16, 3);
+    assert_true(run_until(f->loop, closed_fd, &stalled, 3));
+    double took = sp_now() - t0;
+    assert_true(took >= 0.29 && took < 2);
+    pump(f->loop, 2);
+    assert_true(log_has(&f->slog, "a frame did not arrive whole in 0.3 s (7 bytes received; --frame-timeout)"));
+    /* A frame completed in time, in pieces, is answered. */
+    int slow = raw_connect(port);
+    send(slow, "\x05\x00\x00", 3, 0);
+    pump(f->loop, 20);
+    send(slow, "\x00hel", 4, 0);
+    pump(f->loop, 20);
+    send(slow, "lo", 2, 0);
+    assert_int_equal(raw_read(f->loop, slow, buf, 6, 5), 6);
+    pump(f->loop, 80);
+    assert_false(is_closed(quiet));
+    assert_false(is_closed(slow));
+    assert_int_equal(sp_chatserver_clients(f->srv), 2);
+    close(quiet);
+    close(stalled);
+    close(slow);
+    stop_server(f);
+
+    f = start_server((sp_chatserver_config){ .idle_timeout = 0.3 });
+    port = sp_chatserver_port(f->srv);
+    quiet = raw_connect(port);
+    int talker = raw_connect(port);
+    t0 = sp_now();
+    while (sp_now() - t0 < 0.6) {
+        send(talker, "\x05\x00\x00\x00hello", 9, 0);
+        assert_int_equal(raw_read(f->loop, talker, buf, 6, 5), 6);
+        pump(f->loop, 10);
+    }
+    assert_true(is_closed(quiet));
+    assert_false(is_closed(talker));
+    assert_true(log_has(&f->slog, "nothing received for 0.3 s (--idle-timeout)"));
+    close(quiet);
+    close(talker);
+    stop_server(f);
+}
+
+/* Reads everything fd has now; returns the bytes read (0: none, -1: EOF). */
+static ssize_t drain(int fd, sp_frame_decoder *d, size_t *big_frames, size_t big)
+{
+    static char buf[65536];
+    ssize_t total = 0;
+    for (;;) {
+        ssize_t r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (r == 0)
+            return -1;
+        if (r < 0)
+            return total;
+        total += r;
+        size_t off = 0;
+        while (off < (size_t)r) {
+            size_t used, plen;
+            const char *p;
+            sp_frame_status st = sp_frame_decode(d, buf + off, (size_t)r - off, &used, &p, &plen);
+            off += used;
+            assert_int_not_equal(st, SP_FRAME_ERROR);
+            if (st == SP_FRAME_MORE)
+                break;
+            if (plen >= big)
+                (*big_frames)++;
+        }
+    }
+}
+
+/* Regression: with --max-frame 16 MiB a 5 MB room message dropped both
+ * receivers as "does not read" (their queue cap was 4 MiB). Receivers that
+ * read get it whole. */
+static void test_room_big_message_reader_kept(void **state)
+{
+    (void)state;
+    enum { MSG = 5 * 1000 * 1000 };
+    fixture *f = start_server((sp_chatserver_config){ .room = true, .max_frame = 16777216 });
+    int port = sp_chatserver_port(f->srv);
+    int sender = raw_connect(port), rx[2] = { raw_connect(port), raw_connect(port) };
+    pump(f->loop, 20);
+    char *msg = malloc(MSG + SP_FRAME_HEADER);
+    sp_frame_header(MSG, (unsigned char *)msg);
+    memset(msg + SP_FRAME_HEADER, 'm', MSG);
+    sp_frame_decoder d[2];
+    size_t got[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++)
+        sp_frame_decoder_init(&d[i], 16777216);
+    size_t sent = 0;
+    double end = sp_now() + 20;
+    while ((got[0] < 1 || got[1] < 1) && sp_now() < end) {
+        if (sent < MSG + SP_FRAME_HEADER) {
+            ssize_t w = send(sender, msg + sent, MSG + SP_FRAME_HEADER - sent, MSG_DONTWAIT);
+            if (w > 0)
+                sent += (size_t)w;
+        }
+        sp_loop_once(f->loop, 1);
+        for (int i = 0; i < 2; i++)
+            assert_true(drain(rx[i], &d[i], &got[i], MSG) >= 0);
+    }
+    assert_int_equal(got[0], 1);
+    assert_int_equal(got[1], 1);
+    assert_false(log_has(&f->slog, "does not read"));
+    assert_false(log_has(&f->slog, "dropped"));
+    assert_int_equal(sp_chatserver_clients(f->srv), 3);
+    for (int i = 0; i < 2; i++) {
+        sp_frame_decoder_free(&d[i]);
+        close(rx[i]);
+    }
+    free(msg);
+    close(sender);
+    stop_server(f);
+}
+
+/* Regression: each join and leave cost a frame to every member. Joins and
+ * leaves of one loop iteration reach each member as one notice. */
+static void test_room_notices_coalesced(void **state)
+{
+    (void)state;
+    enum { OLD = 5, NEW = 20 };
+    fixture *f = start_server((sp_chatserver_config){ .room = true });
+    int port = sp_chatserver_port(f->srv);
+    int old[OLD], fresh[NEW];
+    frames got;
+    for (int i = 0; i < OLD; i++) {
+        old[i] = raw_connect(port);
+        pump(f->loop, 5);
+    }
+    for (int i = 0; i < OLD; i++)
+        read_frames(f->loop, old[i], &got, 64, 0.05);
+    /* All in the backlog before the server looks: one iteration takes them. */
+    for (int i = 0; i < NEW; i++)
+        fresh[i] = raw_connect(port);
+    for (int i = 0; i < OLD; i++) {
+        read_frames(f->loop, old[i], &got, 64, 0.3);
+        assert_int_equal(got.n, 1);
+        assert_string_equal(got.text[0], "* 20 joined (25 here)");
+    }
+    /* The newcomers get their welcome only, with everyone counted. */
+    read_frames(f->loop, fresh[NEW - 1], &got, 64, 0.1);
+    assert_int_equal(got.n, 1);
+    assert_non_null(strstr(got.text[0], ": 24 others here"));
+    for (int i = 0; i < NEW; i++)
+        read_frames(f->loop, fresh[i], &got, 64, 0);
+    for (int i = 0; i < 10; i++)
+        close(fresh[i]);
+    for (int i = 0; i < OLD; i++) {
+        read_frames(f->loop, old[i], &got, 64, 0.3);
+        assert_int_equal(got.n, 1);
+        assert_string_equal(got.text[0], "* 10 left (15 here)");
+    }
+    read_frames(f->loop, fresh[NEW - 1], &got, 64, 0.1);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.text[0], "* 10 left (15 here)");
+    for (int i = 0; i < OLD; i++)
+        close(old[i]);
+    for (int i = 10; i < NEW; i++)
+        close(fresh[i]);
     stop_server(f);
 }
 
@@ -552,6 +838,10 @@ int main(void)
         cmocka_unit_test(test_many_die_at_once),
         cmocka_unit_test(test_max_clients),
         cmocka_unit_test(test_queue_cap),
+        cmocka_unit_test(test_budget_drops_biggest),
+        cmocka_unit_test(test_frame_and_idle_timeouts),
+        cmocka_unit_test(test_room_big_message_reader_kept),
+        cmocka_unit_test(test_room_notices_coalesced),
         cmocka_unit_test(test_client_protocol_error),
         cmocka_unit_test(test_room),
         cmocka_unit_test(test_bye),
