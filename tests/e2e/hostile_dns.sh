@@ -141,7 +141,7 @@ tui_screen | grep -qE '198\.18\.77\.5 +flood\.test' || fail "sweep result flood.
 
 # Still answering keys, title unchanged, no raw escape drawn.
 tui_keys '?'
-tui_wait "q" 2
+tui_wait "Hosts:" 2
 tui_keys Escape 3
 tui_wait "[3 DNS watch]" 2
 tmux -L "$TUI_SOCK" capture-pane -p -e -t "$TUI_SESSION" > "$D/screen.esc"
