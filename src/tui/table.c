@@ -113,6 +113,9 @@ struct sp_table {
     sp_listview lv;
     uint64_t sel_key;
     bool has_sel;
+    /* The selection was put somewhere (a key, a click, a search); until
+     * then the table shows its top, however the rows arrive. */
+    bool chosen;
 };
 
 sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool desc)
@@ -232,7 +235,7 @@ static void sync_key(sp_table *t)
 /* Rebuilds the display order of the shown generation and puts the
  * selection on its key; a row that is gone hands it to the row now at its
  * place. keep_top: a selection on the first row stays there (a new sort
- * shows the top of the new order). */
+ * shows the top of the new order). A selection nobody chose stays on top. */
 static void apply(sp_table *t, bool keep_top)
 {
     const gen *g = shown(t);
@@ -253,7 +256,7 @@ static void apply(sp_table *t, bool keep_top)
         t->want[c] = w;
     }
     size_t sel = old;
-    if (top)
+    if (top || !t->chosen)
         sel = 0;
     else if (t->has_sel) {
         for (size_t i = 0; i < g->n; i++) {
@@ -349,6 +352,7 @@ void sp_table_set_height(sp_table *t, size_t rows)
 
 bool sp_table_nav(sp_table *t, sp_nav nav)
 {
+    t->chosen = true;
     bool moved = sp_listview_nav(&t->lv, nav);
     sync_key(t);
     return moved;
@@ -360,6 +364,7 @@ bool sp_table_scroll(sp_table *t, long lines)
     size_t h = lv->height ? lv->height : 1;
     if (lv->count <= h)
         return false;
+    t->chosen = true;
     size_t maxtop = lv->count - h, top = lv->top, sel = lv->sel;
     if (lines < 0)
         lv->top = (size_t)-lines > lv->top ? 0 : lv->top - (size_t)-lines;
@@ -378,6 +383,7 @@ bool sp_table_select_row(sp_table *t, size_t row)
 {
     if (row >= shown(t)->n)
         return false;
+    t->chosen = true;
     size_t old = t->lv.sel;
     sp_listview_select(&t->lv, row);
     sync_key(t);

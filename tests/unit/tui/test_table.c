@@ -158,6 +158,29 @@ static void test_selection_follows_its_row(void **state)
     sp_table_free(t);
 }
 
+static void test_unchosen_selection_stays_on_top(void **state)
+{
+    (void)state;
+    /* Sorted by the count, descending: a row that gains a count moves to
+     * the top. Nobody chose a row yet, so the view shows the top. */
+    sp_table *t = sp_table_new(two_cols, 2, 1, true);
+    const uint64_t a[] = { 1, 2, 3 };
+    feed(t, a, 3, 3);
+    assert_int_equal(sp_table_row_key(t, 0), 3);
+    const uint64_t b[] = { 1, 2, 3, 9 };
+    feed(t, b, 4, 4);
+    assert_int_equal(sp_table_row_key(t, 0), 9);
+    assert_int_equal(sp_table_sel(t), 0);
+    assert_int_equal(sp_table_view(t)->top, 0);
+    assert_int_equal(sel_key(t), 9);
+    /* Once a row is chosen, the selection follows it. */
+    sp_table_nav(t, SP_NAV_DOWN);
+    const uint64_t c[] = { 1, 2, 3, 9, 12 };
+    feed(t, c, 5, 5);
+    assert_int_equal(sel_key(t), 3);
+    sp_table_free(t);
+}
+
 static void test_sort_keys(void **state)
 {
     (void)state;
@@ -313,6 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widths_at_common_sizes),
         cmocka_unit_test(test_selection_follows_its_row),
+        cmocka_unit_test(test_unchosen_selection_stays_on_top),
         cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_freeze_shows_a_snapshot),
         cmocka_unit_test(test_search_and_count),
