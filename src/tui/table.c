@@ -12,14 +12,14 @@
 #include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 
-int sp_columns_fit(const sp_column *cols, size_t n, const int *want, int width, int *out)
+/* One allocation with the columns in `off` (bit i: column i) left out. */
+static void fit_once(const sp_column *cols, size_t n, const int *want, int width, uint64_t off, int *out)
 {
-    if (n == 0)
-        return 0;
     int need = -1, maxprio = 0;
     for (size_t i = 0; i < n; i++) {
-        out[i] = cols[i].min > 0 ? cols[i].min : 1;
-        need += out[i] + 1;
+        out[i] = i < 64 && (off >> i & 1) ? 0 : cols[i].min > 0 ? cols[i].min : 1;
+        if (out[i])
+            need += out[i] + 1;
         if (cols[i].prio > maxprio)
             maxprio = cols[i].prio;
     }
@@ -69,6 +69,34 @@ int sp_columns_fit(const sp_column *cols, size_t n, const int *want, int width, 
             out[i] += add;
             spare -= add;
         }
+    }
+}
+
+int sp_columns_fit(const sp_column *cols, size_t n, const int *want, int width, int *out)
+{
+    if (n == 0)
+        return 0;
+    /* A column cut short while a less important one is shown whole is the
+     * wrong trade: that one gives way too, until the cut one is the least
+     * important left (a clipped name matters more than a timestamp). */
+    uint64_t off = 0;
+    for (;;) {
+        fit_once(cols, n, want, width, off, out);
+        int cut = -1;
+        for (size_t i = 0; want && i < n; i++) {
+            int target = cols[i].max > 0 && want[i] > cols[i].max ? cols[i].max : want[i];
+            if (out[i] && out[i] < target && (cut < 0 || cols[i].prio < cut))
+                cut = cols[i].prio;
+        }
+        if (cut < 0)
+            break;
+        size_t drop = n;
+        for (size_t i = 0; i < n && i < 64; i++)
+            if (out[i] && cols[i].prio > cut && (drop == n || cols[i].prio >= cols[drop].prio))
+                drop = i;
+        if (drop == n)
+            break;
+        off |= (uint64_t)1 << drop;
     }
     int used = -1;
     for (size_t i = 0; i < n; i++)

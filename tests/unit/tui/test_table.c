@@ -50,21 +50,23 @@ static void test_widths_at_common_sizes(void **state)
                     assert_true(w[i] <= hosts_cols[i].max);
             }
     }
-    /* 80: every minimum fits (65 with the gaps), and the room left goes to
+    /* 80: every minimum fits (65 with the gaps), and the room goes to
      * content in order of importance: the name (prio 1) gets all it needs,
-     * the vendor (prio 3) what remains, the interface (prio 4) nothing more
-     * than its minimum. */
+     * the vendor (prio 3) would be cut, so the interface (prio 4) gives way
+     * to it rather than sit there at its minimum. */
     sp_columns_fit(hosts_cols, NCOLS, want, 80, w);
     assert_int_equal(w[3], 20);
     assert_int_equal(w[1], 17);
-    assert_int_equal(w[4], 5);
-    assert_int_equal(w[2], 80 - 15 - 17 - 20 - 5 - 9 - 5);
-    /* 60: below the minimums the least important column goes first. */
+    assert_int_equal(w[4], 0);
+    assert_int_equal(w[2], 80 - 15 - 17 - 20 - 9 - 4);
+    /* 60: the name would be cut, so the vendor and then the MAC give way
+     * and the name takes the room. */
     sp_columns_fit(hosts_cols, NCOLS, want, 60, w);
     assert_int_equal(w[4], 0);
-    assert_int_equal(w[2], 6);
-    assert_int_equal(w[3], 9);
-    /* 50: then the next ones, until the rest fit. */
+    assert_int_equal(w[2], 0);
+    assert_int_equal(w[1], 0);
+    assert_int_equal(w[3], 60 - 15 - 9 - 2);
+    /* 50: the same three columns, narrower. */
     sp_columns_fit(hosts_cols, NCOLS, want, 50, w);
     assert_int_equal(w[2], 0);
     assert_int_equal(w[1], 0);
