@@ -253,6 +253,9 @@ static void on_suspend(sp_loop *loop, int signo, void *ud)
     follow_size(app);
 }
 
+/* Out of memory with curses on: the message must reach a usable terminal. */
+static void restore_terminal(void) { endwin(); }
+
 static int start_terminal(sp_app *app)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -277,6 +280,7 @@ static int start_terminal(sp_app *app)
                         "use a terminal such as xterm or the batch commands\n", term ? term : "");
         return -1;
     }
+    sp_oom_hook(restore_terminal);
     /* cbreak, not raw: Ctrl-C and Ctrl-Z stay signals (quit, suspend), read
      * through the loop like the others. */
     cbreak();
@@ -358,6 +362,7 @@ int sp_app_main(sp_opts *opts)
         sp_runtime_error(NULL, "the terminal's input ended (hung up); quitting");
     rc = app->exit_code;
 out:
+    sp_oom_hook(NULL);
     /* c-ares first: its pending callbacks run now, with ARES_EDESTRUCTION,
      * while the panes that own them still exist. */
     sp_dns_free(app->dns);
