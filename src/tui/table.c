@@ -192,6 +192,13 @@ static void pad_row(sp_table *t, gen *g)
         sp_table_cell(t, "", 0, 0, 0);
 }
 
+uint64_t sp_table_key_add(uint64_t key, const void *bytes, size_t len)
+{
+    for (const unsigned char *c = bytes; len--; c++)
+        key = (key ^ *c) * 1099511628211ull;
+    return key;
+}
+
 void sp_table_row(sp_table *t, uint64_t key)
 {
     gen *g = building(t);

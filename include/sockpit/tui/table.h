@@ -53,6 +53,10 @@ void sp_table_free(sp_table *t);
 /* A new generation of rows; total is how many rows the pane had before its
  * filter (for "15 of 50 shown"). */
 void sp_table_begin(sp_table *t, size_t total);
+/* A row key from bytes (FNV-1a): start with SP_TABLE_KEY_START and chain
+ * the parts of a row's identity (a name, a family and an address). */
+#define SP_TABLE_KEY_START 1469598103934665603ull
+uint64_t sp_table_key_add(uint64_t key, const void *bytes, size_t len);
 /* Starts a row. Keys must be unique within a generation. */
 void sp_table_row(sp_table *t, uint64_t key);
 /* The next cell of the row: text (len (size_t)-1: strlen), the number it

@@ -111,25 +111,18 @@ typedef struct hosts_pane {
 
 static hosts_pane *H(sp_pane *p) { return (hosts_pane *)p; }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-    for (const unsigned char *c = data; len--; c++)
-        h = (h ^ *c) * 1099511628211ull;
-    return h;
-}
-
 static uint64_t addr_key(int family, const unsigned char *addr)
 {
-    uint64_t h = fnv(1469598103934665603ull, &family, sizeof family);
-    return fnv(h, addr, family == AF_INET ? 4 : 16);
+    uint64_t h = sp_table_key_add(SP_TABLE_KEY_START, &family, sizeof family);
+    return sp_table_key_add(h, addr, family == AF_INET ? 4 : 16);
 }
 
 /* The same address can be a neighbour on two interfaces and one of ours. */
 static uint64_t neigh_key(const sp_neigh *n)
 {
     uint64_t h = addr_key(n->family, n->addr);
-    h = fnv(h, &n->ifindex, sizeof n->ifindex);
-    return fnv(h, &n->self, sizeof n->self);
+    h = sp_table_key_add(h, &n->ifindex, sizeof n->ifindex);
+    return sp_table_key_add(h, &n->self, sizeof n->self);
 }
 
 static const sp_neigh *find_neigh(const sp_neigh_table *t, uint64_t key)

@@ -60,10 +60,7 @@ static svc_pane *P(sp_pane *p) { return (svc_pane *)p; }
 /* A row's key: the service name, stable across refreshes and reloads. */
 static uint64_t name_key(const char *name)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 1099511628211ull;
-    return h;
+    return sp_table_key_add(SP_TABLE_KEY_START, name, strlen(name));
 }
 
 static const sp_service_group *selected_group(const svc_pane *s)

@@ -70,10 +70,7 @@ static watch_pane *P(sp_pane *p) { return (watch_pane *)p; }
 /* A row's key: the name, stable while it is watched. */
 static uint64_t name_key(const char *name)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 1099511628211ull;
-    return h;
+    return sp_table_key_add(SP_TABLE_KEY_START, name, strlen(name));
 }
 
 static sp_table *focused(watch_pane *p) { return p->log_focus ? p->log : p->names; }
