@@ -4,17 +4,35 @@
 #include <stdio.h>
 #include <string.h>
 
-static int tab_width(const sp_pane_ops *p) { return (int)strlen(p->title) + 4; }
+/* When every title does not fit (seven panes at 80 columns), the inactive
+ * tabs show their number only: the digit still says which key switches. */
+static bool tabs_compact(const sp_pane_ops *const *panes, int n, int cols)
+{
+    int total = 0;
+    for (int i = 0; i < n; i++)
+        total += (int)strlen(panes[i]->title) + 5;
+    return total > cols;
+}
+
+static int tab_label(char *buf, size_t len, const sp_pane_ops *const *panes, int i, int active, bool compact)
+{
+    if (i == active)
+        return snprintf(buf, len, "[%d %s]", i + 1, panes[i]->title);
+    if (compact)
+        return snprintf(buf, len, " %d ", i + 1);
+    return snprintf(buf, len, " %d %s ", i + 1, panes[i]->title);
+}
 
 void sp_bars_tabs(WINDOW *w, const sp_pane_ops *const *panes, int n, int active, bool frozen)
 {
     int cols = getmaxx(w);
+    bool compact = tabs_compact(panes, n, cols);
     ui_fill(w, 0, 0, cols, ui_attr(SP_STYLE_TAB));
     int x = 0;
     for (int i = 0; i < n; i++) {
         char label[64];
         /* Brackets mark the active tab without color too, as tmux's '*'. */
-        snprintf(label, sizeof label, i == active ? "[%d %s]" : " %d %s ", i + 1, panes[i]->title);
+        tab_label(label, sizeof label, panes, i, active, compact);
         attr_t a = ui_attr(i == active ? SP_STYLE_TAB_ACTIVE : SP_STYLE_TAB);
         x += ui_text(w, 0, x, cols - x, label, (size_t)-1, a, false);
         x += ui_text(w, 0, x, cols - x, " ", 1, ui_attr(SP_STYLE_TAB), false);
@@ -28,11 +46,13 @@ void sp_bars_tabs(WINDOW *w, const sp_pane_ops *const *panes, int n, int active,
     wnoutrefresh(w);
 }
 
-int sp_bars_tab_at(const sp_pane_ops *const *panes, int n, int x)
+int sp_bars_tab_at(const sp_pane_ops *const *panes, int n, int active, int cols, int x)
 {
+    bool compact = tabs_compact(panes, n, cols);
     int left = 0;
     for (int i = 0; i < n; i++) {
-        int wlab = tab_width(panes[i]);
+        char label[64];
+        int wlab = tab_label(label, sizeof label, panes, i, active, compact);
         if (x >= left && x < left + wlab)
             return i;
         left += wlab + 1;

@@ -66,7 +66,7 @@ static sp_redraw act_tab_click(void *ud, const sp_key *k)
     sp_app *app = ud;
     if (k->mouse_y != -1 || app->prompt.line_on || app->ov.kind != SP_OVERLAY_NONE)
         return SP_REDRAW_PASS;
-    int i = sp_bars_tab_at(sp_shell_panes, SP_NPANES, k->mouse_x);
+    int i = sp_bars_tab_at(sp_shell_panes, SP_NPANES, app->active, getmaxx(app->tabs), k->mouse_x);
     if (i >= 0)
         sp_shell_switch(app, i);
     return SP_REDRAW_ALL;

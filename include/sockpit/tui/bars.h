@@ -12,11 +12,12 @@
 #include "sockpit/tui/prompt.h"
 #include "sockpit/tui/ui.h"
 
-/* "[1 Services]" for the active tab, " 2 Hosts " for the others, and
- * FROZEN at the right end when the active pane is frozen. */
+/* "[1 Services]" for the active tab, " 2 Hosts " for the others (" 2 "
+ * when the titles do not all fit), and FROZEN at the right end when the
+ * active pane is frozen. */
 void sp_bars_tabs(WINDOW *w, const sp_pane_ops *const *panes, int n, int active, bool frozen);
-/* The tab at column x of the tab bar, or -1. */
-int sp_bars_tab_at(const sp_pane_ops *const *panes, int n, int x);
+/* The tab at column x of a tab bar cols wide, or -1. */
+int sp_bars_tab_at(const sp_pane_ops *const *panes, int n, int active, int cols, int x);
 
 /* The open prompt or question; else the message (red when error); else the
  * pane's filter. */
