@@ -270,8 +270,13 @@ sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char 
         SSL_CTX_free(c);
         return NULL;
     }
-    /* No client certificates are asked for. */
+    /* No client certificates are asked for. No session resumption either:
+     * our clients never resume, and a server cache or TLS 1.3 tickets would
+     * cost memory per connection (10,000 idle ones) and work per handshake. */
     SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(c, 0);
+    SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
     ctx->mode = SP_TLS_INSECURE;

@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -30,7 +31,7 @@
 
 static char dir[64];
 static time_t made_at;
-static EVP_PKEY *ca_key, *other_ca_key, *leaf_key, *stray_key;
+static EVP_PKEY *ca_key, *other_ca_key, *int_key, *leaf_key, *stray_key;
 static X509 *ca, *other_ca, *good;
 
 static const char *path(const char *name)
@@ -92,6 +93,15 @@ static void write_cert(const char *name, X509 *x)
     fclose(f);
 }
 
+static void write_chain(const char *name, X509 *leaf_cert, X509 *intermediate)
+{
+    FILE *f = fopen(path(name), "w");
+    assert_non_null(f);
+    assert_int_equal(PEM_write_X509(f, leaf_cert), 1);
+    assert_int_equal(PEM_write_X509(f, intermediate), 1);
+    fclose(f);
+}
+
 static void write_key(const char *name, EVP_PKEY *k, const char *passphrase)
 {
     FILE *f = fopen(path(name), "w");
@@ -128,9 +138,10 @@ static int setup(void **state)
     made_at = time(NULL);
     ca_key = EVP_EC_gen("P-256");
     other_ca_key = EVP_EC_gen("P-256");
+    int_key = EVP_EC_gen("P-256");
     leaf_key = EVP_EC_gen("P-256");
     stray_key = EVP_EC_gen("P-256");
-    assert_true(ca_key && other_ca_key && leaf_key && stray_key);
+    assert_true(ca_key && other_ca_key && int_key && leaf_key && stray_key);
     ca = make_cert(ca_key, "sockpit test CA", NULL, NULL, NULL, -DAY, 365 * DAY, true);
     other_ca = make_cert(other_ca_key, "other CA", NULL, NULL, NULL, -DAY, 365 * DAY, true);
     write_cert("ca.pem", ca);
@@ -145,7 +156,18 @@ static int setup(void **state)
     leaf("wronghost.pem", "www.a.test", "DNS:www.a.test", ca, ca_key, -DAY, 30 * DAY);
     leaf("self.pem", "good.test", "DNS:good.test", NULL, NULL, -DAY, 30 * DAY);
     leaf("unknown.pem", "good.test", "DNS:good.test", other_ca, other_ca_key, -DAY, 30 * DAY);
+    leaf("wildcard.pem", "*.a.test", "DNS:*.a.test,DNS:b.test,DNS:c.test,DNS:d.test,IP:10.0.0.1", ca, ca_key, -DAY,
+         30 * DAY);
     write_text("garbage.pem", "this is not a certificate\n");
+    /* A chain: the server sends its certificate and an intermediate the
+     * client does not have; once with the intermediate expired. */
+    for (int expired = 0; expired < 2; expired++) {
+        X509 *in = make_cert(int_key, "intermediate", NULL, ca, ca_key, -10 * DAY, expired ? -DAY : 60 * DAY, true);
+        X509 *x = make_cert(leaf_key, "good.test", "DNS:good.test", in, int_key, -DAY, 30 * DAY, false);
+        write_chain(expired ? "chain-expired.pem" : "chain.pem", x, in);
+        X509_free(x);
+        X509_free(in);
+    }
     return 0;
 }
 
@@ -157,6 +179,7 @@ static int teardown(void **state)
     X509_free(good);
     EVP_PKEY_free(ca_key);
     EVP_PKEY_free(other_ca_key);
+    EVP_PKEY_free(int_key);
     EVP_PKEY_free(leaf_key);
     EVP_PKEY_free(stray_key);
     test_rm_rf(dir);
@@ -265,6 +288,80 @@ static void test_good_chain_verifies(void **state)
     handshake(&p);
     assert_int_equal(p.cs, SP_TLS_FAIL);
     assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not 127.0.0.2");
+    close_pair(&p);
+}
+
+static void test_chains_and_names(void **state)
+{
+    (void)state;
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "chain.pem", "good.test");
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_DONE);
+    sp_cert_info ci;
+    assert_true(sp_tls_peer_info(p.c, &ci));
+    assert_true(ci.verified);
+    assert_string_equal(ci.issuer, "CN=intermediate,O=sockpit test");
+    sp_cert_info_free(&ci);
+    close_pair(&p);
+
+    char want[120], d[16];
+    struct tm tm;
+    time_t t = made_at - DAY;
+    gmtime_r(&t, &tm);
+    strftime(d, sizeof d, "%Y-%m-%d", &tm);
+    snprintf(want, sizeof want, "an issuer's certificate has expired (notAfter %s)", d);
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "chain-expired.pem", "good.test");
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.c), want);
+    close_pair(&p);
+
+    /* A wildcard covers one label; a host it does not cover lists a few
+     * names. A root's dot is no part of the name. */
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "wildcard.pem", "x.a.test.");
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_DONE);
+    close_pair(&p);
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "wildcard.pem", "y.x.a.test");
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.c), "certificate is for *.a.test, b.test, c.test (+2 more), not y.x.a.test");
+    close_pair(&p);
+    /* An IPv6 literal in brackets is an address, not a name. */
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "[::1]");
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not ::1");
+    close_pair(&p);
+    /* No host: the chain alone. */
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "wronghost.pem", NULL);
+    handshake(&p);
+    assert_int_equal(p.cs, SP_TLS_DONE);
+    close_pair(&p);
+}
+
+/* A client that offers only TLS 1.1 is refused with a reason. */
+static void test_old_protocol_refused(void **state)
+{
+    (void)state;
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    SSL_CTX *old = SSL_CTX_new(TLS_client_method());
+    assert_non_null(old);
+    SSL_CTX_set_min_proto_version(old, TLS1_VERSION);
+    SSL_CTX_set_max_proto_version(old, TLS1_1_VERSION);
+    SSL_CTX_set_cipher_list(old, "DEFAULT@SECLEVEL=0");
+    SSL *c = SSL_new(old);
+    assert_non_null(c);
+    SSL_set_fd(c, p.fd[0]);
+    SSL_set_connect_state(c);
+    assert_true(SSL_do_handshake(c) <= 0);
+    assert_int_equal(sp_tls_handshake(p.s), SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.s), "the peer only offers TLS older than 1.2");
+    SSL_free(c);
+    SSL_CTX_free(old);
+    ERR_clear_error();
     close_pair(&p);
 }
 
@@ -524,6 +621,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_chain_verifies),
+        cmocka_unit_test(test_chains_and_names),
+        cmocka_unit_test(test_old_protocol_refused),
         cmocka_unit_test(test_bad_certificates),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_tcp_close_is_eof),
