@@ -40,7 +40,6 @@ struct sp_tls {
     bool closed;
     bool first_byte_seen;
     char host[256]; /* what was verified, for the mismatch message */
-    bool host_is_ip;
     /* The first verification error, recorded by verify_cb. */
     bool verify_ran;
     int verify_err;
@@ -208,7 +207,11 @@ static bool load_chain(SSL_CTX *c, const char *cert_file, char *err, size_t errl
         goto out;
     }
     if (SSL_CTX_use_certificate(c, x) != 1) {
-        set_err(err, errlen, "cannot use the certificate %s (%s)", cert_file, first_reason());
+        if (ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_EE_KEY_TOO_SMALL)
+            set_err(err, errlen, "the key of the certificate %s is too weak (%d bits; use EC P-256 or RSA 2048+)",
+                    cert_file, EVP_PKEY_get_bits(X509_get0_pubkey(x)));
+        else
+            set_err(err, errlen, "cannot use the certificate %s (%s)", cert_file, first_reason());
         X509_free(x);
         goto out;
     }
@@ -277,6 +280,8 @@ sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char 
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(c, 0);
     SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+    /* The file's chain is sent as it is, never completed from a store. */
+    SSL_CTX_set_mode(c, SSL_MODE_NO_AUTO_CHAIN);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
     ctx->mode = SP_TLS_INSECURE;
@@ -304,7 +309,8 @@ static sp_tls *new_conn(sp_tls_ctx *ctx, int fd, bool server)
     return t;
 }
 
-/* An address literal, bare or in brackets, into buf without the brackets. */
+/* An address literal, bare or in brackets, into buf without the brackets
+ * or an IPv6 zone (certificates name no zones). */
 static bool ip_literal(const char *host, char *buf, size_t len)
 {
     size_t n = strlen(host);
@@ -317,7 +323,12 @@ static bool ip_literal(const char *host, char *buf, size_t len)
     memcpy(buf, host, n);
     buf[n] = '\0';
     unsigned char a[16];
-    return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+    if (inet_pton(AF_INET, buf, a) == 1)
+        return true;
+    char *zone = strchr(buf, '%');
+    if (zone)
+        *zone = '\0';
+    return inet_pton(AF_INET6, buf, a) == 1;
 }
 
 sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host)
@@ -327,7 +338,6 @@ sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host)
     if (host && *host) {
         char ip[64];
         if (ip_literal(host, ip, sizeof ip)) {
-            t->host_is_ip = true;
             snprintf(t->host, sizeof t->host, "%s", ip);
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), ip);
         } else {
@@ -475,6 +485,16 @@ static void verify_reason(const sp_tls *t, char *buf, size_t len)
         return;
     case X509_V_ERR_INVALID_PURPOSE:
         snprintf(buf, len, "certificate is not for a TLS server (its key usage or extended key usage)");
+        return;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL: {
+        EVP_PKEY *k = c ? X509_get0_pubkey(c) : NULL;
+        snprintf(buf, len, "%s key is too weak (%d bits)", leaf ? "the certificate's" : "an issuer's",
+                 k ? EVP_PKEY_get_bits(k) : 0);
+        return;
+    }
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+        snprintf(buf, len, "a certificate in the chain is signed with a weak hash (such as SHA-1 or MD5)");
         return;
     case X509_V_ERR_CERT_CHAIN_TOO_LONG:
         snprintf(buf, len, "certificate chain too long");

@@ -329,7 +329,7 @@ static void test_chains_and_names(void **state)
     assert_string_equal(sp_tls_error(p.c), "certificate is for *.a.test, b.test, c.test (+2 more), not y.x.a.test");
     close_pair(&p);
     /* An IPv6 literal in brackets is an address, not a name. */
-    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "[::1]");
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "[::1%lo]");
     handshake(&p);
     assert_int_equal(p.cs, SP_TLS_FAIL);
     assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not ::1");
@@ -580,6 +580,18 @@ static void test_context_errors(void **state)
     expect_server_error(path("good.pem"), path("stray.pem"), want);
     snprintf(want, sizeof want, "the key %s is encrypted", path("locked.pem"));
     expect_server_error(path("good.pem"), path("locked.pem"), want);
+
+    /* A key too small for any security level. */
+    EVP_PKEY *weak = EVP_RSA_gen(512);
+    assert_non_null(weak);
+    X509 *x = make_cert(weak, "weak.test", "DNS:weak.test", ca, ca_key, -DAY, DAY, false);
+    write_cert("weak.pem", x);
+    write_key("weak-key.pem", weak, NULL);
+    X509_free(x);
+    EVP_PKEY_free(weak);
+    snprintf(want, sizeof want, "the key of the certificate %s is too weak (512 bits; use EC P-256 or RSA 2048+)",
+             path("weak.pem"));
+    expect_server_error(path("weak.pem"), path("weak-key.pem"), want);
 
     char err[256];
     assert_null(sp_tls_client_ctx("/nonexistent/ca.pem", SP_TLS_VERIFY, err, sizeof err));
