@@ -40,6 +40,7 @@ struct sp_tls {
     bool closed;
     bool first_byte_seen;
     char host[256]; /* what was verified, for the mismatch message */
+    bool host_is_ip;
     /* The first verification error, recorded by verify_cb. */
     bool verify_ran;
     int verify_err;
@@ -338,6 +339,7 @@ sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host)
     if (host && *host) {
         char ip[64];
         if (ip_literal(host, ip, sizeof ip)) {
+            t->host_is_ip = true;
             snprintf(t->host, sizeof t->host, "%s", ip);
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), ip);
         } else {
@@ -821,6 +823,9 @@ bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out)
         snprintf(out->verify_reason, sizeof out->verify_reason, "client certificates are not verified");
         return true;
     }
+    if (t->host[0])
+        out->host_mismatch = t->host_is_ip ? X509_check_ip_asc(x, t->host, 0) != 1
+                                           : X509_check_host(x, t->host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) != 1;
     verify_reason(t, out->verify_reason, sizeof out->verify_reason);
     out->verified = t->verify_ran && !out->verify_reason[0];
     if (!t->verify_ran && !out->verify_reason[0])

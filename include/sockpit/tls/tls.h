@@ -77,6 +77,10 @@ typedef struct {
     bool self_signed;
     bool verified;          /* chain and host both verified */
     char verify_reason[160]; /* "" when verified */
+    /* The client gave a host and the certificate does not name it, found by
+     * OpenSSL's matcher (RFC 6125 wildcards, IP SANs) whatever else failed
+     * first: a scanner's "wrong host" next to "self-signed" or "expired". */
+    bool host_mismatch;
 } sp_cert_info;
 
 /* After the handshake (or after VERIFY refused the certificate: then the fields

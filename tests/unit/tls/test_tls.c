@@ -156,6 +156,7 @@ static int setup(void **state)
     leaf("wronghost.pem", "www.a.test", "DNS:www.a.test", ca, ca_key, -DAY, 30 * DAY);
     leaf("self.pem", "good.test", "DNS:good.test", NULL, NULL, -DAY, 30 * DAY);
     leaf("unknown.pem", "good.test", "DNS:good.test", other_ca, other_ca_key, -DAY, 30 * DAY);
+    leaf("self-wronghost.pem", "www.a.test", "DNS:www.a.test", NULL, NULL, -DAY, 30 * DAY);
     leaf("wildcard.pem", "*.a.test", "DNS:*.a.test,DNS:b.test,DNS:c.test,DNS:d.test,IP:10.0.0.1", ca, ca_key, -DAY,
          30 * DAY);
     write_text("garbage.pem", "this is not a certificate\n");
@@ -274,6 +275,7 @@ static void test_good_chain_verifies(void **state)
     assert_false(ci.self_signed);
     assert_true(ci.verified);
     assert_string_equal(ci.verify_reason, "");
+    assert_false(ci.host_mismatch);
     sp_cert_info_free(&ci);
     /* The server's peer sent no certificate. */
     assert_false(sp_tls_peer_info(p.s, &ci));
@@ -288,6 +290,9 @@ static void test_good_chain_verifies(void **state)
     handshake(&p);
     assert_int_equal(p.cs, SP_TLS_FAIL);
     assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not 127.0.0.2");
+    assert_true(sp_tls_peer_info(p.c, &ci));
+    assert_true(ci.host_mismatch);
+    sp_cert_info_free(&ci);
     close_pair(&p);
 }
 
@@ -382,16 +387,20 @@ static void test_bad_certificates(void **state)
     snprintf(notyet, sizeof notyet, "certificate is not yet valid (notBefore %s)", d);
     const struct {
         const char *cert, *ca, *reason;
-        bool self_signed;
+        bool self_signed, host_mismatch;
     } cases[] = {
-        {"expired.pem", "ca.pem", expired, false},
-        {"notyet.pem", "ca.pem", notyet, false},
-        {"wronghost.pem", "ca.pem", "certificate is for www.a.test, not good.test", false},
-        {"self.pem", "ca.pem", "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true},
+        {"expired.pem", "ca.pem", expired, false, false},
+        {"notyet.pem", "ca.pem", notyet, false, false},
+        {"wronghost.pem", "ca.pem", "certificate is for www.a.test, not good.test", false, true},
+        {"self.pem", "ca.pem", "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true,
+         false},
+        /* The first problem is the reason; the host is flagged anyway. */
+        {"self-wronghost.pem", "ca.pem",
+         "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true, true},
         {"unknown.pem", "ca.pem", "unknown issuer (CN=other CA,O=sockpit test; pass --tls-ca FILE to trust it)",
-         false},
+         false, false},
         {"good.pem", NULL, "unknown issuer (CN=sockpit test CA,O=sockpit test; pass --tls-ca FILE to trust it)",
-         false},
+         false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pair p;
@@ -417,6 +426,7 @@ static void test_bad_certificates(void **state)
         assert_true(sp_tls_peer_info(p.c, &ci));
         assert_false(ci.verified);
         assert_string_equal(ci.verify_reason, cases[i].reason);
+        assert_int_equal(ci.host_mismatch, cases[i].host_mismatch);
         assert_string_equal(ci.protocol, "TLSv1.3");
         sp_cert_info_free(&ci);
         close_pair(&p);
