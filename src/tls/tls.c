@@ -297,12 +297,85 @@ void sp_tls_ctx_free(sp_tls_ctx *ctx)
     free(ctx);
 }
 
+/* The connection's socket BIO: OpenSSL's own writes with write(2), which
+ * raises SIGPIPE on a closed peer; this one sends with MSG_NOSIGNAL, so the
+ * library is safe whatever the process does with the signal. */
+static int bio_write(BIO *b, const char *buf, size_t len, size_t *written)
+{
+    const sp_tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            BIO_set_retry_write(b);
+        return 0;
+    }
+    *written = (size_t)n;
+    return 1;
+}
+
+static int bio_read(BIO *b, char *buf, size_t len, size_t *readbytes)
+{
+    const sp_tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t n = recv(t->fd, buf, len, 0);
+    if (n > 0) {
+        *readbytes = (size_t)n;
+        return 1;
+    }
+    if (n == 0)
+        BIO_set_flags(b, BIO_FLAGS_IN_EOF); /* BIO_eof: how OpenSSL tells EOF from an error */
+    else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        BIO_set_retry_read(b);
+    return 0;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)num;
+    const sp_tls *t = BIO_get_data(b);
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_CTRL_EOF:
+        return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
+    case BIO_C_GET_FD:
+        if (ptr)
+            *(int *)ptr = t->fd;
+        return t->fd;
+    default:
+        return 0;
+    }
+}
+
+static int bio_create(BIO *b)
+{
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+/* Made once and kept for the life of the process. */
+static BIO_METHOD *bio_method(void)
+{
+    static BIO_METHOD *m;
+    if (!m) {
+        m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "sockpit socket");
+        if (!m || !BIO_meth_set_write_ex(m, bio_write) || !BIO_meth_set_read_ex(m, bio_read) ||
+            !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))
+            sp_oom();
+    }
+    return m;
+}
+
 static sp_tls *new_conn(sp_tls_ctx *ctx, int fd, bool server)
 {
     sp_tls *t = sp_xcalloc(1, sizeof *t);
     t->ssl = SSL_new(ctx->ssl);
-    if (!t->ssl || SSL_set_fd(t->ssl, fd) != 1)
+    BIO *b = BIO_new(bio_method());
+    if (!t->ssl || !b)
         sp_oom();
+    BIO_set_data(b, t);
+    SSL_set_bio(t->ssl, b, b);
     SSL_set_app_data(t->ssl, t);
     t->fd = fd;
     t->server = server;

@@ -10,7 +10,7 @@
  * round); then sp_tls_read/sp_tls_write. A write that returned WANT_* is called
  * again with the same bytes (the buffer may move); *n says how many were taken.
  * After a read, sp_tls_pending() bytes may already be decrypted: read them
- * before waiting on the fd. SIGPIPE must be ignored (main does).
+ * before waiting on the fd. Writes never raise SIGPIPE (MSG_NOSIGNAL).
  *
  * Verification (client): the chain against the system store or ca_file, and
  * host (a DNS name, or an IP literal matched against IP SANs). VERIFY ends the
@@ -39,7 +39,7 @@ sp_tls_ctx *sp_tls_client_ctx(const char *ca_file, sp_tls_verify_mode mode, char
 sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char *err, size_t errlen);
 void sp_tls_ctx_free(sp_tls_ctx *ctx);
 
-/* The connection never owns fd. host: sent as SNI and verified (an IP literal is
+/* fd: a connected non-blocking stream socket; the connection never owns it. host: sent as SNI and verified (an IP literal is
  * matched against IP SANs and not sent as SNI); NULL for neither. */
 sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host);
 sp_tls *sp_tls_server(sp_tls_ctx *ctx, int fd);

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +131,6 @@ static void leaf(const char *name, const char *cn, const char *san, X509 *issuer
 static int setup(void **state)
 {
     (void)state;
-    signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof dir, "/tmp/sockpit-tls-XXXXXX");
     assert_non_null(mkdtemp(dir));
     made_at = time(NULL);
@@ -513,6 +511,21 @@ static void test_tcp_close_is_eof(void **state)
     close(p.fd[0]);
     p.fd[0] = -1;
     assert_int_equal(sp_tls_read(p.s, buf, sizeof buf, &n), SP_TLS_EOF);
+    assert_int_equal(sp_tls_write(p.s, "late", 4, &n), SP_TLS_EOF);
+    assert_string_equal(sp_tls_error(p.s), "");
+    close_pair(&p);
+
+    /* Writing to a closed peer before reading its EOF is a failure, not a
+     * SIGPIPE (the test does not ignore it). */
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    handshake(&p);
+    assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+    close(p.fd[0]);
+    p.fd[0] = -1;
+    assert_int_equal(sp_tls_write(p.s, "late", 4, &n), SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.s), "the peer reset the connection");
+    assert_int_equal(n, 0);
+    sp_tls_close(p.s);
     close_pair(&p);
 }
 
