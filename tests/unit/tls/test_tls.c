@@ -604,6 +604,21 @@ static void test_context_errors(void **state)
     snprintf(want, sizeof want, "the key %s is encrypted", path("locked.pem"));
     expect_server_error(path("good.pem"), path("locked.pem"), want);
 
+    /* DER instead of PEM. */
+    unsigned char *der = NULL;
+    int len = i2d_X509(good, &der);
+    assert_true(len > 0);
+    FILE *f = fopen(path("good.der"), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(der, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    OPENSSL_free(der);
+    snprintf(want, sizeof want,
+             "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line; it looks like DER: convert it with "
+             "openssl x509 -inform der)",
+             path("good.der"));
+    expect_server_error(path("good.der"), path("key.pem"), want);
+
     /* A key too small for any security level. */
     EVP_PKEY *weak = EVP_RSA_gen(512);
     assert_non_null(weak);
