@@ -368,6 +368,90 @@ static void test_old_protocol_refused(void **state)
     close_pair(&p);
 }
 
+/* A raw OpenSSL end limited to TLS 1.2, on fd. */
+static SSL *raw_tls12(SSL_CTX **ctx, bool server, int fd, const char *cert)
+{
+    *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+    assert_non_null(*ctx);
+    SSL_CTX_set_max_proto_version(*ctx, TLS1_2_VERSION);
+    if (server) {
+        assert_int_equal(SSL_CTX_use_certificate_file(*ctx, path(cert), SSL_FILETYPE_PEM), 1);
+        assert_int_equal(SSL_CTX_use_PrivateKey_file(*ctx, path("key.pem"), SSL_FILETYPE_PEM), 1);
+    }
+    SSL *r = SSL_new(*ctx);
+    assert_non_null(r);
+    SSL_set_fd(r, fd);
+    if (server)
+        SSL_set_accept_state(r);
+    else
+        SSL_set_connect_state(r);
+    return r;
+}
+
+static void test_tls12(void **state)
+{
+    (void)state;
+    const char *certs[] = {"good.pem", "expired.pem"};
+    for (size_t i = 0; i < 2; i++) {
+        pair p;
+        open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+        SSL_CTX *ctx;
+        SSL *srv = raw_tls12(&ctx, true, p.fd[1], certs[i]);
+        for (int k = 0; k < 20 && !terminal(p.cs); k++) {
+            p.cs = sp_tls_handshake(p.c);
+            SSL_do_handshake(srv);
+        }
+        if (i == 0) {
+            assert_int_equal(p.cs, SP_TLS_DONE);
+            sp_cert_info ci;
+            assert_true(sp_tls_peer_info(p.c, &ci));
+            assert_string_equal(ci.protocol, "TLSv1.2");
+            assert_non_null(strstr(ci.cipher, "ECDHE-ECDSA-"));
+            assert_true(ci.verified);
+            sp_cert_info_free(&ci);
+        } else {
+            assert_int_equal(p.cs, SP_TLS_FAIL);
+            assert_non_null(strstr(sp_tls_error(p.c), "certificate has expired (notAfter "));
+        }
+        SSL_free(srv);
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
+        close_pair(&p);
+    }
+
+    /* A TLS 1.2 client is served, and its renegotiation is refused. */
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    SSL_CTX *ctx;
+    SSL *cli = raw_tls12(&ctx, false, p.fd[0], NULL);
+    int done = 0;
+    for (int k = 0; k < 20 && !(done == 1 && p.ss == SP_TLS_DONE); k++) {
+        done = SSL_do_handshake(cli);
+        if (!terminal(p.ss))
+            p.ss = sp_tls_handshake(p.s);
+    }
+    assert_int_equal(done, 1);
+    assert_int_equal(p.ss, SP_TLS_DONE);
+    assert_int_equal(SSL_renegotiate(cli), 1);
+    int again = SSL_do_handshake(cli);
+    char buf[16];
+    size_t n;
+    for (int k = 0; k < 20 && again <= 0 && SSL_get_error(cli, again) == SSL_ERROR_WANT_READ; k++) {
+        sp_tls_status st = sp_tls_read(p.s, buf, sizeof buf, &n);
+        assert_true(st == SP_TLS_WANT_READ || st == SP_TLS_FAIL || st == SP_TLS_EOF);
+        again = SSL_do_handshake(cli);
+    }
+    /* The server answered with its no_renegotiation alert and stays up. */
+    assert_true(again <= 0);
+    assert_int_equal(SSL_get_error(cli, again), SSL_ERROR_SSL);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_error()), SSL_R_NO_RENEGOTIATION);
+    assert_string_equal(sp_tls_error(p.s), "");
+    SSL_free(cli);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    close_pair(&p);
+}
+
 static void day(time_t t, char *buf)
 {
     struct tm tm;
@@ -673,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_good_chain_verifies),
         cmocka_unit_test(test_chains_and_names),
         cmocka_unit_test(test_old_protocol_refused),
+        cmocka_unit_test(test_tls12),
         cmocka_unit_test(test_bad_certificates),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_tcp_close_is_eof),
