@@ -34,7 +34,7 @@ struct sp_tls {
     SSL *ssl;
     int fd;
     bool server;
-    bool handshake_done;
+    bool established; /* the handshake completed, through any of the calls */
     bool failed;
     bool closed;
     bool first_byte_seen;
@@ -649,7 +649,7 @@ static void ssl_failure(sp_tls *t)
             snprintf(t->err, sizeof t->err, "the peer rejected the certificate (alert: %s)", what);
         else
             snprintf(t->err, sizeof t->err, "the peer ended the %s (alert: %s)",
-                     t->handshake_done ? "connection" : "handshake", what);
+                     t->established ? "connection" : "handshake", what);
     } else if (r == SSL_R_UNSUPPORTED_PROTOCOL || r == SSL_R_NO_PROTOCOLS_AVAILABLE ||
                r == SSL_R_VERSION_TOO_LOW) {
         snprintf(t->err, sizeof t->err, "the peer only offers TLS older than 1.2");
@@ -665,6 +665,9 @@ static sp_tls_status status_of(sp_tls *t, int ret)
 {
     int saved = errno;
     int e = SSL_get_error(t->ssl, ret);
+    /* False after a fatal error, so this only ever records a completion. */
+    if (SSL_is_init_finished(t->ssl))
+        t->established = true;
     sp_tls_status st;
     switch (e) {
     case SSL_ERROR_WANT_READ:
@@ -727,7 +730,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
 {
     if (t->failed)
         return SP_TLS_FAIL;
-    if (t->handshake_done)
+    if (t->established)
         return SP_TLS_DONE;
     if (plain_text_peer(t)) {
         snprintf(t->err, sizeof t->err, "%s", not_tls);
@@ -738,7 +741,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
     errno = 0;
     int ret = SSL_do_handshake(t->ssl);
     if (ret == 1) {
-        t->handshake_done = true;
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -753,10 +756,13 @@ sp_tls_status sp_tls_read(sp_tls *t, void *buf, size_t len, size_t *n)
     *n = 0;
     if (t->failed)
         return SP_TLS_FAIL;
+    if (len == 0)
+        return SP_TLS_DONE;
     ERR_clear_error();
     errno = 0;
     int ret = SSL_read_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true; /* a read or write may complete the handshake itself */
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -775,6 +781,7 @@ sp_tls_status sp_tls_write(sp_tls *t, const void *buf, size_t len, size_t *n)
     errno = 0;
     int ret = SSL_write_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -790,7 +797,7 @@ size_t sp_tls_pending(const sp_tls *t)
 
 void sp_tls_close(sp_tls *t)
 {
-    if (t->closed || t->failed || !t->handshake_done)
+    if (t->closed || t->failed || !t->established)
         return;
     t->closed = true;
     ERR_clear_error();
@@ -897,7 +904,7 @@ bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out)
     if (!x)
         return false;
     cert_fields(x, out);
-    if (t->handshake_done) {
+    if (t->established) {
         snprintf(out->protocol, sizeof out->protocol, "%s", SSL_get_version(t->ssl));
         const char *c = SSL_get_cipher_name(t->ssl);
         snprintf(out->cipher, sizeof out->cipher, "%s", c ? c : "");

@@ -580,6 +580,33 @@ static void test_round_trip(void **state)
     close_pair(&p);
 }
 
+/* A caller may skip sp_tls_handshake: the first read or write does it. */
+static void test_implicit_handshake(void **state)
+{
+    (void)state;
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    char buf[16];
+    size_t n;
+    for (int i = 0; i < 20 && p.ss != SP_TLS_DONE; i++) {
+        assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+        p.ss = sp_tls_handshake(p.s);
+    }
+    assert_int_equal(p.ss, SP_TLS_DONE);
+    assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+    assert_int_equal(sp_tls_handshake(p.c), SP_TLS_DONE);
+    sp_cert_info ci;
+    assert_true(sp_tls_peer_info(p.c, &ci));
+    assert_string_equal(ci.protocol, "TLSv1.3");
+    assert_true(ci.verified);
+    sp_cert_info_free(&ci);
+    assert_int_equal(sp_tls_read(p.s, buf, 0, &n), SP_TLS_DONE);
+    assert_int_equal(n, 0);
+    sp_tls_close(p.c);
+    assert_int_equal(sp_tls_read(p.s, buf, sizeof buf, &n), SP_TLS_EOF);
+    close_pair(&p);
+}
+
 static void test_tcp_close_is_eof(void **state)
 {
     (void)state;
@@ -760,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_tls12),
         cmocka_unit_test(test_bad_certificates),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_implicit_handshake),
         cmocka_unit_test(test_tcp_close_is_eof),
         cmocka_unit_test(test_plain_text_peers),
         cmocka_unit_test(test_context_errors),
