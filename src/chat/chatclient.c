@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sockpit/chat/frame.h"
+#include "sockpit/chat/nick.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
@@ -33,6 +34,7 @@ struct sp_chatclient {
     sp_dns *dns;
     sp_chatclient_config cfg;
     char *host;
+    char *nick;            /* room: sent on every connect; NULL: none */
     sp_chatclient_cbs cbs;
     void *ud;
 
@@ -60,6 +62,8 @@ struct sp_chatclient {
     size_t sent_head, sent_n, sent_cap;
     bool bye_sent;
     size_t bye_pos;        /* replies still due before the bye's reply */
+    bool shut;             /* room: our side closed after bye */
+    bool peer_closed;      /* the last drop was the peer's clean close */
 };
 
 double sp_chat_backoff(unsigned n)
@@ -104,6 +108,10 @@ sp_chatclient *sp_chatclient_new(sp_loop *loop, sp_dns *dns, const sp_chatclient
     c->dns = dns;
     c->cfg = *cfg;
     c->cfg.host = c->host;
+    char why[120];
+    if (cfg->nick && sp_nick_check(cfg->nick, strlen(cfg->nick), why, sizeof why))
+        c->nick = sp_xstrdup(cfg->nick);
+    c->cfg.nick = NULL;
     if (!c->cfg.max_frame)
         c->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
     if (!(c->cfg.connect_timeout > 0))
@@ -141,6 +149,7 @@ static void close_conn(sp_chatclient *c)
     sp_outbuf_free(&c->out);
     c->sent_head = c->sent_n = 0;
     c->bye_sent = false;
+    c->shut = false;
 }
 
 void sp_chatclient_free(sp_chatclient *c)
@@ -150,6 +159,7 @@ void sp_chatclient_free(sp_chatclient *c)
     close_conn(c);
     free(c->sent);
     free(c->host);
+    free(c->nick);
     free(c);
 }
 
@@ -212,7 +222,25 @@ static int flush(sp_chatclient *c)
         return -1;
     }
     sp_loop_set_events(c->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
+    /* Room: after bye nothing more goes out; the server's close ends it. */
+    if (r && c->cfg.room && c->bye_sent && !c->shut) {
+        c->shut = true;
+        shutdown(c->fd, SHUT_WR);
+    }
     return 0;
+}
+
+static void queue_frame(sp_chatclient *c, const char *text, size_t len)
+{
+    char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
+    sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
+}
+
+static void queue_nick(sp_chatclient *c)
+{
+    char line[8 + SP_NICK_MAX];
+    int n = snprintf(line, sizeof line, "/nick %s", c->nick);
+    queue_frame(c, line, (size_t)n);
 }
 
 static void connected(sp_chatclient *c)
@@ -222,6 +250,9 @@ static void connected(sp_chatclient *c)
     c->heard = false;
     sp_frame_decoder_init(&c->dec, c->cfg.max_frame);
     sp_loop_set_events(c->loop, c->fd, SP_IO_READ);
+    if (c->cfg.room && c->nick)
+        queue_nick(c);
+    unsigned gen = c->gen;
     struct sockaddr_storage ss;
     socklen_t sl;
     if (sp_sock_parse_ip(c->host, c->cfg.port, &ss, &sl) < 0) {
@@ -231,6 +262,8 @@ static void connected(sp_chatclient *c)
     } else {
         set_state(c, SP_CHAT_CONNECTED, "connected to %s", c->peer);
     }
+    if (gen == c->gen && sp_outbuf_pending(&c->out))
+        flush(c);
 }
 
 static void try_next_addr(sp_chatclient *c, const char *last_error)
@@ -317,6 +350,7 @@ static void on_resolved(void *arg, int status, int timeouts, struct ares_addrinf
 static void start(sp_chatclient *c)
 {
     close_conn(c);
+    c->peer_closed = false;
     c->naddrs = c->next_addr = 0;
     if (sp_sock_parse_ip(c->host, c->cfg.port, &c->addrs[0], &c->addrlens[0]) == 0) {
         c->naddrs = 1;
@@ -378,9 +412,16 @@ int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
 {
     if (c->state != SP_CHAT_CONNECTED || c->bye_sent || len > INT32_MAX)
         return -1;
-    char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
-    push_sent(c, sp_now());
-    sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
+    queue_frame(c, text, len);
+    char why[120];
+    if (!c->cfg.room)
+        push_sent(c, sp_now());
+    else if (len > 6 && memcmp(text, "/nick ", 6) == 0 && sp_nick_check(text + 6, len - 6, why, sizeof why)) {
+        free(c->nick);
+        c->nick = sp_xmalloc(len - 5);
+        memcpy(c->nick, text + 6, len - 6);
+        c->nick[len - 6] = '\0';
+    }
     if (sp_chat_is_bye(text, len)) {
         c->bye_sent = true;
         c->bye_pos = c->sent_n;
@@ -396,7 +437,7 @@ static bool deliver(sp_chatclient *c, const char *p, size_t n)
 {
     double rtt = -1;
     bool was_bye = false;
-    if (c->sent_n) {
+    if (c->sent_n && !c->cfg.room) {
         rtt = sp_now() - c->sent[c->sent_head];
         c->sent_head = (c->sent_head + 1) % c->sent_cap;
         c->sent_n--;
@@ -430,6 +471,11 @@ static void on_readable(sp_chatclient *c)
     }
     if (r == 0) {
         size_t pend = sp_frame_pending(&c->dec);
+        if (c->bye_sent && !pend) {
+            sp_chatclient_disconnect(c, "closed after bye");
+            return;
+        }
+        c->peer_closed = !pend;
         char why[160];
         if (pend)
             snprintf(why, sizeof why, "closed by peer in the middle of a frame (%zu bytes received)", pend);
@@ -480,6 +526,25 @@ static void on_io(sp_loop *loop, int fd, unsigned events, void *ud)
         on_readable(c);
 }
 
+void sp_chatclient_set_room(sp_chatclient *c, bool room)
+{
+    if (c->cfg.room == room)
+        return;
+    c->cfg.room = room;
+    c->sent_head = c->sent_n = 0;
+    if (c->bye_sent) {
+        sp_chatclient_disconnect(c, "closed after bye");
+        return;
+    }
+    if (room && c->nick && c->state == SP_CHAT_CONNECTED) {
+        queue_nick(c);
+        flush(c);
+    }
+}
+
+bool sp_chatclient_room(const sp_chatclient *c) { return c->cfg.room; }
+const char *sp_chatclient_nick(const sp_chatclient *c) { return c->nick; }
+bool sp_chatclient_peer_closed(const sp_chatclient *c) { return c->peer_closed; }
 sp_chat_state sp_chatclient_state(const sp_chatclient *c) { return c->state; }
 const char *sp_chatclient_text(const sp_chatclient *c) { return c->text; }
 size_t sp_chatclient_in_flight(const sp_chatclient *c) { return c->sent_n; }
