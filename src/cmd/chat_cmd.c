@@ -25,6 +25,7 @@
 #include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
+#include "sockpit/tls/tls.h"
 
 #define STDIN_PAUSE 1000 /* requests in flight before stdin waits */
 /* A stdin epoll cannot watch (a file, /dev/zero) is read a few reads per
@@ -325,6 +326,8 @@ typedef struct chat_opts {
     double linger;
     long count;
     double duration;
+    bool tls, tls_insecure;
+    const char *tls_ca;
 } chat_opts;
 
 static const sp_optspec options[] = {
@@ -346,6 +349,12 @@ static const sp_optspec options[] = {
     { .name = "duration", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 31536000, .metavar = "SEC",
       SP_OPT_AT(chat_opts, duration), .help = "end after SEC seconds" },
     { SP_OPTDEF_DNS_SERVER(chat_opts, dns_servers), .help = "DNS servers for a HOST name (default: the system's)" },
+    { .name = "tls", .kind = SP_OPT_FLAG, SP_OPT_AT(chat_opts, tls),
+      .help = "over TLS (also tls://HOST:PORT); the server's\ncertificate is verified against the system's CAs" },
+    { .name = "tls-ca", .kind = SP_OPT_TEXT, .metavar = "FILE", .noun = "file name", SP_OPT_AT(chat_opts, tls_ca),
+      .help = "verify against the CA certificates in FILE (PEM)\ninstead" },
+    { .name = "tls-insecure", .kind = SP_OPT_FLAG, SP_OPT_AT(chat_opts, tls_insecure),
+      .help = "do not verify the certificate (anyone in the path\ncan read and change the chat)" },
     { SP_OPTDEF_HELP },
     { 0 },
 };
@@ -395,7 +404,17 @@ int cmd_chat(int argc, char **argv)
     }
     char host[256];
     int port;
-    if (sp_parse_hostport(argv[first], 0, host, sizeof host, &port, why, sizeof why) < 0) {
+    const char *target = argv[first];
+    if (strncmp(target, "tls://", 6) == 0) {
+        target += 6;
+        o.tls = true;
+    }
+    if ((o.tls_ca || o.tls_insecure) && !o.tls) {
+        snprintf(err, sizeof err, "--%s is for TLS: add --tls or write tls://HOST:PORT",
+                 o.tls_ca ? "tls-ca" : "tls-insecure");
+        goto usage_err;
+    }
+    if (sp_parse_hostport(target, 0, host, sizeof host, &port, why, sizeof why) < 0) {
         snprintf(err, sizeof err, "%s", why);
         goto usage_err;
     }
@@ -414,6 +433,15 @@ int cmd_chat(int argc, char **argv)
         return sp_runtime_error("chat", "cannot create the event loop");
     }
     sp_dns *dns = NULL;
+    sp_tls_ctx *tls = NULL;
+    if (o.tls) {
+        tls = sp_tls_client_ctx(o.tls_ca, o.tls_insecure ? SP_TLS_INSECURE : SP_TLS_VERIFY, err, sizeof err);
+        if (!tls) {
+            rc = sp_runtime_error("chat", "%s", err);
+            goto out;
+        }
+        cfg.tls = tls;
+    }
     struct sockaddr_storage ss;
     socklen_t sl;
     if (sp_sock_parse_ip(host, port, &ss, &sl) < 0) {
@@ -443,6 +471,7 @@ out:
         fcntl(STDIN_FILENO, F_SETFL, b.stdin_flags);
     sp_dns_free(dns);
     sp_chatclient_free(b.cli);
+    sp_tls_ctx_free(tls);
     sp_loop_free(b.loop);
     free(b.line);
     free(dns_servers);

@@ -8,7 +8,9 @@
  *   room: frames are what others say; nothing is paired or timed, the
  *         nickname (`/nick NAME` sent, or set) is sent again after every
  *         reconnect, and `bye` closes our side and waits for the server's.
- * After a drop it can reconnect with a backoff of 1, 2, 4 ... 30 s. */
+ * After a drop it can reconnect with a backoff of 1, 2, 4 ... 30 s. With a
+ * TLS context the handshake follows the connect (within the same time-out)
+ * and every read and write goes through it. */
 #ifndef SOCKPIT_CHATCLIENT_H
 #define SOCKPIT_CHATCLIENT_H
 
@@ -20,6 +22,7 @@
 #include "sockpit/core/sockopt.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/tls/tls.h"
 
 typedef struct sp_chatclient sp_chatclient;
 
@@ -54,6 +57,8 @@ typedef struct sp_chatclient_config {
     double connect_timeout; /* per address; 0: 10 s */
     bool room;             /* room mode (else bot mode) */
     const char *nick;      /* room: the nickname to send on connecting; NULL: none */
+    sp_tls_ctx *tls;       /* borrowed: TLS over the connection (verified as the context
+                            * says, against host); NULL: plain TCP */
 } sp_chatclient_config;
 
 /* dns may be NULL when the host is numeric. Does not connect yet. */
@@ -76,6 +81,10 @@ const char *sp_chatclient_nick(const sp_chatclient *c);
 /* After a drop: the peer closed the connection between frames (not an
  * error, a reset or a cut frame). */
 bool sp_chatclient_peer_closed(const sp_chatclient *c);
+
+/* The server's certificate of the last TLS handshake (also one that was
+ * refused), NULL when none; raw strings (escape them). */
+const sp_cert_info *sp_chatclient_cert(const sp_chatclient *c);
 
 sp_chat_state sp_chatclient_state(const sp_chatclient *c);
 /* A line for the user: "connected to 127.0.0.1:50007", "closed by peer;

@@ -31,12 +31,14 @@ typedef struct sp_opts {
     const char *state_dir, *config_dir;
     char *chat;                /* [tls://]HOST:PORT (malloc'd) or NULL: embedded default */
     char *nick;                /* room: the nickname (malloc'd) or NULL */
+    const char *tls_ca;        /* tls:// chat: CA certificates (PEM) instead of the system's */
     sp_keepalive keepalive;
     uint32_t max_frame;
     /* Each pane's first sort column, by the names of sp_sort_*_names. */
     const char *sort_services, *sort_hosts, *sort_watch;
     bool print_config;
     bool chat_room;            /* the Chat pane starts in room mode */
+    bool tls_insecure;         /* tls:// chat: no certificate verification */
     sp_source from[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
     char *notice;              /* the first config warning, for the status line (malloc'd) */

@@ -9,6 +9,7 @@
  * that is not a command gives it focus, and Esc leaves it again.
  * Without --chat the pane serves itself: when nothing listens on
  * 127.0.0.1:50007 it runs the bot server there, inside the same loop. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/lineedit.h"
 #include "sockpit/tui/pane.h"
+#include "sockpit/tls/tls.h"
 
 #define SCROLLBACK 10000
 /* The scrollback also keeps at most this much text, oldest dropped first:
@@ -64,6 +66,11 @@ typedef struct chat_pane {
     sp_lineedit input;
     bool focus;
     long here;              /* room: people here as the server last said, -1: unknown */
+    sp_tls_ctx *tls;        /* tls:// target: the client's context; NULL: plain */
+    bool tls_wanted;        /* tls:// was asked for (even if its context failed) */
+    bool insecure;          /* --tls-insecure */
+    char tls_err[400];      /* the context could not be made: why */
+    char cert_shown[96];    /* the fingerprint last shown in the scrollback */
 } chat_pane;
 
 static chat_pane *CP(sp_pane *p) { return (chat_pane *)p; }
@@ -102,6 +109,64 @@ static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double r
     dirty(cp);
 }
 
+static void add_line(chat_pane *cp, dir d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_line(chat_pane *cp, dir d, const char *fmt, ...)
+{
+    char line[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    add_msg(cp, d, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, -1);
+}
+
+static void day(time_t t, char *out, size_t len)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* The server's certificate, as rows of the scrollback (the text is the
+ * server's: the rows are drawn escaped). */
+static void show_cert(chat_pane *cp)
+{
+    const sp_cert_info *ci = sp_chatclient_cert(cp->cli);
+    if (!ci) {
+        add_line(cp, DIR_SYS, "%s", cp->tls ? "no TLS certificate seen yet" : "not a TLS connection (tls://HOST:PORT)");
+        return;
+    }
+    snprintf(cp->cert_shown, sizeof cp->cert_shown, "%s", ci->sha256);
+    char sans[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < ci->nsans && used < sizeof sans - 1; i++)
+        used += (size_t)snprintf(sans + used, sizeof sans - used, "%s%s", i ? ", " : "", ci->sans[i]);
+    char from[32], to[32];
+    day(ci->not_before, from, sizeof from);
+    day(ci->not_after, to, sizeof to);
+    add_line(cp, DIR_SYS, "certificate: %s", ci->subject);
+    add_line(cp, DIR_SYS, "  names: %s", ci->nsans ? sans : "(none)");
+    add_line(cp, DIR_SYS, "  issuer: %s%s", ci->issuer, ci->self_signed ? " (self-signed)" : "");
+    add_line(cp, DIR_SYS, "  valid: %s to %s", from, to);
+    add_line(cp, DIR_SYS, "  SHA-256: %s", ci->sha256);
+    if (ci->protocol[0])
+        add_line(cp, DIR_SYS, "  %s, %s", ci->protocol, ci->cipher);
+    if (ci->verified)
+        add_line(cp, DIR_SYS, "  verified");
+    else
+        add_line(cp, DIR_ERR, "  not verified: %s%s", ci->verify_reason[0] ? ci->verify_reason : "unknown reason",
+                 cp->insecure ? " (--tls-insecure: accepted anyway)" : "");
+}
+
+/* Once per certificate: a reconnect to the same one adds nothing. */
+static void show_new_cert(chat_pane *cp)
+{
+    const sp_cert_info *ci = sp_chatclient_cert(cp->cli);
+    if (ci && strcmp(ci->sha256, cp->cert_shown) != 0)
+        show_cert(cp);
+}
+
 static void on_state(void *ud, sp_chat_state st, const char *text)
 {
     chat_pane *cp = ud;
@@ -109,10 +174,12 @@ static void on_state(void *ud, sp_chat_state st, const char *text)
     case SP_CHAT_CONNECTED:
         cp->here = -1;
         add_msg(cp, DIR_SYS, text, strlen(text), -1);
+        show_new_cert(cp);
         break;
     case SP_CHAT_RETRY_WAIT:
     case SP_CHAT_FAILED:
         add_msg(cp, DIR_ERR, text, strlen(text), -1);
+        show_new_cert(cp);
         break;
     case SP_CHAT_IDLE:
         add_msg(cp, DIR_SYS, text, strlen(text), -1);
@@ -176,7 +243,8 @@ static sp_pane *create(sp_app *app)
     cp->here = -1;
     if (o->chat) {
         char why[300];
-        const char *hp = strncmp(o->chat, "tls://", 6) == 0 ? o->chat + 6 : o->chat;
+        cp->tls_wanted = strncmp(o->chat, "tls://", 6) == 0;
+        const char *hp = cp->tls_wanted ? o->chat + 6 : o->chat;
         if (sp_parse_hostport(hp, 0, host, sizeof host, &port, why, sizeof why) < 0)
             snprintf(host, sizeof host, "127.0.0.1");
     } else {
@@ -189,13 +257,21 @@ static sp_pane *create(sp_app *app)
         sp_escape(o->nick, strlen(o->nick), nick, sizeof nick);
         sp_app_error(app, "nick '%s' not used: %s", nick, why);
     }
+    if (cp->tls_wanted) {
+        cp->insecure = o->tls_insecure;
+        cp->tls = sp_tls_client_ctx(o->tls_ca, o->tls_insecure ? SP_TLS_INSECURE : SP_TLS_VERIFY, cp->tls_err,
+                                    sizeof cp->tls_err);
+    }
     sp_chatclient_config cfg = {
         .host = host, .port = port, .keepalive = o->keepalive, .max_frame = o->max_frame, .reconnect = true,
-        .room = o->chat_room, .nick = o->nick,
+        .room = o->chat_room, .nick = o->nick, .tls = cp->tls,
     };
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     cp->cli = sp_chatclient_new(sp_app_loop(app), sp_app_dns(app), &cfg, &cbs, cp);
-    sp_chatclient_connect(cp->cli);
+    if (cp->tls_wanted && !cp->tls)
+        add_line(cp, DIR_ERR, "TLS: %s (fix --tls-ca and start again)", cp->tls_err);
+    else
+        sp_chatclient_connect(cp->cli);
     return &cp->base;
 }
 
@@ -203,6 +279,7 @@ static void destroy(sp_pane *p)
 {
     chat_pane *cp = CP(p);
     sp_chatclient_free(cp->cli);
+    sp_tls_ctx_free(cp->tls);
     sp_serve_tear_down(&cp->embedded);
     for (size_t i = 0; i < cp->count; i++)
         free(cp->ring[(cp->head + i) % SCROLLBACK].text);
@@ -345,6 +422,12 @@ static void draw_state(chat_pane *cp, WINDOW *w, int width)
     bool room = sp_chatclient_room(cp->cli);
     x += ui_text(w, 0, x, width - x, room ? " ROOM " : " BOT ", (size_t)-1, ui_attr(SP_STYLE_ACCENT) | A_BOLD,
                  false);
+    if (cp->tls_wanted && cp->insecure) {
+        x += ui_text(w, 0, x, width - x, "TLS INSECURE", (size_t)-1, ui_attr(SP_STYLE_BAD) | A_REVERSE | A_BOLD,
+                     false);
+        x += ui_text(w, 0, x, width - x, " ", 1, A_NORMAL, false);
+    } else if (cp->tls_wanted)
+        x += ui_text(w, 0, x, width - x, "TLS ", (size_t)-1, ui_attr(SP_STYLE_GOOD) | A_BOLD, false);
     x += ui_text(w, 0, x, width - x, sp_chatclient_text(cp->cli), (size_t)-1, ui_attr(s), false);
     char extra[700];
     size_t inflight = sp_chatclient_in_flight(cp->cli);
@@ -546,10 +629,21 @@ static sp_redraw act_start_typing(void *ud, const sp_key *k)
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
 
+static sp_redraw act_cert(void *ud, const sp_key *k)
+{
+    (void)k;
+    show_cert(ud);
+    return SP_REDRAW_BODY;
+}
+
 static sp_redraw act_reconnect(void *ud, const sp_key *k)
 {
     (void)k;
     chat_pane *cp = ud;
+    if (cp->tls_wanted && !cp->tls) {
+        sp_app_error(cp->base.app, "TLS: %s", cp->tls_err);
+        return SP_REDRAW_BODY;
+    }
     sp_chatclient_connect(cp->cli);
     sp_app_status(cp->base.app, "reconnecting to %s", cp->target);
     return SP_REDRAW_BODY;
@@ -618,6 +712,8 @@ static const sp_binding keymap[] = {
     { { 'd' }, "d", "disconnect", "Disconnect", NULL, 5, B, act_disconnect },
     { { 'm' }, "m", "switch bot mode (request, reply, round trip) and room mode (what others say)", "Mode",
       NULL, 6, B, act_mode },
+    { { 'v' }, "v", "show the server's TLS certificate (subject, names, issuer, validity, SHA-256)", NULL, NULL,
+      0, B, act_cert },
     { { SP_KEY_TEXT }, "other keys", NULL, NULL, NULL, 0, B, act_start_typing },
     { { 0 }, "bye", "as a message: the server answers, then the connection closes", NULL, NULL, 0, SP_WHEN_ALWAYS,
       NULL },
