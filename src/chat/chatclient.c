@@ -49,23 +49,23 @@ struct sp_chatclient {
     size_t naddrs, next_addr;
 
     int fd;
-    sp_chat_tls tls;       /* .t NULL: plain, or not yet */
-    sp_cert_info cert;
-    bool have_cert;
     unsigned gen;          /* bumped at every close: stale callbacks notice */
     uint64_t timer;        /* connect time-out, backoff or bye grace */
     unsigned failures;     /* attempts in a row that failed */
     double up_since;       /* when the connection came up; 0: not up */
-    bool heard;            /* a frame arrived on this connection */
     double retry_at;
+    sp_chat_tls tls;       /* .t NULL: plain, or not yet */
+    sp_cert_info cert;
 
     sp_frame_decoder dec;
     sp_outbuf out;
 
     double *sent;          /* send times of requests in flight, a ring */
     size_t sent_head, sent_n, sent_cap;
-    bool bye_sent;
     size_t bye_pos;        /* replies still due before the bye's reply */
+    bool bye_sent;
+    bool heard;            /* a frame arrived on this connection */
+    bool have_cert;
     bool shut;             /* room: our side closed after bye */
     bool peer_closed;      /* the last drop was the peer's clean close */
 };
@@ -574,6 +574,9 @@ static void on_readable_tls(sp_chatclient *c)
         switch (st) {
         case SP_TLS_DONE:
             if (!take(c, buf, n))
+                return;
+            /* One record read: the loop says when the socket has more. */
+            if (!sp_tls_pending(c->tls.t))
                 return;
             continue;
         case SP_TLS_WANT_WRITE:

@@ -432,7 +432,10 @@ static void on_readable(client *c)
         }
         if (c->dead || grew(c) < 0 || flush(c) < 0)
             return;
-        if (!c->tls.t && (size_t)r < READ_BUF)
+        /* A short read emptied the socket; over TLS a read is one record,
+         * so only what OpenSSL holds is certain: the loop's readiness says
+         * whether the socket has more, which saves a read that would fail. */
+        if (c->tls.t ? !sp_tls_pending(c->tls.t) : (size_t)r < READ_BUF)
             break;
     }
     double now = heard ? sp_now() : 0;
