@@ -28,14 +28,13 @@
 
 struct sp_tls_ctx {
     SSL_CTX *ssl;
-    sp_tls_verify_mode mode;
 };
 
 struct sp_tls {
     SSL *ssl;
     int fd;
     bool server;
-    bool handshake_done;
+    bool established; /* the handshake completed, through any of the calls */
     bool failed;
     bool closed;
     bool first_byte_seen;
@@ -69,8 +68,9 @@ static const char *first_reason(void)
     return r ? r : "unknown error";
 }
 
-/* PEM files are small; this bounds what a wrong path can cost. */
-#define SP_TLS_PEM_MAX (1u << 20)
+/* PEM files are small (the whole Mozilla bundle is 200 KiB); this bounds
+ * what a wrong path can cost. */
+#define SP_TLS_PEM_MAX (4u << 20)
 
 /* Reads a PEM file through core's reader (which never blocks on a FIFO) into
  * a memory BIO; NULL with the reason in err. *pem keeps the bytes for a
@@ -92,6 +92,16 @@ static BIO *pem_file(const char *what, const char *path, char **pem, char *err, 
 static bool holds(const char *pem, const char *s)
 {
     return strstr(pem, s) != NULL;
+}
+
+/* The end of a "not PEM" message: DER (a binary file starting with an ASN.1
+ * SEQUENCE) is the usual mistake, and openssl converts it. */
+static const char *der_hint(const char *pem, const char *kind)
+{
+    if ((unsigned char)pem[0] != 0x30)
+        return "";
+    return strcmp(kind, "key") == 0 ? "; it looks like DER: convert it with openssl pkey -inform der"
+                                    : "; it looks like DER: convert it with openssl x509 -inform der";
 }
 
 static SSL_CTX *new_ctx(const SSL_METHOD *method)
@@ -159,8 +169,8 @@ static bool load_ca(SSL_CTX *c, const char *ca_file, char *err, size_t errlen)
     ERR_clear_error();
     BIO_free(b);
     if (!added)
-        set_err(err, errlen, "the CA file %s holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)",
-                ca_file);
+        set_err(err, errlen, "the CA file %s holds no PEM certificate (no -----BEGIN CERTIFICATE----- line%s)",
+                ca_file, der_hint(pem, "cert"));
     free(pem);
     return added > 0;
 }
@@ -184,7 +194,6 @@ sp_tls_ctx *sp_tls_client_ctx(const char *ca_file, sp_tls_verify_mode mode, char
     SSL_CTX_set_verify(c, mode == SP_TLS_VERIFY ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
-    ctx->mode = mode;
     return ctx;
 }
 
@@ -199,7 +208,8 @@ static bool load_chain(SSL_CTX *c, const char *cert_file, char *err, size_t errl
     X509 *x = PEM_read_bio_X509_AUX(b, NULL, no_passphrase, NULL);
     if (!x) {
         if (!holds(pem, "-----BEGIN "))
-            set_err(err, errlen, "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)", cert_file);
+            set_err(err, errlen, "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line%s)", cert_file,
+                    der_hint(pem, "cert"));
         else if (!holds(pem, "-----BEGIN CERTIFICATE-----") && !holds(pem, "-----BEGIN TRUSTED CERTIFICATE-----"))
             set_err(err, errlen, "%s holds no certificate (a PEM file without -----BEGIN CERTIFICATE-----)",
                     cert_file);
@@ -243,7 +253,8 @@ static bool load_key(SSL_CTX *c, const char *key_file, const char *cert_file, ch
     EVP_PKEY *k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
     if (!k) {
         if (!holds(pem, "-----BEGIN "))
-            set_err(err, errlen, "%s is not a PEM private key (no -----BEGIN PRIVATE KEY----- line)", key_file);
+            set_err(err, errlen, "%s is not a PEM private key (no -----BEGIN PRIVATE KEY----- line%s)", key_file,
+                    der_hint(pem, "key"));
         else if (holds(pem, "ENCRYPTED"))
             set_err(err, errlen, "the key %s is encrypted (decrypt it with: openssl pkey -in %s -out NEW.key)",
                     key_file, key_file);
@@ -285,7 +296,6 @@ sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char 
     SSL_CTX_set_mode(c, SSL_MODE_NO_AUTO_CHAIN);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
-    ctx->mode = SP_TLS_INSECURE;
     return ctx;
 }
 
@@ -638,7 +648,8 @@ static void ssl_failure(sp_tls *t)
         else if (cert)
             snprintf(t->err, sizeof t->err, "the peer rejected the certificate (alert: %s)", what);
         else
-            snprintf(t->err, sizeof t->err, "the peer ended the handshake (alert: %s)", what);
+            snprintf(t->err, sizeof t->err, "the peer ended the %s (alert: %s)",
+                     t->established ? "connection" : "handshake", what);
     } else if (r == SSL_R_UNSUPPORTED_PROTOCOL || r == SSL_R_NO_PROTOCOLS_AVAILABLE ||
                r == SSL_R_VERSION_TOO_LOW) {
         snprintf(t->err, sizeof t->err, "the peer only offers TLS older than 1.2");
@@ -654,6 +665,9 @@ static sp_tls_status status_of(sp_tls *t, int ret)
 {
     int saved = errno;
     int e = SSL_get_error(t->ssl, ret);
+    /* False after a fatal error, so this only ever records a completion. */
+    if (SSL_is_init_finished(t->ssl))
+        t->established = true;
     sp_tls_status st;
     switch (e) {
     case SSL_ERROR_WANT_READ:
@@ -683,7 +697,7 @@ static sp_tls_status status_of(sp_tls *t, int ret)
         st = SP_TLS_FAIL;
         break;
     default:
-        snprintf(t->err, sizeof t->err, "TLS failed (OpenSSL error %d)", e);
+        snprintf(t->err, sizeof t->err, "TLS failed (unexpected OpenSSL state %d)", e);
         st = SP_TLS_FAIL;
         break;
     }
@@ -716,7 +730,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
 {
     if (t->failed)
         return SP_TLS_FAIL;
-    if (t->handshake_done)
+    if (t->established)
         return SP_TLS_DONE;
     if (plain_text_peer(t)) {
         snprintf(t->err, sizeof t->err, "%s", not_tls);
@@ -727,7 +741,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
     errno = 0;
     int ret = SSL_do_handshake(t->ssl);
     if (ret == 1) {
-        t->handshake_done = true;
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -742,10 +756,13 @@ sp_tls_status sp_tls_read(sp_tls *t, void *buf, size_t len, size_t *n)
     *n = 0;
     if (t->failed)
         return SP_TLS_FAIL;
+    if (len == 0)
+        return SP_TLS_DONE;
     ERR_clear_error();
     errno = 0;
     int ret = SSL_read_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true; /* a read or write may complete the handshake itself */
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -764,6 +781,7 @@ sp_tls_status sp_tls_write(sp_tls *t, const void *buf, size_t len, size_t *n)
     errno = 0;
     int ret = SSL_write_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -779,7 +797,7 @@ size_t sp_tls_pending(const sp_tls *t)
 
 void sp_tls_close(sp_tls *t)
 {
-    if (t->closed || t->failed || !t->handshake_done)
+    if (t->closed || t->failed || !t->established)
         return;
     t->closed = true;
     ERR_clear_error();
@@ -886,7 +904,7 @@ bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out)
     if (!x)
         return false;
     cert_fields(x, out);
-    if (t->handshake_done) {
+    if (t->established) {
         snprintf(out->protocol, sizeof out->protocol, "%s", SSL_get_version(t->ssl));
         const char *c = SSL_get_cipher_name(t->ssl);
         snprintf(out->cipher, sizeof out->cipher, "%s", c ? c : "");

@@ -61,7 +61,8 @@ size_t sp_tls_pending(const sp_tls *t);
 /* Sends close_notify once, best effort; never blocks. */
 void sp_tls_close(sp_tls *t);
 /* One line, e.g. "certificate has expired (notAfter 2026-01-01)" or
- * "the peer does not speak TLS (plain text?)"; "" when nothing failed. */
+ * "the peer does not speak TLS (plain text?)"; "" when nothing failed. After
+ * SP_TLS_EOF from sp_tls_handshake it says the peer closed mid-handshake. */
 const char *sp_tls_error(const sp_tls *t);
 
 /* What the peer's certificate says; strings are raw (escape before display). */
