@@ -18,17 +18,17 @@ _sockpit() {
         --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
         --sort-hosts) COMPREPLY=($(compgen -W "address name vendor mac state iface" -- "$cur")); return ;;
         --sort-watch) COMPREPLY=($(compgen -W "name change rtt errors" -- "$cur")); return ;;
-        --services-file|--replies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --services-file|--replies|--tls-ca|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout) return ;;
+        --timeout|--nick|--linger) return ;;
     esac
 
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
-                  --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
+                  --interval --ttl-mode --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
@@ -40,9 +40,10 @@ _sockpit() {
                      --sweep-concurrency --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
-        chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
+        chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration
+                    --tls --tls-ca --tls-insecure --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
-                     --idle-timeout --keepalive --help" ;;
+                     --idle-timeout --keepalive --tls-cert --tls-key --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "sockpit/chat/frame.h"
+#include "sockpit/chat/nick.h"
+#include "sockpit/chat/tlsio.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
@@ -33,6 +35,7 @@ struct sp_chatclient {
     sp_dns *dns;
     sp_chatclient_config cfg;
     char *host;
+    char *nick;            /* room: sent on every connect; NULL: none */
     sp_chatclient_cbs cbs;
     void *ud;
 
@@ -50,16 +53,21 @@ struct sp_chatclient {
     uint64_t timer;        /* connect time-out, backoff or bye grace */
     unsigned failures;     /* attempts in a row that failed */
     double up_since;       /* when the connection came up; 0: not up */
-    bool heard;            /* a frame arrived on this connection */
     double retry_at;
+    sp_chat_tls tls;       /* .t NULL: plain, or not yet */
+    sp_cert_info cert;
 
     sp_frame_decoder dec;
     sp_outbuf out;
 
     double *sent;          /* send times of requests in flight, a ring */
     size_t sent_head, sent_n, sent_cap;
-    bool bye_sent;
     size_t bye_pos;        /* replies still due before the bye's reply */
+    bool bye_sent;
+    bool heard;            /* a frame arrived on this connection */
+    bool have_cert;
+    bool shut;             /* room: our side closed after bye */
+    bool peer_closed;      /* the last drop was the peer's clean close */
 };
 
 double sp_chat_backoff(unsigned n)
@@ -104,6 +112,10 @@ sp_chatclient *sp_chatclient_new(sp_loop *loop, sp_dns *dns, const sp_chatclient
     c->dns = dns;
     c->cfg = *cfg;
     c->cfg.host = c->host;
+    char why[120];
+    if (cfg->nick && sp_nick_check(cfg->nick, strlen(cfg->nick), why, sizeof why))
+        c->nick = sp_xstrdup(cfg->nick);
+    c->cfg.nick = NULL;
     if (!c->cfg.max_frame)
         c->cfg.max_frame = SP_MAX_FRAME_DEFAULT;
     if (!(c->cfg.connect_timeout > 0))
@@ -131,6 +143,7 @@ static void close_conn(sp_chatclient *c)
         c->pending->c = NULL;
         c->pending = NULL;
     }
+    sp_chat_tls_end(&c->tls);
     if (c->fd >= 0) {
         sp_loop_unwatch(c->loop, c->fd);
         close(c->fd);
@@ -141,6 +154,7 @@ static void close_conn(sp_chatclient *c)
     sp_outbuf_free(&c->out);
     c->sent_head = c->sent_n = 0;
     c->bye_sent = false;
+    c->shut = false;
 }
 
 void sp_chatclient_free(sp_chatclient *c)
@@ -150,6 +164,9 @@ void sp_chatclient_free(sp_chatclient *c)
     close_conn(c);
     free(c->sent);
     free(c->host);
+    free(c->nick);
+    if (c->have_cert)
+        sp_cert_info_free(&c->cert);
     free(c);
 }
 
@@ -196,7 +213,7 @@ static void on_connect_timeout(sp_loop *loop, uint64_t id, void *ud)
     (void)id;
     sp_chatclient *c = ud;
     c->timer = 0;
-    try_next_addr(c, "connection timed out");
+    try_next_addr(c, c->tls.t ? "the TLS handshake timed out" : "connection timed out");
 }
 
 static void on_io(sp_loop *loop, int fd, unsigned events, void *ud);
@@ -204,15 +221,39 @@ static void on_io(sp_loop *loop, int fd, unsigned events, void *ud);
 /* Sends what is queued; waits for write readiness while the socket is full. */
 static int flush(sp_chatclient *c)
 {
-    int r = sp_outbuf_flush(&c->out, c->fd, (size_t)64 * 1024);
+    int r = c->tls.t ? sp_outbuf_flush_with(&c->out, sp_chat_tls_writer, &c->tls, (size_t)64 * 1024)
+                     : sp_outbuf_flush(&c->out, c->fd, (size_t)64 * 1024);
     if (r < 0) {
-        char why[160];
-        snprintf(why, sizeof why, "error: %s", strerror(errno));
+        char why[300];
+        if (c->tls.t && errno == EPROTO)
+            snprintf(why, sizeof why, "TLS error: %s", sp_tls_error(c->tls.t));
+        else
+            snprintf(why, sizeof why, "error: %s", strerror(errno));
         drop(c, why);
         return -1;
     }
-    sp_loop_set_events(c->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
+    sp_loop_set_events(c->loop, c->fd, sp_chat_tls_events(&c->tls, r == 0));
+    /* Room: after bye nothing more goes out; the server's close ends it. */
+    if (r && c->cfg.room && c->bye_sent && !c->shut) {
+        c->shut = true;
+        if (c->tls.t)
+            sp_tls_close(c->tls.t);
+        shutdown(c->fd, SHUT_WR);
+    }
     return 0;
+}
+
+static void queue_frame(sp_chatclient *c, const char *text, size_t len)
+{
+    char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
+    sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
+}
+
+static void queue_nick(sp_chatclient *c)
+{
+    char line[8 + SP_NICK_MAX];
+    int n = snprintf(line, sizeof line, "/nick %s", c->nick);
+    queue_frame(c, line, (size_t)n);
 }
 
 static void connected(sp_chatclient *c)
@@ -222,6 +263,9 @@ static void connected(sp_chatclient *c)
     c->heard = false;
     sp_frame_decoder_init(&c->dec, c->cfg.max_frame);
     sp_loop_set_events(c->loop, c->fd, SP_IO_READ);
+    if (c->cfg.room && c->nick)
+        queue_nick(c);
+    unsigned gen = c->gen;
     struct sockaddr_storage ss;
     socklen_t sl;
     if (sp_sock_parse_ip(c->host, c->cfg.port, &ss, &sl) < 0) {
@@ -231,10 +275,64 @@ static void connected(sp_chatclient *c)
     } else {
         set_state(c, SP_CHAT_CONNECTED, "connected to %s", c->peer);
     }
+    if (gen == c->gen && sp_outbuf_pending(&c->out))
+        flush(c);
+}
+
+/* Keeps what the server's certificate says, for the pane's details. */
+static void keep_cert(sp_chatclient *c)
+{
+    if (c->have_cert)
+        sp_cert_info_free(&c->cert);
+    c->have_cert = sp_tls_peer_info(c->tls.t, &c->cert);
+}
+
+/* One step of the TLS handshake; connected() once it is done. */
+static void handshake(sp_chatclient *c)
+{
+    sp_tls_status st = sp_tls_handshake(c->tls.t);
+    switch (st) {
+    case SP_TLS_DONE:
+        c->tls.ready = true;
+        keep_cert(c);
+        connected(c);
+        return;
+    case SP_TLS_WANT_READ:
+        sp_loop_set_events(c->loop, c->fd, SP_IO_READ);
+        return;
+    case SP_TLS_WANT_WRITE:
+        sp_loop_set_events(c->loop, c->fd, SP_IO_READ | SP_IO_WRITE);
+        return;
+    case SP_TLS_EOF:
+    case SP_TLS_FAIL:
+        break;
+    }
+    keep_cert(c);
+    char why[400];
+    const char *e = sp_tls_error(c->tls.t);
+    snprintf(why, sizeof why, "TLS with %s: %s", c->peer,
+             e[0] ? e : "the server closed the connection during the handshake (does it speak TLS?)");
+    drop(c, why);
+}
+
+/* TCP is up: straight to CONNECTED, or through the TLS handshake first,
+ * within a fresh connect time-out. */
+static void tcp_up(sp_chatclient *c)
+{
+    if (!c->cfg.tls) {
+        connected(c);
+        return;
+    }
+    cancel_timer(c);
+    c->tls = (sp_chat_tls){ .t = sp_tls_client(c->cfg.tls, c->fd, c->host) };
+    c->timer = sp_loop_timer(c->loop, c->cfg.connect_timeout, 0, on_connect_timeout, c);
+    set_state(c, SP_CHAT_CONNECTING, "TLS handshake with %s", c->peer);
+    handshake(c);
 }
 
 static void try_next_addr(sp_chatclient *c, const char *last_error)
 {
+    sp_chat_tls_end(&c->tls);
     if (c->fd >= 0) {
         sp_loop_unwatch(c->loop, c->fd);
         close(c->fd);
@@ -266,7 +364,7 @@ static void try_next_addr(sp_chatclient *c, const char *last_error)
             continue;
         }
         if (rc == 0) {
-            connected(c);
+            tcp_up(c);
             return;
         }
         c->timer = sp_loop_timer(c->loop, c->cfg.connect_timeout, 0, on_connect_timeout, c);
@@ -317,6 +415,7 @@ static void on_resolved(void *arg, int status, int timeouts, struct ares_addrinf
 static void start(sp_chatclient *c)
 {
     close_conn(c);
+    c->peer_closed = false;
     c->naddrs = c->next_addr = 0;
     if (sp_sock_parse_ip(c->host, c->cfg.port, &c->addrs[0], &c->addrlens[0]) == 0) {
         c->naddrs = 1;
@@ -378,9 +477,16 @@ int sp_chatclient_send(sp_chatclient *c, const char *text, size_t len)
 {
     if (c->state != SP_CHAT_CONNECTED || c->bye_sent || len > INT32_MAX)
         return -1;
-    char *at = sp_outbuf_reserve(&c->out, len + SP_FRAME_HEADER);
-    push_sent(c, sp_now());
-    sp_outbuf_commit(&c->out, sp_frame_encode(text, len, at));
+    queue_frame(c, text, len);
+    char why[120];
+    if (!c->cfg.room)
+        push_sent(c, sp_now());
+    else if (len > 6 && memcmp(text, "/nick ", 6) == 0 && sp_nick_check(text + 6, len - 6, why, sizeof why)) {
+        free(c->nick);
+        c->nick = sp_xmalloc(len - 5);
+        memcpy(c->nick, text + 6, len - 6);
+        c->nick[len - 6] = '\0';
+    }
     if (sp_chat_is_bye(text, len)) {
         c->bye_sent = true;
         c->bye_pos = c->sent_n;
@@ -396,7 +502,7 @@ static bool deliver(sp_chatclient *c, const char *p, size_t n)
 {
     double rtt = -1;
     bool was_bye = false;
-    if (c->sent_n) {
+    if (c->sent_n && !c->cfg.room) {
         rtt = sp_now() - c->sent[c->sent_head];
         c->sent_head = (c->sent_head + 1) % c->sent_cap;
         c->sent_n--;
@@ -416,8 +522,87 @@ static bool deliver(sp_chatclient *c, const char *p, size_t n)
     return true;
 }
 
+/* The server closed its side. */
+static void peer_eof(sp_chatclient *c)
+{
+    size_t pend = sp_frame_pending(&c->dec);
+    if (c->bye_sent && !pend) {
+        sp_chatclient_disconnect(c, "closed after bye");
+        return;
+    }
+    c->peer_closed = !pend;
+    char why[160];
+    if (pend)
+        snprintf(why, sizeof why, "closed by peer in the middle of a frame (%zu bytes received)", pend);
+    else
+        snprintf(why, sizeof why, "closed by peer");
+    drop(c, why);
+}
+
+/* Decodes and delivers what was read; false when the connection went away. */
+static bool take(sp_chatclient *c, const char *buf, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        size_t used, plen;
+        const char *payload;
+        sp_frame_status st = sp_frame_decode(&c->dec, buf + off, len - off, &used, &payload, &plen);
+        off += used;
+        if (st == SP_FRAME_ERROR) {
+            char why[160];
+            snprintf(why, sizeof why, "protocol error: %s", c->dec.err);
+            drop(c, why);
+            return false;
+        }
+        if (st == SP_FRAME_MORE)
+            break;
+        if (!deliver(c, payload, plen))
+            return false;
+    }
+    return true;
+}
+
+/* TLS: a few records at most per wake-up (the socket stays readable for
+ * the rest), then whatever OpenSSL holds decrypted already, which no
+ * readiness event would announce. */
+static void on_readable_tls(sp_chatclient *c)
+{
+    char buf[65536];
+    for (int round = 0; round < 4 || sp_tls_pending(c->tls.t); round++) {
+        size_t n;
+        sp_tls_status st = sp_chat_tls_read(&c->tls, buf, sizeof buf, &n);
+        switch (st) {
+        case SP_TLS_DONE:
+            if (!take(c, buf, n))
+                return;
+            /* One record read: the loop says when the socket has more. */
+            if (!sp_tls_pending(c->tls.t))
+                return;
+            continue;
+        case SP_TLS_WANT_WRITE:
+            sp_loop_set_events(c->loop, c->fd, sp_chat_tls_events(&c->tls, sp_outbuf_pending(&c->out) > 0));
+            return;
+        case SP_TLS_WANT_READ:
+            return;
+        case SP_TLS_EOF:
+            peer_eof(c);
+            return;
+        case SP_TLS_FAIL:
+            break;
+        }
+        char why[300];
+        snprintf(why, sizeof why, "TLS error: %s", sp_tls_error(c->tls.t));
+        drop(c, why);
+        return;
+    }
+}
+
 static void on_readable(sp_chatclient *c)
 {
+    if (c->tls.t) {
+        on_readable_tls(c);
+        return;
+    }
     char buf[65536];
     ssize_t r = recv(c->fd, buf, sizeof buf, 0);
     if (r < 0) {
@@ -429,32 +614,10 @@ static void on_readable(sp_chatclient *c)
         return;
     }
     if (r == 0) {
-        size_t pend = sp_frame_pending(&c->dec);
-        char why[160];
-        if (pend)
-            snprintf(why, sizeof why, "closed by peer in the middle of a frame (%zu bytes received)", pend);
-        else
-            snprintf(why, sizeof why, "closed by peer");
-        drop(c, why);
+        peer_eof(c);
         return;
     }
-    size_t off = 0;
-    while (off < (size_t)r) {
-        size_t used, plen;
-        const char *payload;
-        sp_frame_status st = sp_frame_decode(&c->dec, buf + off, (size_t)r - off, &used, &payload, &plen);
-        off += used;
-        if (st == SP_FRAME_ERROR) {
-            char why[160];
-            snprintf(why, sizeof why, "protocol error: %s", c->dec.err);
-            drop(c, why);
-            return;
-        }
-        if (st == SP_FRAME_MORE)
-            break;
-        if (!deliver(c, payload, plen))
-            return;
-    }
+    take(c, buf, (size_t)r);
 }
 
 static void on_io(sp_loop *loop, int fd, unsigned events, void *ud)
@@ -467,19 +630,49 @@ static void on_io(sp_loop *loop, int fd, unsigned events, void *ud)
         socklen_t l = sizeof err;
         if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
             err = errno;
+        if (c->tls.t) {
+            handshake(c);
+            return;
+        }
         if (err) {
             try_next_addr(c, strerror(err));
             return;
         }
-        connected(c);
+        tcp_up(c);
         return;
     }
-    if ((events & SP_IO_WRITE) && flush(c) < 0)
+    unsigned gen = c->gen;
+    /* A TLS read may wait for writability and a write for readability. */
+    bool read_now = (events & SP_IO_READ) || c->tls.read_wants_write;
+    bool write_now = (events & SP_IO_WRITE) || c->tls.write_wants_read;
+    if (write_now && sp_outbuf_pending(&c->out) && flush(c) < 0)
         return;
-    if (events & SP_IO_READ)
+    if (read_now && gen == c->gen)
         on_readable(c);
+    if (gen == c->gen && c->tls.t)
+        sp_loop_set_events(c->loop, c->fd, sp_chat_tls_events(&c->tls, sp_outbuf_pending(&c->out) > 0));
 }
 
+void sp_chatclient_set_room(sp_chatclient *c, bool room)
+{
+    if (c->cfg.room == room)
+        return;
+    c->cfg.room = room;
+    c->sent_head = c->sent_n = 0;
+    if (c->bye_sent) {
+        sp_chatclient_disconnect(c, "closed after bye");
+        return;
+    }
+    if (room && c->nick && c->state == SP_CHAT_CONNECTED) {
+        queue_nick(c);
+        flush(c);
+    }
+}
+
+bool sp_chatclient_room(const sp_chatclient *c) { return c->cfg.room; }
+const char *sp_chatclient_nick(const sp_chatclient *c) { return c->nick; }
+bool sp_chatclient_peer_closed(const sp_chatclient *c) { return c->peer_closed; }
+const sp_cert_info *sp_chatclient_cert(const sp_chatclient *c) { return c->have_cert ? &c->cert : NULL; }
 sp_chat_state sp_chatclient_state(const sp_chatclient *c) { return c->state; }
 const char *sp_chatclient_text(const sp_chatclient *c) { return c->text; }
 size_t sp_chatclient_in_flight(const sp_chatclient *c) { return c->sent_n; }

@@ -26,6 +26,7 @@
 
 #include "sockpit/chat/frame.h"
 #include "sockpit/chat/nick.h"
+#include "sockpit/chat/tlsio.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
@@ -55,6 +56,7 @@ typedef struct client {
     struct client *next_dead; /* the list reap() walks */
     struct sp_chatserver *srv;
     int fd;
+    sp_chat_tls tls;       /* .t NULL: plain TCP */
     bool dead;
     bool announced;        /* room: welcomed, its join counted in a notice */
     struct client *next_fresh; /* room: accepted, not yet welcomed */
@@ -175,6 +177,7 @@ static void kill_client(client *c, const char *fmt, ...)
     s->dead = c;
     s->ndead++;
     sp_loop_unwatch(s->loop, c->fd);
+    sp_chat_tls_end(&c->tls);
     close(c->fd);
     c->fd = -1;
     for (int k = 0; k < DL_COUNT; k++)
@@ -263,13 +266,19 @@ static void on_client(sp_loop *loop, int fd, unsigned events, void *ud);
 /* Writes what is queued; asks for write readiness when the socket is full. */
 static int flush(client *c)
 {
-    int r = sp_outbuf_flush(&c->out, c->fd, KEEP_OUT);
+    if (c->tls.t && !c->tls.ready)
+        return 0; /* sent once the handshake is done */
+    int r = c->tls.t ? sp_outbuf_flush_with(&c->out, sp_chat_tls_writer, &c->tls, KEEP_OUT)
+                     : sp_outbuf_flush(&c->out, c->fd, KEEP_OUT);
     charge(c);
     if (r < 0) {
-        kill_client(c, "write failed: %s", strerror(errno));
+        if (c->tls.t && errno == EPROTO)
+            kill_client(c, "TLS error: %s", sp_tls_error(c->tls.t));
+        else
+            kill_client(c, "write failed: %s", strerror(errno));
         return -1;
     }
-    sp_loop_set_events(c->srv->loop, c->fd, r ? SP_IO_READ : SP_IO_READ | SP_IO_WRITE);
+    sp_loop_set_events(c->srv->loop, c->fd, sp_chat_tls_events(&c->tls, r == 0));
     return 0;
 }
 
@@ -348,22 +357,52 @@ static void on_frame(client *c, const char *p, size_t n)
     queue_frame(c, a, alen, NULL, 0, NULL, 0);
 }
 
+/* One read into the shared buffer: bytes, 0 at the client's close, -1
+ * when nothing more can be read now, -2 when c died. */
+static long read_some(client *c)
+{
+    sp_chatserver *s = c->srv;
+    if (!c->tls.t) {
+        for (;;) {
+            ssize_t r = recv(c->fd, s->rbuf, READ_BUF, 0);
+            if (r >= 0)
+                return (long)r;
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return -1;
+            kill_client(c, "read failed: %s", strerror(errno));
+            return -2;
+        }
+    }
+    size_t n;
+    switch (sp_chat_tls_read(&c->tls, s->rbuf, READ_BUF, &n)) {
+    case SP_TLS_DONE: return (long)n;
+    case SP_TLS_WANT_WRITE:
+        sp_loop_set_events(s->loop, c->fd, sp_chat_tls_events(&c->tls, sp_outbuf_pending(&c->out) > 0));
+        return -1;
+    case SP_TLS_WANT_READ: return -1;
+    case SP_TLS_EOF: return 0;
+    case SP_TLS_FAIL: break;
+    }
+    kill_client(c, "TLS error: %s", sp_tls_error(c->tls.t));
+    return -2;
+}
+
 static void on_readable(client *c)
 {
     sp_chatserver *s = c->srv;
     size_t frames = 0;
     bool heard = false;
-    /* A few reads at most, so one busy client cannot starve the others. */
-    for (int round = 0; round < 4; round++) {
-        ssize_t r = recv(c->fd, s->rbuf, READ_BUF, 0);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            kill_client(c, "read failed: %s", strerror(errno));
+    /* A few reads at most, so one busy client cannot starve the others
+     * (the socket stays readable for the rest); over TLS also what OpenSSL
+     * holds decrypted already, which no readiness event would announce. */
+    for (int round = 0; round < 4 || (c->tls.t && sp_tls_pending(c->tls.t)); round++) {
+        long r = read_some(c);
+        if (r == -2)
             return;
-        }
+        if (r < 0)
+            break;
         if (r == 0) {
             size_t pend = sp_frame_pending(&c->dec);
             if (pend)
@@ -393,7 +432,10 @@ static void on_readable(client *c)
         }
         if (c->dead || grew(c) < 0 || flush(c) < 0)
             return;
-        if ((size_t)r < READ_BUF)
+        /* A short read emptied the socket; over TLS a read is one record,
+         * so only what OpenSSL holds is certain: the loop's readiness says
+         * whether the socket has more, which saves a read that would fail. */
+        if (c->tls.t ? !sp_tls_pending(c->tls.t) : (size_t)r < READ_BUF)
             break;
     }
     double now = heard ? sp_now() : 0;
@@ -411,15 +453,57 @@ static void on_readable(client *c)
     }
 }
 
+static void joined(client *c)
+{
+    sp_chatserver *s = c->srv;
+    if (s->cfg.room) {
+        c->next_fresh = s->fresh;
+        s->fresh = c;
+    }
+}
+
+/* One step of the TLS handshake; false while it is not done (or c died). */
+static bool handshake(client *c)
+{
+    sp_chatserver *s = c->srv;
+    switch (sp_tls_handshake(c->tls.t)) {
+    case SP_TLS_DONE:
+        c->tls.ready = true;
+        deadline_remove(s, DL_FRAME, c);
+        joined(c);
+        return flush(c) == 0;
+    case SP_TLS_WANT_READ:
+        sp_loop_set_events(s->loop, c->fd, SP_IO_READ);
+        return false;
+    case SP_TLS_WANT_WRITE:
+        sp_loop_set_events(s->loop, c->fd, SP_IO_READ | SP_IO_WRITE);
+        return false;
+    case SP_TLS_EOF:
+    case SP_TLS_FAIL:
+        break;
+    }
+    const char *e = sp_tls_error(c->tls.t);
+    kill_client(c, "TLS handshake failed: %s", e[0] ? e : "the client closed the connection");
+    return false;
+}
+
 static void on_client(sp_loop *loop, int fd, unsigned events, void *ud)
 {
     (void)loop;
     (void)fd;
     client *c = ud;
-    if ((events & SP_IO_WRITE) && flush(c) < 0)
+    if (c->tls.t && !c->tls.ready && !handshake(c))
         return;
-    if (events & SP_IO_READ)
+    /* A TLS read may wait for writability and a write for readability. */
+    bool read_now = (events & SP_IO_READ) || c->tls.read_wants_write;
+    bool write_now = (events & SP_IO_WRITE) || c->tls.write_wants_read;
+    if (write_now && flush(c) < 0)
+        return;
+    if (read_now)
         on_readable(c);
+    if (!c->dead && c->tls.t)
+        sp_loop_set_events(c->srv->loop, c->fd,
+                           sp_chat_tls_events(&c->tls, sp_outbuf_pending(&c->out) > 0));
 }
 
 static void free_client(client *c)
@@ -430,6 +514,7 @@ static void free_client(client *c)
     }
     for (int k = 0; k < DL_COUNT; k++)
         deadline_remove(c->srv, k, c);
+    sp_chat_tls_end(&c->tls);
     sp_frame_decoder_free(&c->dec);
     sp_outbuf_free(&c->out);
     charge(c);
@@ -537,9 +622,14 @@ static void on_deadline(sp_loop *loop, uint64_t id, void *ud)
     s->timer = 0;
     double now = sp_now();
     client *c;
-    while ((c = s->dl[DL_FRAME].head) && c->dl[DL_FRAME].since + s->dl[DL_FRAME].after <= now)
-        kill_client(c, "dropped: a frame did not arrive whole in %g s (%zu bytes received; --frame-timeout)",
-                    s->dl[DL_FRAME].after, sp_frame_pending(&c->dec));
+    while ((c = s->dl[DL_FRAME].head) && c->dl[DL_FRAME].since + s->dl[DL_FRAME].after <= now) {
+        if (c->tls.t && !c->tls.ready)
+            kill_client(c, "dropped: the TLS handshake did not complete in %g s (--frame-timeout)",
+                        s->dl[DL_FRAME].after);
+        else
+            kill_client(c, "dropped: a frame did not arrive whole in %g s (%zu bytes received; --frame-timeout)",
+                        s->dl[DL_FRAME].after, sp_frame_pending(&c->dec));
+    }
     while ((c = s->dl[DL_IDLE].head) && c->dl[DL_IDLE].since + s->dl[DL_IDLE].after <= now)
         kill_client(c, "dropped: nothing received for %g s (--idle-timeout)", s->dl[DL_IDLE].after);
 }
@@ -574,8 +664,9 @@ static void refuse(sp_chatserver *s, int fd, const char *peer)
 {
     char frame[SP_FRAME_HEADER + 16];
     size_t n = sp_frame_encode("server full", 11, frame);
-    /* A fresh socket has room for 15 bytes; nothing to wait for. */
-    if (send(fd, frame, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+    /* A fresh socket has room for 15 bytes; nothing to wait for. A TLS
+     * client could not read a plain frame: it only sees the close. */
+    if (!s->cfg.tls && send(fd, frame, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
         /* The peer may be gone already; it is closed either way. */
     }
     shutdown(fd, SHUT_WR);
@@ -605,11 +696,15 @@ static void add_client(sp_chatserver *s, int fd, const char *peer)
     s->head = c;
     s->nclients++;
     logf_(s, "connect %s (%zu client%s)", peer, s->nclients, plural(s->nclients));
-    deadline_restart(s, DL_IDLE, c, sp_now());
-    if (s->cfg.room) {
-        c->next_fresh = s->fresh;
-        s->fresh = c;
+    double now = sp_now();
+    deadline_restart(s, DL_IDLE, c, now);
+    if (s->cfg.tls) {
+        c->tls.t = sp_tls_server(s->cfg.tls, fd);
+        deadline_restart(s, DL_FRAME, c, now);
+        handshake(c);
+        return;
     }
+    joined(c);
 }
 
 static void on_accept(sp_loop *loop, int lfd, unsigned events, void *ud)

@@ -36,8 +36,9 @@ static bool fits(const sp_optspec *o)
     case SP_OPT_FLAG: return o->store == SP_STORE_BOOL;
     case SP_OPT_LONG: return o->store == SP_STORE_LONG || o->store == SP_STORE_UINT || o->store == SP_STORE_DOUBLE;
     case SP_OPT_SECONDS: return o->store == SP_STORE_DOUBLE;
-    /* A text points into argv; the config file's lines do not last. */
-    case SP_OPT_TEXT: return o->store == SP_STORE_TEXT && !o->key;
+    /* A text points into argv, and the config file's lines do not last: a
+     * text with a key is a malloc'd copy. */
+    case SP_OPT_TEXT: return (o->store == SP_STORE_TEXT && !o->key) || o->store == SP_STORE_OWNED;
     case SP_OPT_ENUM: return o->store == SP_STORE_TEXT && o->names && o->noun;
     case SP_OPT_HOSTPORT:
     case SP_OPT_DNS_SERVERS: return o->store == SP_STORE_OWNED;
@@ -146,14 +147,18 @@ int sp_optspec_set(const sp_optspec *o, void *base, const char *v, char *err, si
             snprintf(err, errlen, "%s: the %s is empty", what, o->noun);
             return -1;
         }
-        *(const char **)target(o, base) = v;
+        if (o->store == SP_STORE_OWNED)
+            store_owned(o, base, v);
+        else
+            *(const char **)target(o, base) = v;
         return 0;
     case SP_OPT_ENUM:
         return set_enum(o, base, v, what, err, errlen);
     case SP_OPT_HOSTPORT: {
         char host[256], why[200];
         int port;
-        if (sp_parse_hostport(v, 0, host, sizeof host, &port, why, sizeof why) < 0) {
+        const char *hp = strncmp(v, "tls://", 6) == 0 ? v + 6 : v;
+        if (sp_parse_hostport(hp, 0, host, sizeof host, &port, why, sizeof why) < 0) {
             snprintf(err, errlen, "%s: %s", what, why);
             return -1;
         }

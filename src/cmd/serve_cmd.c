@@ -57,6 +57,7 @@ typedef struct serve_opts {
     size_t max_memory;
     double frame_timeout, idle_timeout;
     sp_keepalive keepalive;
+    const char *tls_cert, *tls_key;
 } serve_opts;
 
 #define MIN_MEMORY ((size_t)64 * 1024)
@@ -139,6 +140,10 @@ static const sp_optspec options[] = {
       .help = "drop a client that sends nothing for this long\n"
               "(default 0: never)" },
     { SP_OPTDEF_KEEPALIVE(serve_opts, keepalive), .help = "TCP keep-alive of the connections" },
+    { .name = "tls-cert", .kind = SP_OPT_TEXT, .metavar = "FILE", .noun = "file name", SP_OPT_AT(serve_opts, tls_cert),
+      .help = "serve over TLS (1.2+) with this PEM certificate\n(chain); the handshake must end within\n--frame-timeout" },
+    { .name = "tls-key", .kind = SP_OPT_TEXT, .metavar = "FILE", .noun = "file name", SP_OPT_AT(serve_opts, tls_key),
+      .help = "the certificate's PEM private key (default: in\nthe --tls-cert file)" },
     { SP_OPTDEF_HELP },
     { 0 },
 };
@@ -171,6 +176,8 @@ int cmd_serve(int argc, char **argv)
     char err[512];
     if (cfg.room && replies)
         return sp_usage_error("serve", "--replies is for the bot; it has no use with --room");
+    if (o.tls_key && !o.tls_cert)
+        return sp_usage_error("serve", "--tls-key needs --tls-cert (the certificate it belongs to)");
     size_t need = (size_t)SP_CHAT_MEMORY_FRAMES * (o.max_frame + SP_FRAME_HEADER);
     if (o.max_memory < need)
         return sp_usage_error("serve",
@@ -186,6 +193,7 @@ int cmd_serve(int argc, char **argv)
         .host = host, .port = port, .room = cfg.room, .replies = replies, .max_frame = cfg.max_frame,
         .max_clients = cfg.max_clients, .max_memory = o.max_memory, .frame_timeout = o.frame_timeout,
         .idle_timeout = o.idle_timeout, .keepalive = cfg.keepalive, .log = log_line, .bad_line = report_bad_line,
+        .tls_cert = o.tls_cert, .tls_key = o.tls_key,
     };
     sp_serve_setup ss;
     if (sp_serve_set_up(&ss, loop, &set, err, sizeof err) < 0) {
@@ -213,9 +221,9 @@ int cmd_serve(int argc, char **argv)
     if (o.idle_timeout > 0)
         snprintf(idle, sizeof idle, ", idle timeout %g s", o.idle_timeout);
     snprintf(line, sizeof line,
-             "listening on %s: %s; max %u clients, frames up to %lu bytes (whole within %g s), memory budget %zu "
+             "listening on %s%s: %s; max %u clients, frames up to %lu bytes (whole within %g s), memory budget %zu "
              "bytes%s, %s, open files limit %ld",
-             sp_chatserver_address(srv), cfg.room ? "room" : where,
+             sp_chatserver_address(srv), ss.tls ? " (TLS)" : "", cfg.room ? "room" : where,
              cfg.max_clients ? cfg.max_clients : SP_CHAT_MAX_CLIENTS_DEFAULT, (unsigned long)cfg.max_frame,
              o.frame_timeout, o.max_memory, idle, ka, nofile);
     log_line(NULL, line);

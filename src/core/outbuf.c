@@ -25,11 +25,18 @@ void sp_outbuf_commit(sp_outbuf *b, size_t n) { b->len += n; }
 
 size_t sp_outbuf_pending(const sp_outbuf *b) { return b->len - b->off; }
 
-int sp_outbuf_flush(sp_outbuf *b, int fd, size_t keep_cap)
+static long send_fd(void *ud, const char *p, size_t n)
+{
+    /* MSG_NOSIGNAL: a peer that went away is an error return here. */
+    return (long)send(*(const int *)ud, p, n, MSG_NOSIGNAL);
+}
+
+int sp_outbuf_flush(sp_outbuf *b, int fd, size_t keep_cap) { return sp_outbuf_flush_with(b, send_fd, &fd, keep_cap); }
+
+int sp_outbuf_flush_with(sp_outbuf *b, sp_outbuf_write_fn *fn, void *ud, size_t keep_cap)
 {
     while (b->off < b->len) {
-        /* MSG_NOSIGNAL: a peer that went away is an error return here. */
-        ssize_t w = send(fd, b->data + b->off, b->len - b->off, MSG_NOSIGNAL);
+        long w = fn(ud, b->data + b->off, b->len - b->off);
         if (w < 0) {
             if (errno == EINTR)
                 continue;

@@ -8,7 +8,9 @@
  * max_queue is dropped, all output queues and partly received frames share
  * one memory budget (over it, the client holding the most is dropped), a
  * frame must arrive whole within frame_timeout, and beyond max_clients a
- * new connection gets one "server full" frame and is closed. */
+ * new connection gets one "server full" frame and is closed. Over TLS the
+ * same protocol runs inside the TLS connection; a client that does not
+ * complete the handshake (plain text, garbage, silence) is dropped alone. */
 #ifndef SOCKPIT_CHATSERVER_H
 #define SOCKPIT_CHATSERVER_H
 
@@ -20,6 +22,7 @@
 #include "sockpit/chat/frame.h"
 #include "sockpit/core/sockopt.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/tls/tls.h"
 
 typedef struct sp_chatserver sp_chatserver;
 
@@ -54,6 +57,8 @@ typedef struct sp_chatserver_config {
     double idle_timeout;       /* seconds without a byte from a client before it is dropped; 0: never */
     unsigned max_clients;      /* 0: SP_CHAT_MAX_CLIENTS_DEFAULT */
     sp_keepalive keepalive;    /* applied to every accepted connection */
+    sp_tls_ctx *tls;           /* borrowed: serve over TLS (the handshake must end within
+                                * frame_timeout); NULL: plain TCP */
     sp_chatserver_log_fn *log; /* NULL: no log */
     void *log_ud;
 } sp_chatserver_config;

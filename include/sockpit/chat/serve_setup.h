@@ -12,6 +12,7 @@
 #include "sockpit/chat/chatserver.h"
 #include "sockpit/core/loop.h"
 #include "sockpit/core/sockopt.h"
+#include "sockpit/tls/tls.h"
 
 /* A dictionary line that was skipped: the file, its 1-based number, why. */
 typedef void sp_serve_bad_line_fn(void *ud, const char *path, size_t line, const char *why);
@@ -29,6 +30,8 @@ typedef struct sp_serve_settings {
     double frame_timeout;       /* 0: SP_CHAT_FRAME_TIMEOUT_DEFAULT */
     double idle_timeout;        /* 0: never */
     sp_keepalive keepalive;
+    const char *tls_cert;       /* PEM chain and key: serve over TLS; NULL: plain TCP */
+    const char *tls_key;
     sp_chatserver_log_fn *log;  /* connects, disconnects, protocol errors; NULL: none */
     void *log_ud;
     sp_serve_bad_line_fn *bad_line; /* NULL: only counted */
@@ -39,6 +42,7 @@ typedef struct sp_serve_settings {
 typedef struct sp_serve_setup {
     sp_bot *bot;              /* NULL in room mode */
     sp_chatserver *server;
+    sp_tls_ctx *tls;          /* NULL: plain TCP */
     char dict_path[4096];     /* the dictionary read; "" for the built-in one or none */
     size_t bad_lines;         /* dictionary lines skipped */
     bool in_use;              /* on failure: something listens on that address already */

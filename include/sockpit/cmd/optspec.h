@@ -16,9 +16,10 @@ typedef enum sp_optkind {
     SP_OPT_FLAG,        /* no value: sets a bool (in the config file: on/off) */
     SP_OPT_LONG,        /* a whole number from lo to hi */
     SP_OPT_SECONDS,     /* a number of seconds from lo to hi */
-    SP_OPT_TEXT,        /* the argument itself (argv outlives the settings; no config key) */
+    SP_OPT_TEXT,        /* the argument itself (argv outlives the settings), or with a
+                         * char * target a malloc'd copy (then it may have a config key) */
     SP_OPT_ENUM,        /* one of .names: the (static) name is stored */
-    SP_OPT_HOSTPORT,    /* HOST:PORT, checked; a malloc'd copy is stored */
+    SP_OPT_HOSTPORT,    /* [tls://]HOST:PORT, checked; a malloc'd copy is stored */
     SP_OPT_KEEPALIVE,   /* off|on|IDLE,INTVL,CNT */
     SP_OPT_DNS_SERVERS, /* ADDR[:PORT][,...]: c-ares CSV, malloc'd */
     SP_OPT_CUSTOM,      /* .set parses and stores */

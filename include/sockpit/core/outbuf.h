@@ -23,6 +23,11 @@ size_t sp_outbuf_pending(const sp_outbuf *b);
  * socket is full (wait until it is writable), -1 with errno on an error.
  * Once empty, a buffer larger than keep_cap is freed. */
 int sp_outbuf_flush(sp_outbuf *b, int fd, size_t keep_cap);
+/* Writes up to n bytes somewhere (a TLS connection); returns how many, or
+ * -1 with errno (EAGAIN: nothing can be taken now). */
+typedef long sp_outbuf_write_fn(void *ud, const char *p, size_t n);
+/* sp_outbuf_flush through fn. */
+int sp_outbuf_flush_with(sp_outbuf *b, sp_outbuf_write_fn *fn, void *ud, size_t keep_cap);
 void sp_outbuf_free(sp_outbuf *b);
 
 #endif

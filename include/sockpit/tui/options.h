@@ -12,7 +12,7 @@
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
     SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
-    SP_SET_COUNT
+    SP_SET_CHAT_ROOM, SP_SET_NICK, SP_SET_COUNT
 } sp_setting;
 
 typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
@@ -29,12 +29,16 @@ typedef struct sp_opts {
     double watch_interval;     /* seconds */
     bool ttl_mode;
     const char *state_dir, *config_dir;
-    char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
+    char *chat;                /* [tls://]HOST:PORT (malloc'd) or NULL: embedded default */
+    char *nick;                /* room: the nickname (malloc'd) or NULL */
+    const char *tls_ca;        /* tls:// chat: CA certificates (PEM) instead of the system's */
     sp_keepalive keepalive;
     uint32_t max_frame;
     /* Each pane's first sort column, by the names of sp_sort_*_names. */
     const char *sort_services, *sort_hosts, *sort_watch;
     bool print_config;
+    bool chat_room;            /* the Chat pane starts in room mode */
+    bool tls_insecure;         /* tls:// chat: no certificate verification */
     sp_source from[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
     char *notice;              /* the first config warning, for the status line (malloc'd) */

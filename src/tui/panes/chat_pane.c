@@ -1,12 +1,15 @@
 /* The Chat pane: a client of the framed chat protocol in the shared loop.
- * Layout, top to bottom: the connection state with keep-alive settings, the
- * scrollback (last 10,000 messages, wrapped, with time, direction and each
- * reply's round-trip time), a divider with the scroll position, and the
- * input line. The input line does not have focus at start, so digits,
+ * Layout, top to bottom: the connection state with the mode (bot or room)
+ * and keep-alive settings, the scrollback (last 10,000 messages, wrapped,
+ * with time, direction and, in bot mode, each reply's round-trip time), a
+ * divider with the scroll position, and the input line. In room mode the
+ * server's notices (joins, leaves, nicknames) are shown as events and the
+ * header has the nickname and how many are here. The input line does not have focus at start, so digits,
  * Space and q keep working as everywhere; Enter, `i` or any printable key
  * that is not a command gives it focus, and Esc leaves it again.
  * Without --chat the pane serves itself: when nothing listens on
  * 127.0.0.1:50007 it runs the bot server there, inside the same loop. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 
 #include "sockpit/chat/bot.h"
 #include "sockpit/chat/chatclient.h"
+#include "sockpit/chat/nick.h"
+#include "sockpit/chat/room.h"
 #include "sockpit/chat/serve_setup.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/parse.h"
@@ -22,6 +27,7 @@
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/lineedit.h"
 #include "sockpit/tui/pane.h"
+#include "sockpit/tls/tls.h"
 
 #define SCROLLBACK 10000
 /* The scrollback also keeps at most this much text, oldest dropped first:
@@ -30,7 +36,7 @@
 #define INPUT_MAX ((size_t)64 * 1024)
 #define KEY_ESC 27
 
-typedef enum dir { DIR_OUT, DIR_IN, DIR_SYS, DIR_ERR } dir;
+typedef enum dir { DIR_OUT, DIR_IN, DIR_SYS, DIR_ERR, DIR_EVENT } dir;
 
 typedef struct msg {
     time_t when;
@@ -59,6 +65,12 @@ typedef struct chat_pane {
 
     sp_lineedit input;
     bool focus;
+    long here;              /* room: people here as the server last said, -1: unknown */
+    sp_tls_ctx *tls;        /* tls:// target: the client's context; NULL: plain */
+    bool tls_wanted;        /* tls:// was asked for (even if its context failed) */
+    bool insecure;          /* --tls-insecure */
+    char tls_err[400];      /* the context could not be made: why */
+    char cert_shown[96];    /* the fingerprint last shown in the scrollback */
 } chat_pane;
 
 static chat_pane *CP(sp_pane *p) { return (chat_pane *)p; }
@@ -97,16 +109,77 @@ static void add_msg(chat_pane *cp, dir d, const char *text, size_t len, double r
     dirty(cp);
 }
 
+static void add_line(chat_pane *cp, dir d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_line(chat_pane *cp, dir d, const char *fmt, ...)
+{
+    char line[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    add_msg(cp, d, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, -1);
+}
+
+static void day(time_t t, char *out, size_t len)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* The server's certificate, as rows of the scrollback (the text is the
+ * server's: the rows are drawn escaped). */
+static void show_cert(chat_pane *cp)
+{
+    const sp_cert_info *ci = sp_chatclient_cert(cp->cli);
+    if (!ci) {
+        add_line(cp, DIR_SYS, "%s", cp->tls ? "no TLS certificate seen yet" : "not a TLS connection (tls://HOST:PORT)");
+        return;
+    }
+    snprintf(cp->cert_shown, sizeof cp->cert_shown, "%s", ci->sha256);
+    char sans[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < ci->nsans && used < sizeof sans - 1; i++)
+        used += (size_t)snprintf(sans + used, sizeof sans - used, "%s%s", i ? ", " : "", ci->sans[i]);
+    char from[32], to[32];
+    day(ci->not_before, from, sizeof from);
+    day(ci->not_after, to, sizeof to);
+    add_line(cp, DIR_SYS, "certificate: %s", ci->subject);
+    add_line(cp, DIR_SYS, "  names: %s", ci->nsans ? sans : "(none)");
+    add_line(cp, DIR_SYS, "  issuer: %s%s", ci->issuer, ci->self_signed ? " (self-signed)" : "");
+    add_line(cp, DIR_SYS, "  valid: %s to %s", from, to);
+    add_line(cp, DIR_SYS, "  SHA-256: %s", ci->sha256);
+    if (ci->protocol[0])
+        add_line(cp, DIR_SYS, "  %s, %s", ci->protocol, ci->cipher);
+    if (ci->verified)
+        add_line(cp, DIR_SYS, "  verified");
+    else
+        add_line(cp, DIR_ERR, "  not verified: %s%s", ci->verify_reason[0] ? ci->verify_reason : "unknown reason",
+                 cp->insecure ? " (--tls-insecure: accepted anyway)" : "");
+}
+
+/* Once per certificate: a reconnect to the same one adds nothing. */
+static void show_new_cert(chat_pane *cp)
+{
+    const sp_cert_info *ci = sp_chatclient_cert(cp->cli);
+    if (ci && strcmp(ci->sha256, cp->cert_shown) != 0)
+        show_cert(cp);
+}
+
 static void on_state(void *ud, sp_chat_state st, const char *text)
 {
     chat_pane *cp = ud;
     switch (st) {
     case SP_CHAT_CONNECTED:
+        cp->here = -1;
         add_msg(cp, DIR_SYS, text, strlen(text), -1);
+        show_new_cert(cp);
         break;
     case SP_CHAT_RETRY_WAIT:
     case SP_CHAT_FAILED:
         add_msg(cp, DIR_ERR, text, strlen(text), -1);
+        show_new_cert(cp);
         break;
     case SP_CHAT_IDLE:
         add_msg(cp, DIR_SYS, text, strlen(text), -1);
@@ -119,7 +192,18 @@ static void on_state(void *ud, sp_chat_state st, const char *text)
 
 static void on_message(void *ud, const char *p, size_t n, double rtt)
 {
-    add_msg(ud, DIR_IN, p, n, rtt);
+    chat_pane *cp = ud;
+    if (!sp_chatclient_room(cp->cli)) {
+        add_msg(cp, DIR_IN, p, n, rtt);
+        return;
+    }
+    sp_room_event ev;
+    sp_room_parse(p, n, &ev);
+    cp->here = sp_room_here_after(cp->here, &ev);
+    if (ev.kind == SP_ROOM_MESSAGE)
+        add_msg(cp, DIR_IN, p, n, -1);
+    else /* the notice without its "* ": the row's mark says it is one */
+        add_msg(cp, ev.kind == SP_ROOM_REFUSED ? DIR_ERR : DIR_EVENT, p + 2, n - 2, -1);
 }
 
 /* No --chat: run the bot on 127.0.0.1:50007 unless something listens
@@ -156,20 +240,38 @@ static sp_pane *create(sp_app *app)
     sp_keepalive_str(&o->keepalive, cp->ka, sizeof cp->ka);
     char host[256] = "127.0.0.1";
     int port = SP_CHAT_DEFAULT_PORT;
+    cp->here = -1;
     if (o->chat) {
         char why[300];
-        if (sp_parse_hostport(o->chat, 0, host, sizeof host, &port, why, sizeof why) < 0)
+        cp->tls_wanted = strncmp(o->chat, "tls://", 6) == 0;
+        const char *hp = cp->tls_wanted ? o->chat + 6 : o->chat;
+        if (sp_parse_hostport(hp, 0, host, sizeof host, &port, why, sizeof why) < 0)
             snprintf(host, sizeof host, "127.0.0.1");
     } else {
         start_embedded(cp, o);
     }
     snprintf(cp->target, sizeof cp->target, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+    char why[120];
+    if (o->nick && !sp_nick_check(o->nick, strlen(o->nick), why, sizeof why)) {
+        char nick[200];
+        sp_escape(o->nick, strlen(o->nick), nick, sizeof nick);
+        sp_app_error(app, "nick '%s' not used: %s", nick, why);
+    }
+    if (cp->tls_wanted) {
+        cp->insecure = o->tls_insecure;
+        cp->tls = sp_tls_client_ctx(o->tls_ca, o->tls_insecure ? SP_TLS_INSECURE : SP_TLS_VERIFY, cp->tls_err,
+                                    sizeof cp->tls_err);
+    }
     sp_chatclient_config cfg = {
         .host = host, .port = port, .keepalive = o->keepalive, .max_frame = o->max_frame, .reconnect = true,
+        .room = o->chat_room, .nick = o->nick, .tls = cp->tls,
     };
     static const sp_chatclient_cbs cbs = { on_state, on_message };
     cp->cli = sp_chatclient_new(sp_app_loop(app), sp_app_dns(app), &cfg, &cbs, cp);
-    sp_chatclient_connect(cp->cli);
+    if (cp->tls_wanted && !cp->tls)
+        add_line(cp, DIR_ERR, "TLS: %s (fix --tls-ca and start again)", cp->tls_err);
+    else
+        sp_chatclient_connect(cp->cli);
     return &cp->base;
 }
 
@@ -177,6 +279,7 @@ static void destroy(sp_pane *p)
 {
     chat_pane *cp = CP(p);
     sp_chatclient_free(cp->cli);
+    sp_tls_ctx_free(cp->tls);
     sp_serve_tear_down(&cp->embedded);
     for (size_t i = 0; i < cp->count; i++)
         free(cp->ring[(cp->head + i) % SCROLLBACK].text);
@@ -257,8 +360,8 @@ static int msg_rows(const msg *m, int width, int cap)
 /* Draws msg m from its row `skip` on, at screen rows y..y+avail-1. */
 static void draw_msg(WINDOW *w, const msg *m, int y, int skip, int avail, int width, int cap)
 {
-    static const char *arrows[] = { "\xe2\x86\x92", "\xe2\x86\x90", "\xc2\xb7", "!" };
-    static const sp_style styles[] = { SP_STYLE_ACCENT, SP_STYLE_NORMAL, SP_STYLE_DIM, SP_STYLE_BAD };
+    static const char *arrows[] = { "\xe2\x86\x92", "\xe2\x86\x90", "\xc2\xb7", "!", "*" };
+    static const sp_style styles[] = { SP_STYLE_ACCENT, SP_STYLE_NORMAL, SP_STYLE_DIM, SP_STYLE_BAD, SP_STYLE_WARN };
     char rt[32];
     rtt_text(m, rt, sizeof rt);
     int tw = text_width(rt, width);
@@ -316,14 +419,31 @@ static void draw_state(chat_pane *cp, WINDOW *w, int width)
     char tag[24];
     snprintf(tag, sizeof tag, " %s ", names[st]);
     int x = ui_text(w, 0, 0, width, tag, (size_t)-1, ui_attr(s) | A_REVERSE | A_BOLD, false);
-    x += ui_text(w, 0, x, width - x, " ", 1, A_NORMAL, false);
+    bool room = sp_chatclient_room(cp->cli);
+    x += ui_text(w, 0, x, width - x, room ? " ROOM " : " BOT ", (size_t)-1, ui_attr(SP_STYLE_ACCENT) | A_BOLD,
+                 false);
+    if (cp->tls_wanted && cp->insecure) {
+        x += ui_text(w, 0, x, width - x, "TLS INSECURE", (size_t)-1, ui_attr(SP_STYLE_BAD) | A_REVERSE | A_BOLD,
+                     false);
+        x += ui_text(w, 0, x, width - x, " ", 1, A_NORMAL, false);
+    } else if (cp->tls_wanted)
+        x += ui_text(w, 0, x, width - x, "TLS ", (size_t)-1, ui_attr(SP_STYLE_GOOD) | A_BOLD, false);
     x += ui_text(w, 0, x, width - x, sp_chatclient_text(cp->cli), (size_t)-1, ui_attr(s), false);
     char extra[700];
     size_t inflight = sp_chatclient_in_flight(cp->cli);
-    if (inflight)
+    if (room) {
+        const char *nick = sp_chatclient_nick(cp->cli);
+        char here[32] = "";
+        if (cp->here >= 0 && st == SP_CHAT_CONNECTED)
+            snprintf(here, sizeof here, " \xc2\xb7 %ld here", cp->here);
+        /* A nickname is checked when set: it has nothing to escape. */
+        snprintf(extra, sizeof extra, " \xc2\xb7 %s%s%s \xc2\xb7 %s", nick ? "nick " : "no nick (/nick NAME)",
+                 nick ? nick : "", here, cp->ka);
+    } else if (inflight) {
         snprintf(extra, sizeof extra, " \xc2\xb7 %zu in flight \xc2\xb7 %s", inflight, cp->ka);
-    else
+    } else {
         snprintf(extra, sizeof extra, " \xc2\xb7 %s", cp->ka);
+    }
     x += ui_text(w, 0, x, width - x, extra, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
     if (cp->note[0]) {
         snprintf(extra, sizeof extra, " \xc2\xb7 %s", cp->note);
@@ -395,7 +515,9 @@ static void draw(sp_pane *p, WINDOW *w)
     }
     if (n == 0)
         ui_text(w, top, 0, width,
-                "No messages yet. Type a question and press Enter; 'bye' ends the session.",
+                sp_chatclient_room(cp->cli)
+                    ? "No messages yet. Type to talk to the room; /nick NAME sets your name; m: bot mode."
+                    : "No messages yet. Type a question and press Enter; 'bye' ends the session.",
                 (size_t)-1, ui_attr(SP_STYLE_DIM), false);
     /* The divider: where the view is, and what the keys do. */
     char div[200];
@@ -405,7 +527,7 @@ static void draw(sp_pane *p, WINDOW *w)
     else
         snprintf(div, sizeof div, "\xe2\x94\x80 %zu message%s%s ", n, n == 1 ? "" : "s",
                  cp->focus ? " \xc2\xb7 Enter send \xc2\xb7 Esc leave input \xc2\xb7 PgUp/PgDn scroll"
-                           : " \xc2\xb7 c reconnect \xc2\xb7 d disconnect \xc2\xb7 i type");
+                           : " \xc2\xb7 c reconnect \xc2\xb7 d disconnect \xc2\xb7 m mode \xc2\xb7 i type");
     ui_fill(w, h - 2, 0, width, ui_attr(SP_STYLE_DIM));
     ui_text(w, h - 2, 0, width, div, (size_t)-1, ui_attr(SP_STYLE_DIM), false);
     draw_input(cp, w, h - 1, width);
@@ -507,10 +629,21 @@ static sp_redraw act_start_typing(void *ud, const sp_key *k)
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
 
+static sp_redraw act_cert(void *ud, const sp_key *k)
+{
+    (void)k;
+    show_cert(ud);
+    return SP_REDRAW_BODY;
+}
+
 static sp_redraw act_reconnect(void *ud, const sp_key *k)
 {
     (void)k;
     chat_pane *cp = ud;
+    if (cp->tls_wanted && !cp->tls) {
+        sp_app_error(cp->base.app, "TLS: %s", cp->tls_err);
+        return SP_REDRAW_BODY;
+    }
     sp_chatclient_connect(cp->cli);
     sp_app_status(cp->base.app, "reconnecting to %s", cp->target);
     return SP_REDRAW_BODY;
@@ -522,6 +655,18 @@ static sp_redraw act_disconnect(void *ud, const sp_key *k)
     chat_pane *cp = ud;
     if (sp_chatclient_state(cp->cli) != SP_CHAT_IDLE)
         sp_chatclient_disconnect(cp->cli, "disconnected (c reconnects)");
+    return SP_REDRAW_BODY;
+}
+
+static sp_redraw act_mode(void *ud, const sp_key *k)
+{
+    (void)k;
+    chat_pane *cp = ud;
+    bool room = !sp_chatclient_room(cp->cli);
+    sp_chatclient_set_room(cp->cli, room);
+    const char *t = room ? "room mode: frames are what others say (no replies awaited)"
+                         : "bot mode: each message awaits its reply";
+    add_msg(cp, DIR_SYS, t, strlen(t), -1);
     return SP_REDRAW_BODY;
 }
 
@@ -565,6 +710,10 @@ static const sp_binding keymap[] = {
       act_scroll },
     { { 'c' }, "c", "reconnect now", "Reconnect", NULL, 4, B, act_reconnect },
     { { 'd' }, "d", "disconnect", "Disconnect", NULL, 5, B, act_disconnect },
+    { { 'm' }, "m", "switch bot mode (replies, round trips) / room mode", "Mode",
+      NULL, 6, B, act_mode },
+    { { 'v' }, "v", "show the server's TLS certificate again", NULL, NULL,
+      0, B, act_cert },
     { { SP_KEY_TEXT }, "other keys", NULL, NULL, NULL, 0, B, act_start_typing },
     { { 0 }, "bye", "as a message: the server answers, then the connection closes", NULL, NULL, 0, SP_WHEN_ALWAYS,
       NULL },

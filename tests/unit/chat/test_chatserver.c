@@ -745,6 +745,68 @@ static void test_room(void **state)
     stop_server(f);
 }
 
+static bool four_msgs(void *ud) { return ((rec *)ud)->n >= 4; }
+
+/* The client in room mode: nothing is paired or timed, nothing is in
+ * flight, the nickname goes out again after a reconnect, and bye closes
+ * our side and ends when the server closes. */
+static void test_room_client(void **state)
+{
+    (void)state;
+    fixture *f = start_server((sp_chatserver_config){ .room = true });
+    rec ra = { 0 }, rb = { 0 };
+    sp_chatclient_config cc = { .host = "127.0.0.1", .port = sp_chatserver_port(f->srv), .room = true,
+                                .nick = "ann", .reconnect = true };
+    sp_chatclient *a = sp_chatclient_new(f->loop, NULL, &cc, &cbs, &ra);
+    sp_chatclient_connect(a);
+    assert_true(run_until(f->loop, is_connected, &ra, 5));
+    assert_string_equal(sp_chatclient_nick(a), "ann");
+    sp_chatclient *b = client(f, &rb, SP_KEEPALIVE_DEFAULT, false, 0);
+    sp_chatclient_set_room(b, true);
+    assert_true(run_until(f->loop, is_connected, &rb, 5));
+    assert_true(run_until(f->loop, one_msg, &rb, 5));
+    sp_chatclient_send(b, "hi", 2);
+    sp_chatclient_send(b, "/nick bo b", 10); /* refused by the server: not remembered */
+    assert_null(sp_chatclient_nick(b));
+    sp_chatclient_send(b, "/nick bob", 9);
+    assert_string_equal(sp_chatclient_nick(b), "bob");
+    assert_int_equal(sp_chatclient_in_flight(b), 0);
+    assert_true(run_until(f->loop, four_msgs, &ra, 5));
+    for (size_t i = 0; i < ra.n; i++)
+        assert_true(ra.rtt[i] < 0);
+    /* a: welcome, its own nick, b joined, "...: hi", b's new name */
+    bool said = false;
+    for (size_t i = 0; i < ra.n; i++)
+        said |= strstr(ra.msgs[i], ": hi") != NULL;
+    assert_true(said);
+    /* a reconnects: its name is sent again. */
+    rb.n = 0;
+    sp_chatclient_connect(a);
+    assert_true(run_until(f->loop, is_connected, &ra, 5));
+    bool renamed = false;
+    for (int i = 0; i < 200 && !renamed; i++) {
+        sp_loop_once(f->loop, 10);
+        for (size_t k = 0; k < rb.n; k++)
+            renamed |= strstr(rb.msgs[k], "is now known as ann") != NULL;
+    }
+    assert_true(renamed);
+    /* bye in a room: no reply is awaited; the server's close ends it. */
+    sp_chatclient_send(b, "bye", 3);
+    assert_int_equal(sp_chatclient_in_flight(b), 0);
+    assert_true(run_until(f->loop, not_connected, &rb, 5));
+    assert_int_equal(rb.st, SP_CHAT_IDLE);
+    assert_string_equal(rb.text, "closed after bye");
+    sp_chatclient_free(b);
+    /* The server goes: a clean close, and no reply said to be lost. */
+    sp_chatserver_free(f->srv);
+    f->srv = NULL;
+    assert_true(run_until(f->loop, not_connected, &ra, 5));
+    assert_true(sp_chatclient_peer_closed(a));
+    assert_null(strstr(ra.text, "never came"));
+    sp_chatclient_free(a);
+    stop_server(f);
+}
+
 static void test_bye(void **state)
 {
     (void)state;
@@ -844,6 +906,7 @@ int main(void)
         cmocka_unit_test(test_room_notices_coalesced),
         cmocka_unit_test(test_client_protocol_error),
         cmocka_unit_test(test_room),
+        cmocka_unit_test(test_room_client),
         cmocka_unit_test(test_bye),
         cmocka_unit_test(test_backoff_and_retry),
         cmocka_unit_test(test_backoff_grows_against_accept_and_close),
