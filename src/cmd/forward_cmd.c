@@ -39,28 +39,38 @@ static int set_mapping(void *base, const char *value, const char *what, char *er
     return sp_fwd_spec_option(&o->spec, what + 2, value, err, errlen);
 }
 
-#define MAPPING(opt, meta, text) \
-    { .name = opt, .kind = SP_OPT_CUSTOM, .set = set_mapping, .metavar = meta, .help = text }
+#define MAPPING(meta) .kind = SP_OPT_CUSTOM, .set = set_mapping, .metavar = meta
 
 static const sp_optspec options[] = {
-    MAPPING("allow", "CIDR[,...]", "only clients from these prefixes (IPv4 or IPv6);\n"
-                                    "every other one is closed at once and logged"),
-    MAPPING("deny", "CIDR[,...]", "clients from these prefixes are closed at once\n"
-                                   "(deny wins over --allow)"),
-    MAPPING("source", "ADDR", "the address connections to the target come from"),
-    MAPPING("rate", "BYTES/s", "per connection and direction (suffix k, M, G)"),
-    MAPPING("total-rate", "BYTES/s", "for all connections of the mapping together, each\n"
-                                      "direction, shared fairly"),
-    MAPPING("burst", "BYTES", "token bucket size (default a tenth of a second of\n"
-                              "the rate, at least 4k)"),
-    MAPPING("max-conns", "N", "connections at once (default: from the open files\n"
-                              "limit); more are closed at once and logged"),
-    MAPPING("max-conns-per-ip", "N", "connections at once from one client address"),
-    MAPPING("connect-timeout", "SEC", "give up reaching the target after SEC (default 5)"),
-    MAPPING("idle-timeout", "SEC", "close a connection with no traffic for SEC\n"
-                                   "(default 0: never)"),
-    MAPPING("proxy-protocol", "v1|v2", "send haproxy's PROXY header first, so the target\n"
-                                       "sees the real client address"),
+    { .name = "allow", MAPPING("CIDR[,...]"),
+      .help = "only clients from these prefixes (IPv4 or IPv6);\n"
+              "every other one is closed at once and logged" },
+    { .name = "deny", MAPPING("CIDR[,...]"),
+      .help = "clients from these prefixes are closed at once\n"
+              "(deny wins over --allow)" },
+    { .name = "source", MAPPING("ADDR"),
+      .help = "the address connections to the target come from" },
+    { .name = "rate", MAPPING("BYTES/s"),
+      .help = "per connection and direction (suffix k, M, G)" },
+    { .name = "total-rate", MAPPING("BYTES/s"),
+      .help = "for all connections of the mapping together, each\n"
+              "direction, shared fairly" },
+    { .name = "burst", MAPPING("BYTES"),
+      .help = "token bucket size (default a tenth of a second of\n"
+              "the rate, at least 4k)" },
+    { .name = "max-conns", MAPPING("N"),
+      .help = "connections at once (default: from the open files\n"
+              "limit); more are closed at once and logged" },
+    { .name = "max-conns-per-ip", MAPPING("N"),
+      .help = "connections at once from one client address" },
+    { .name = "connect-timeout", MAPPING("SEC"),
+      .help = "give up reaching the target after SEC (default 5)" },
+    { .name = "idle-timeout", MAPPING("SEC"),
+      .help = "close a connection with no traffic for SEC\n"
+              "(default 0: never)" },
+    { .name = "proxy-protocol", MAPPING("v1|v2"),
+      .help = "send haproxy's PROXY header first, so the target\n"
+              "sees the real client address" },
     { .name = "drain", .kind = SP_OPT_SECONDS, .lo = 0, .hi = 86400, .def = 5, .metavar = "SEC",
       SP_OPT_AT(forward_opts, drain), .show = SP_SHOW_DEFAULT,
       .help = "on SIGINT/SIGTERM stop accepting and let open\n"
