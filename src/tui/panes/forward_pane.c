@@ -385,23 +385,29 @@ static void draw(sp_pane *p, WINDOW *win)
     getmaxyx(win, h, w);
     if (h < 6)
         return;
-    char msg[4400];
-    if (s->init_err[0])
-        snprintf(msg, sizeof msg, "%s.", s->init_err);
-    else if (!s->setup.list_exists)
-        snprintf(msg, sizeof msg,
-                 "No port mappings: there is no %s. Press a to add one (LISTEN TARGET [options], as in the file), "
-                 "or e for the example %s -> the embedded chat bot.",
-                 s->setup.list_path[0] ? s->setup.list_path : "forward.list", SP_FWD_EXAMPLE_LINE);
-    else
-        snprintf(msg, sizeof msg, "No port mappings in %s. Press a to add one, e for the example %s.",
-                 s->setup.list_path, SP_FWD_EXAMPLE_LINE);
     int top = (int)s->n + 3;
     if (top > h / 2)
         top = h / 2;
     if (top < 4)
         top = 4;
-    sp_table_draw(s->maps, win, 0, top, !s->focus_conns, msg);
+    if (s->n == 0) {
+        /* How to get a mapping, on the lines the table would use. */
+        char l1[4200], l2[200], l3[200];
+        if (s->init_err[0])
+            snprintf(l1, sizeof l1, "%s.", s->init_err);
+        else
+            snprintf(l1, sizeof l1, "%s %s.", s->setup.list_exists ? "No mappings in" : "There is no",
+                     s->setup.list_path[0] ? s->setup.list_path : "forward.list");
+        snprintf(l2, sizeof l2, "a adds one: LISTEN TARGET [options], as a line of forward.list.");
+        snprintf(l3, sizeof l3, "e adds the example %s (to the embedded chat bot).", SP_FWD_EXAMPLE_LINE);
+        top = h / 2 > 6 ? 6 : h / 2;
+        sp_table_draw(s->maps, win, 0, top, !s->focus_conns, "No port mappings.");
+        const char *lines[] = { l1, l2, l3 };
+        for (int i = 0; i < 3 && 2 + i < top; i++)
+            ui_text(win, 2 + i, 1, w - 1, lines[i], strlen(lines[i]), ui_attr(SP_STYLE_DIM), true);
+    } else {
+        sp_table_draw(s->maps, win, 0, top, !s->focus_conns, "");
+    }
     mapping *m = selected_mapping(s, NULL);
     char title[512];
     if (m) {
