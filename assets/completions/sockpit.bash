@@ -12,7 +12,7 @@ _sockpit() {
     done
 
     case $prev in
-        --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
+        --pane) COMPREPLY=($(compgen -W "services hosts watch chat forward" -- "$cur")); return ;;
         --proxy-protocol) COMPREPLY=($(compgen -W "v1 v2 off" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;

@@ -129,21 +129,20 @@ static void stamp(char *out, size_t outlen)
 static void log_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_text(const char *fmt, ...)
 {
-    char ts[32];
-    stamp(ts, sizeof ts);
-    fprintf(stderr, "%s ", ts);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    char ts[32], line[2048];
+    stamp(ts, sizeof ts);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s %s\n", ts, line);
 }
 
 static double unix_time(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void on_event(void *ud, sp_fwd *f, const sp_fwd_event *ev)

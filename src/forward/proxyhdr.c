@@ -39,8 +39,8 @@ static endpoint endpoint_of(const struct sockaddr *sa)
 static size_t v1(const endpoint *s, const endpoint *d, uint8_t *out)
 {
     if (!s->family || s->family != d->family) {
-        memcpy(out, "PROXY UNKNOWN\r\n", 15);
-        return 15;
+        int n = snprintf((char *)out, SP_PROXY_HEADER_MAX, "PROXY UNKNOWN\r\n");
+        return n > 0 ? (size_t)n : 0;
     }
     char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
     inet_ntop(s->family, s->addr, sa, sizeof sa);

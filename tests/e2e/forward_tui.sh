@@ -41,10 +41,10 @@ grep -q "^127.0.0.3:$P 127.0.0.2:$P --allow 127.0.0.5/32 --source 127.0.0.1$" "$
 python3 - "$P" "$TUI_DIR/client.out" <<'PY' &
 import socket, sys, time
 port, out = int(sys.argv[1]), sys.argv[2]
-d = socket.socket(); d.bind(("127.0.0.6", 0)); d.connect(("127.0.0.3", port))
-c = socket.socket(); c.bind(("127.0.0.5", 0)); c.connect(("127.0.0.3", port))
-c.settimeout(30)
 try:
+    d = socket.socket(); d.bind(("127.0.0.6", 0)); d.connect(("127.0.0.3", port))
+    c = socket.socket(); c.bind(("127.0.0.5", 0)); c.connect(("127.0.0.3", port))
+    c.settimeout(30)
     while True:
         c.sendall(b"x" * 50000)
         got = 0
@@ -60,7 +60,7 @@ except Exception as e:
     open(out, "w").write("other %r\n" % e)
 PY
 cpid=$!
-tui_wait "127.0.0.5:"
+tui_wait "127.0.0.5:" 15
 tui_screen | grep -q "127.0.0.3:$P .* 1 .* 1 .*running" || fail "no accepted, denied and active count"
 tui_keys c
 tui_wait "k closes one"

@@ -2,6 +2,7 @@
  * (the same set-up as `sockpit forward`), with their counters, rates and a
  * sparkline, and the connections of the selected mapping. Add, delete,
  * pause; `k` closes a connection. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,20 +187,20 @@ static void publish(fwd_pane *s)
         sp_table_cell(s->maps, allow, (size_t)-1, 0, SP_STYLE_DIM);
         sp_table_cell(s->maps, lim, (size_t)-1, 0, SP_STYLE_DIM);
         snprintf(num, sizeof num, "%llu", (unsigned long long)st.accepted);
-        sp_table_cell(s->maps, num, (size_t)-1, (double)st.accepted, 0);
+        sp_table_cell(s->maps, num, (size_t)-1, (int64_t)st.accepted, 0);
         snprintf(num, sizeof num, "%llu", (unsigned long long)st.denied);
-        sp_table_cell(s->maps, num, (size_t)-1, (double)st.denied, st.denied ? SP_STYLE_BAD : 0);
+        sp_table_cell(s->maps, num, (size_t)-1, (int64_t)st.denied, st.denied ? SP_STYLE_BAD : 0);
         snprintf(num, sizeof num, "%zu", st.active);
-        sp_table_cell(s->maps, num, (size_t)-1, (double)st.active, st.active ? SP_STYLE_GOOD : 0);
+        sp_table_cell(s->maps, num, (size_t)-1, (int64_t)st.active, st.active ? SP_STYLE_GOOD : 0);
         human_bytes((double)st.to_target, up, sizeof up);
         human_bytes((double)st.to_client, down, sizeof down);
-        sp_table_cell(s->maps, up, (size_t)-1, (double)st.to_target, 0);
-        sp_table_cell(s->maps, down, (size_t)-1, (double)st.to_client, 0);
+        sp_table_cell(s->maps, up, (size_t)-1, (int64_t)st.to_target, 0);
+        sp_table_cell(s->maps, down, (size_t)-1, (int64_t)st.to_client, 0);
         human_bytes(m->rate, rate, sizeof rate);
         strncat(rate, "/s", sizeof rate - strlen(rate) - 1);
-        sp_table_cell(s->maps, rate, (size_t)-1, m->rate, 0);
+        sp_table_cell(s->maps, rate, (size_t)-1, (int64_t)m->rate, 0);
         spark_text(m->spark, spark, sizeof spark);
-        sp_table_cell(s->maps, spark, (size_t)-1, m->rate, SP_STYLE_GOOD);
+        sp_table_cell(s->maps, spark, (size_t)-1, (int64_t)m->rate, SP_STYLE_GOOD);
         const char *state = !m->f ? m->err : sp_fwd_paused(m->f) ? "paused" : "running";
         sp_table_cell(s->maps, state, (size_t)-1, 0, !m->f ? SP_STYLE_BAD : sp_fwd_paused(m->f) ? SP_STYLE_DIM : 0);
     }
@@ -232,11 +233,12 @@ static void publish(fwd_pane *s)
         strncat(r, "/s", sizeof r - strlen(r) - 1);
         sp_table_row(s->cons, c->id);
         sp_table_cell(s->cons, c->client, (size_t)-1, 0, 0);
-        sp_table_cell(s->cons, age, (size_t)-1, a, 0);
-        sp_table_cell(s->cons, up, (size_t)-1, (double)c->to_target, 0);
-        sp_table_cell(s->cons, down, (size_t)-1, (double)c->to_client, 0);
-        sp_table_cell(s->cons, r, (size_t)-1, rate, 0);
-        sp_table_cell(s->cons, states[c->state], (size_t)-1, c->state, c->state == SP_FWD_OPEN ? SP_STYLE_GOOD : 0);
+        sp_table_cell(s->cons, age, (size_t)-1, (int64_t)a, 0);
+        sp_table_cell(s->cons, up, (size_t)-1, (int64_t)c->to_target, 0);
+        sp_table_cell(s->cons, down, (size_t)-1, (int64_t)c->to_client, 0);
+        sp_table_cell(s->cons, r, (size_t)-1, (int64_t)rate, 0);
+        sp_table_cell(s->cons, states[c->state], (size_t)-1, (int64_t)c->state,
+                      c->state == SP_FWD_OPEN ? SP_STYLE_GOOD : 0);
     }
     sp_table_commit(s->cons);
     sp_app_dirty(s->base.app, &s->base);
