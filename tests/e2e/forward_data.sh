@@ -149,6 +149,18 @@ c.sendall(b'still there'); assert c.recv(100) == b'still there'
 grep -q "reset by the client" "$T/fwd.log" || fail "no client reset logged"
 grep -q "reset by the target" "$T/fwd.log" || fail "no target reset logged"
 
+# A target by name (from the hosts file; the DNS server given answers
+# nothing, so no query leaves): --source keeps only its IPv4 addresses.
+N=$(port) L=$(port)
+start echo2 python3 "$PEER" echo 127.0.0.1 "$L" 127.0.0.1 "$T/peers2.log"
+start named "$SOCKPIT" forward "127.0.0.3:$N" "localhost:$L" --source 127.0.0.1 --dns-server "127.0.0.1:$(port)"
+python3 -c "
+import socket
+c = socket.socket(); c.bind(('127.0.0.5', 0)); c.connect(('127.0.0.3', $N))
+c.sendall(b'by name'); assert c.recv(100) == b'by name'
+" || fail "no echo through a target name"
+grep -q "accept #1" "$T/named.log" || fail "the named target's accept is not logged"
+
 # A target that is down: the client is closed, the failure logged.
 D=$(port)
 start down "$SOCKPIT" forward "127.0.0.3:$D" "127.0.0.2:$D" --connect-timeout 1
