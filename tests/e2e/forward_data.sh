@@ -153,12 +153,18 @@ grep -q "reset by the target" "$T/fwd.log" || fail "no target reset logged"
 # nothing, so no query leaves): --source keeps only its IPv4 addresses.
 N=$(port) L=$(port)
 start echo2 python3 "$PEER" echo 127.0.0.1 "$L" 127.0.0.1 "$T/peers2.log"
-start named "$SOCKPIT" forward "127.0.0.3:$N" "localhost:$L" --source 127.0.0.1 --dns-server "127.0.0.1:$(port)"
+# One connection per client address: a second one at once is closed.
+start named "$SOCKPIT" forward "127.0.0.3:$N" "localhost:$L" --source 127.0.0.1 --dns-server "127.0.0.1:$(port)" \
+    --max-conns-per-ip 1
 python3 -c "
 import socket
 c = socket.socket(); c.bind(('127.0.0.5', 0)); c.connect(('127.0.0.3', $N))
 c.sendall(b'by name'); assert c.recv(100) == b'by name'
-" || fail "no echo through a target name"
+d = socket.socket(); d.bind(('127.0.0.5', 0)); d.connect(('127.0.0.3', $N)); d.settimeout(5)
+assert d.recv(10) == b''
+c.sendall(b'still'); assert c.recv(100) == b'still'
+" || fail "no echo through a target name, or a second connection from one address let in"
+grep -q "deny 127.0.0.5:[0-9]*: --max-conns-per-ip 1 reached" "$T/named.log" || fail "the per-address limit is not logged"
 grep -q "accept #1" "$T/named.log" || fail "the named target's accept is not logged"
 
 # A target that is down: the client is closed, the failure logged.
@@ -198,7 +204,7 @@ time.sleep(2)
 print("sent %d bytes to a target that never reads" % sent)
 PY
 for p in $slow_pid $slow2_pid; do
-    [ "$(rss_kib $p)" -lt 16384 ] || fail "RSS of $p is $(rss_kib $p) KiB with a peer that never reads"
+    [ "$(rss_kib $p)" -lt 32768 ] || fail "RSS of $p is $(rss_kib $p) KiB with a peer that never reads"
 done
 echo "never-read ok (RSS $(rss_kib $slow_pid) and $(rss_kib $slow2_pid) KiB)"
 
