@@ -2,6 +2,7 @@
  * (the same set-up as `sockpit forward`), with their counters, rates and a
  * sparkline, and the connections of the selected mapping. Add, delete,
  * pause; `k` closes a connection. */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "sockpit/forward/forward_setup.h"
 #include "sockpit/forward/forwarder.h"
 #include "sockpit/forward/fwdspec.h"
+#include "sockpit/hosts/rdns.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
 #include "sockpit/tui/table_view.h"
@@ -74,6 +76,7 @@ typedef struct fwd_pane {
     sp_fwd_conn_info *conns;
     size_t nconns, conns_cap;
     sp_table *maps, *cons;
+    sp_rdns *rdns;         /* the clients' reverse names */
     bool focus_conns;
     uint64_t timer;
     double last_refresh;
@@ -166,6 +169,32 @@ static void listen_text(const sp_fwd_spec *s, char *out, size_t outlen)
 
 /* ---- data ---- */
 
+static void publish(fwd_pane *s);
+
+static void on_rdns(void *ud, int family, const unsigned char *addr, const char *name)
+{
+    (void)family;
+    (void)addr;
+    (void)name;
+    publish(ud);
+}
+
+/* "127.0.0.5:40000 (host.lan)" once the PTR answer is in. */
+static void client_text(fwd_pane *s, const sp_fwd_conn_info *c, char *out, size_t outlen)
+{
+    const void *a = NULL;
+    int family = c->peer.ss_family;
+    if (family == AF_INET)
+        a = &((const struct sockaddr_in *)(const void *)&c->peer)->sin_addr;
+    else if (family == AF_INET6)
+        a = &((const struct sockaddr_in6 *)(const void *)&c->peer)->sin6_addr;
+    const char *name = a && s->rdns ? sp_rdns_lookup(s->rdns, family, a, on_rdns, s) : NULL;
+    if (name && strcmp(name, SP_RDNS_NONAME) != 0 && strcmp(name, SP_RDNS_NOANSWER) != 0)
+        snprintf(out, outlen, "%s (%s)", c->client, name);
+    else
+        snprintf(out, outlen, "%s", c->client);
+}
+
 static void publish(fwd_pane *s)
 {
     sp_table_begin(s->maps, s->n);
@@ -232,7 +261,9 @@ static void publish(fwd_pane *s)
         human_bytes(rate, r, sizeof r);
         strncat(r, "/s", sizeof r - strlen(r) - 1);
         sp_table_row(s->cons, c->id);
-        sp_table_cell(s->cons, c->client, (size_t)-1, 0, 0);
+        char who[400];
+        client_text(s, c, who, sizeof who);
+        sp_table_cell(s->cons, who, (size_t)-1, 0, 0);
         sp_table_cell(s->cons, age, (size_t)-1, (int64_t)a, 0);
         sp_table_cell(s->cons, up, (size_t)-1, (int64_t)c->to_target, 0);
         sp_table_cell(s->cons, down, (size_t)-1, (int64_t)c->to_client, 0);
@@ -318,6 +349,8 @@ static sp_pane *create(sp_app *app)
     const sp_opts *o = sp_app_opts(app);
     s->maps = sp_table_new(mcols, MCOLS, M_LISTEN, false);
     s->cons = sp_table_new(kcols, KCOLS, K_AGE, false);
+    if (sp_app_dns(app))
+        s->rdns = sp_rdns_new(sp_app_dns(app));
     char err[400];
     if (sp_fwd_setup_init(&s->setup, sp_app_loop(app), sp_app_dns(app), o ? o->config_dir : NULL, true, on_event, s,
                           err, sizeof err) < 0) {
@@ -341,6 +374,7 @@ static void destroy(sp_pane *p)
     if (s->timer)
         sp_loop_cancel(sp_app_loop(p->app), s->timer);
     sp_fwd_setup_free(&s->setup);
+    sp_rdns_free(s->rdns);
     sp_table_free(s->maps);
     sp_table_free(s->cons);
     free(s->m);
