@@ -25,7 +25,13 @@ fail() { echo "FAIL: $*" >&2; echo "--- forward log (tail):" >&2; tail -8 "$T"/f
 # The storm can outrun the python target: connections wait for it.
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Every port the test uses, from one python start (they are slow under load).
+read -r P D S Q X V1 V2 N L DEAD < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(10)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
 # start NAME CMD...: a background process whose stdout is $T/NAME.out; waits
 # for READY (peers) or "listening" on stderr (sockpit).
 start() {
@@ -42,7 +48,6 @@ start() {
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-P=$(port)
 start echo python3 "$PEER" echo 127.0.0.2 "$P" 127.0.0.1 "$T/peers.log"
 start fwd "$SOCKPIT" forward "127.0.0.3:$P" "127.0.0.2:$P" --source 127.0.0.1 --allow 127.0.0.5/32
 fwd_pid=${pids[-1]}
@@ -151,10 +156,9 @@ grep -q "reset by the target" "$T/fwd.log" || fail "no target reset logged"
 
 # A target by name (from the hosts file; the DNS server given answers
 # nothing, so no query leaves): --source keeps only its IPv4 addresses.
-N=$(port) L=$(port)
 start echo2 python3 "$PEER" echo 127.0.0.1 "$L" 127.0.0.1 "$T/peers2.log"
 # One connection per client address: a second one at once is closed.
-start named "$SOCKPIT" forward "127.0.0.3:$N" "localhost:$L" --source 127.0.0.1 --dns-server "127.0.0.1:$(port)" \
+start named "$SOCKPIT" forward "127.0.0.3:$N" "localhost:$L" --source 127.0.0.1 --dns-server "127.0.0.1:$DEAD" \
     --max-conns-per-ip 1
 python3 -c "
 import socket
@@ -168,7 +172,6 @@ grep -q "deny 127.0.0.5:[0-9]*: --max-conns-per-ip 1 reached" "$T/named.log" || 
 grep -q "accept #1" "$T/named.log" || fail "the named target's accept is not logged"
 
 # A target that is down: the client is closed, the failure logged.
-D=$(port)
 start down "$SOCKPIT" forward "127.0.0.3:$D" "127.0.0.2:$D" --connect-timeout 1
 python3 -c "
 import socket, sys
@@ -179,7 +182,6 @@ grep -q "connect-failed #1 from 127.0.0.1:[0-9]* to 127.0.0.2:$D: Connection ref
     fail "the down target is not logged"
 
 # A target that never reads, a client that never reads: bounded memory.
-S=$(port) Q=$(port)
 start sink python3 "$PEER" sink 127.0.0.2 "$S"
 start source python3 "$PEER" source 127.0.0.2 "$Q"
 start slow "$SOCKPIT" forward "127.0.0.3:$S" "127.0.0.2:$S"
@@ -209,7 +211,6 @@ done
 echo "never-read ok (RSS $(rss_kib $slow_pid) and $(rss_kib $slow2_pid) KiB)"
 
 # PROXY headers, from two mappings in forward.list.
-X=$(port) V1=$(port) V2=$(port)
 start proxy python3 "$PEER" proxy 127.0.0.2 "$X"
 mkdir -p "$T/conf"
 printf '# the PROXY targets\n127.0.0.3:%s 127.0.0.2:%s --proxy-protocol v1\n\n127.0.0.3:%s 127.0.0.2:%s --proxy-protocol v2 --allow 127.0.0.0/8\n6 oops\n' \

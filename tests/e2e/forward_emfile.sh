@@ -17,8 +17,11 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -5 "$T/fwd.log" >&2; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-P=$(port) F=$(port)
+read -r P F < <(python3 -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
 python3 "$PEER" echo 127.0.0.2 "$P" 127.0.0.1 "$T/peers.log" >"$T/echo.out" 2>&1 &
 pids+=($!)
 # The limit is set below the hard one in a subshell, so raising it at start

@@ -16,7 +16,13 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -5 "$T"/*.log >&2; exit 1; }
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# The ports, from one python start (they are slow under load).
+read -r Q A B < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
 start() {
     local name=$1
     shift
@@ -29,7 +35,6 @@ start() {
     done
     fail "$name did not start"
 }
-Q=$(port) A=$(port) B=$(port)
 start source python3 "$PEER" source 127.0.0.2 "$Q"
 start one "$SOCKPIT" forward "127.0.0.3:$A" "127.0.0.2:$Q" --rate 1M
 start total "$SOCKPIT" forward "127.0.0.3:$B" "127.0.0.2:$Q" --total-rate 4M
