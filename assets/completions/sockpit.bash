@@ -7,12 +7,13 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|forward|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
     case $prev in
-        --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
+        --pane) COMPREPLY=($(compgen -W "services hosts watch chat forward" -- "$cur")); return ;;
+        --proxy-protocol) COMPREPLY=($(compgen -W "v1 v2 off" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
         --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
@@ -22,7 +23,8 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout|--nick|--linger) return ;;
+        --timeout|--nick|--linger|--allow|--deny|--source|--rate|--total-rate|--burst|--max-conns|\
+        --max-conns-per-ip|--connect-timeout|--drain) return ;;
     esac
 
     local opts
@@ -31,10 +33,10 @@ _sockpit() {
                   --interval --ttl-mode --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve forward help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve forward" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
@@ -44,6 +46,9 @@ _sockpit() {
                     --tls --tls-ca --tls-insecure --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
                      --idle-timeout --keepalive --tls-cert --tls-key --help" ;;
+        forward) opts="--allow --deny --source --rate --total-rate --burst --max-conns --max-conns-per-ip
+                       --connect-timeout --idle-timeout --proxy-protocol --drain --json --dns-server
+                       --config-dir --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

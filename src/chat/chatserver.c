@@ -15,18 +15,17 @@
 #include "sockpit/chat/chatserver.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "sockpit/chat/frame.h"
 #include "sockpit/chat/nick.h"
 #include "sockpit/chat/tlsio.h"
+#include "sockpit/core/accept.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/outbuf.h"
 #include "sockpit/core/safetext.h"
@@ -715,30 +714,18 @@ static void on_accept(sp_loop *loop, int lfd, unsigned events, void *ud)
     for (int i = 0; i < 256; i++) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
-        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
-                /* Out of descriptors: free the spare one to accept and refuse
-                 * the connection, rather than spin on a listening socket that
-                 * stays readable. */
-                close(s->spare_fd);
-                s->spare_fd = -1;
-                sl = sizeof ss;
-                fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (fd >= 0) {
-                    char peer[64];
-                    sp_sock_addr_str((struct sockaddr *)&ss, peer, sizeof peer);
-                    logf_(s, "out of file descriptors at %zu clients (raise ulimit -n)", s->nclients);
-                    refuse(s, fd, peer);
-                }
-                s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            }
+        bool shed;
+        int fd = sp_accept(lfd, &s->spare_fd, &ss, &sl, &shed);
+        if (fd < 0)
             return;
-        }
         char peer[64];
         sp_sock_addr_str((struct sockaddr *)&ss, peer, sizeof peer);
+        if (shed) {
+            logf_(s, "out of file descriptors at %zu clients (raise ulimit -n)", s->nclients);
+            refuse(s, fd, peer);
+            s->spare_fd = sp_spare_fd_open();
+            return;
+        }
         if (s->nclients - s->ndead >= s->cfg.max_clients)
             refuse(s, fd, peer);
         else
@@ -818,7 +805,7 @@ sp_chatserver *sp_chatserver_new(sp_loop *loop, const sp_chatserver_config *cfg,
         goto fail;
     }
     sp_loop_hook(loop, before_sleep, s);
-    s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    s->spare_fd = sp_spare_fd_open();
     return s;
 fail:
     if (s->lfd >= 0)
@@ -883,18 +870,4 @@ int sp_chatserver_client_fd(const sp_chatserver *s, size_t i)
         if (!c->dead && i-- == 0)
             return c->fd;
     return -1;
-}
-
-long sp_raise_nofile(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return -1;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rlim_t old = rl.rlim_cur;
-        rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-            return (long)old;
-    }
-    return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
 }

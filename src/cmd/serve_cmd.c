@@ -1,7 +1,5 @@
 /* `sockpit serve`: the chat server (bot or room) in one event loop, with a
  * log line per connect, disconnect and protocol error on stderr. */
-#include <ctype.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +14,9 @@
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
+#include "sockpit/core/accept.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/core/parse.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/sockopt.h"
 
@@ -66,25 +66,17 @@ typedef struct serve_opts {
 static int set_max_memory(void *base, const char *s, const char *what, char *err, size_t errlen)
 {
     serve_opts *o = base;
-    errno = 0;
-    char *end;
-    unsigned long long n = strtoull(s, &end, 10);
-    unsigned shift = 0;
-    switch (tolower((unsigned char)*end)) {
-    case 'k': shift = 10; end++; break;
-    case 'm': shift = 20; end++; break;
-    case 'g': shift = 30; end++; break;
-    default: break;
-    }
-    if (!isdigit((unsigned char)s[0]) || *end || errno || n > (SIZE_MAX >> shift)) {
+    unsigned long long n;
+    char why[300];
+    if (sp_parse_size(s, 0, SIZE_MAX, what, &n, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s: '%s' is not a size in bytes (e.g. 268435456, 512M, 2G)", what, s);
         return -1;
     }
-    if ((size_t)(n << shift) < MIN_MEMORY) {
+    if ((size_t)n < MIN_MEMORY) {
         snprintf(err, errlen, "%s: %s is below the least, %zuk", what, s, MIN_MEMORY / 1024);
         return -1;
     }
-    o->max_memory = (size_t)(n << shift);
+    o->max_memory = (size_t)n;
     return 0;
 }
 

@@ -2,7 +2,9 @@
  * each error names the option and what it wants. */
 #include "sockpit/core/parse.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,32 @@ int sp_parse_seconds(const char *s, double lo, double hi, const char *what, doub
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int sp_parse_size(const char *s, unsigned long long lo, unsigned long long hi, const char *what,
+                  unsigned long long *out, char *err, size_t errlen)
+{
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (!isdigit((unsigned char)s[0]) || *end || errno || n > (ULLONG_MAX >> shift)) {
+        snprintf(err, errlen, "%s: '%s' is not a size in bytes (e.g. 65536, 512k, 64M)", what, s);
+        return -1;
+    }
+    n <<= shift;
+    if (n < lo || n > hi) {
+        snprintf(err, errlen, "%s: '%s' must be from %llu to %llu bytes", what, s, lo, hi);
+        return -1;
+    }
+    *out = n;
     return 0;
 }
 

@@ -19,6 +19,9 @@ complete_line() { # complete_line WORD... : completions of the last word
 [ "$(complete_line sockpit hosts --sw | sort | tr '\n' ' ')" = "--sweep --sweep-concurrency " ] || fail "hosts options"
 [ "$(complete_line sockpit help wa)" = "watch" ] || fail "help COMMAND"
 [ "$(complete_line sockpit serve --ro)" = "--room" ] || fail "serve option"
+[ "$(complete_line sockpit forward --proxy-protocol v | tr '\n' ' ')" = "v1 v2 " ] || fail "forward --proxy-protocol value"
+[ "$(complete_line sockpit fo)" = "forward" ] || fail "forward command"
+[ "$(complete_line sockpit forward --max-conns-)" = "--max-conns-per-ip" ] || fail "forward option"
 complete_line sockpit --no | grep -qx -- --no-color || fail "TUI option"
 if command -v zsh >/dev/null; then
     zsh -n "$SOCKPIT_SRC/assets/completions/_sockpit" || fail "zsh completion does not parse"

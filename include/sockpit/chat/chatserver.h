@@ -81,8 +81,4 @@ size_t sp_chatserver_buffered(const sp_chatserver *s);
 /* The socket of client i (tests read its options). */
 int sp_chatserver_client_fd(const sp_chatserver *s, size_t i);
 
-/* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft
- * limit (or the old one when it cannot be raised). */
-long sp_raise_nofile(void);
-
 #endif

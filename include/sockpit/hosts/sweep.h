@@ -10,31 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockpit/core/cidr.h"
 #include "sockpit/core/loop.h"
 #include "sockpit/hosts/rdns.h"
-
-typedef struct sp_cidr {
-    int family;
-    unsigned char addr[16];  /* the network (host bits cleared) */
-    unsigned prefix;
-} sp_cidr;
 
 /* Sizes: up to 1024 addresses sweep at once, up to 65536 after a
  * confirmation (an IPv4 /22 and /16), larger blocks are refused. */
 typedef enum sp_cidr_size { SP_CIDR_OK, SP_CIDR_CONFIRM, SP_CIDR_REFUSE } sp_cidr_size;
 
-/* "198.18.0.0/24", "2001:db8::/120". Host bits are cleared. Returns 0, or
- * -1 with a one-line reason in err. */
-int sp_cidr_parse(const char *s, sp_cidr *out, char *err, size_t errlen);
-void sp_cidr_format(const sp_cidr *c, char *out, size_t cap);
 sp_cidr_size sp_cidr_classify(const sp_cidr *c);
 /* Addresses a sweep visits: IPv4 skips the network and broadcast addresses
  * (prefixes up to /30), IPv6 the subnet-router anycast address. */
 uint64_t sp_cidr_count(const sp_cidr *c);
 /* The i-th visited address (i < sp_cidr_count). */
 void sp_cidr_nth(const sp_cidr *c, uint64_t i, unsigned char out[16]);
-/* The network of an interface address: "198.18.0.0/24". */
-void sp_cidr_of(int family, const unsigned char *addr, unsigned prefix, sp_cidr *out);
 
 typedef struct sp_sweep sp_sweep;
 
