@@ -22,12 +22,12 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout) return ;;
+        --timeout|--resolve) return ;;
     esac
 
     local opts
     case $cmd in
-        "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
+        "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate --resolve
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
@@ -36,7 +36,7 @@ _sockpit() {
             fi ;;
         help) COMPREPLY=($(compgen -W "services hosts watch chat serve" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
-        hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
+        hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;

@@ -30,7 +30,8 @@
 
 typedef struct run {
     sp_loop *loop;
-    bool json, all, interfaces, resolve;
+    bool json, all, interfaces, resolve; /* resolve: PTR */
+    unsigned sources;                    /* SP_SRC_BIT of every name source asked */
     sp_rdns *rdns;
     bool interrupted;
     bool printed_neighbours; /* plain output: the interfaces follow after a blank line */
@@ -58,7 +59,7 @@ static bool wait_until(run *r, bool (*cond)(void *), void *arg, double timeout)
 }
 
 static bool nl_synced(void *arg) { return sp_netlink_synced(arg); }
-static bool rdns_idle(void *arg) { return sp_rdns_pending(arg) == 0; }
+static bool names_idle(void *arg) { return sp_hosts_resolving(arg) == 0; }
 
 /* ---- sweep output ---- */
 
@@ -158,9 +159,32 @@ static int do_sweep(run *r, const sp_sweep_config *cfg)
 
 /* ---- neighbour and interface output ---- */
 
-static const char *shown_name(const sp_neigh *n)
+static const char *shown_name(const sp_neigh *n, const char **source)
 {
-    return n->name ? n->name : SP_RDNS_NOANSWER;
+    sp_name_source src;
+    const char *best = sp_neigh_best_name(n, &src);
+    *source = best ? sp_name_source_label(src) : NULL;
+    return best ? best : n->name ? n->name : SP_RDNS_NONAME;
+}
+
+static void json_names(sp_json *j, const sp_neigh *x)
+{
+    sp_json_array_begin(j, "names");
+    if (x->name && strcmp(x->name, SP_RDNS_NONAME) != 0 && strcmp(x->name, SP_RDNS_NOANSWER) != 0) {
+        sp_json_array_obj_begin(j);
+        sp_json_str(j, "name", x->name);
+        sp_json_str(j, "source", "ptr");
+        sp_json_array_obj_end(j);
+    }
+    for (size_t k = 0; k < x->nnames; k++) {
+        sp_json_array_obj_begin(j);
+        sp_json_str(j, "name", x->names[k].name);
+        sp_json_str(j, "source", sp_name_source_label(x->names[k].source));
+        if (x->names[k].group)
+            sp_json_str(j, "workgroup", x->names[k].group);
+        sp_json_array_obj_end(j);
+    }
+    sp_json_array_end(j);
 }
 
 static void print_neighbours(run *r, const sp_neigh **rows, size_t n)
@@ -175,17 +199,22 @@ static void print_neighbours(run *r, const sp_neigh **rows, size_t n)
             sp_json_str(&j, "vendor", x->vendor && *x->vendor ? x->vendor : NULL);
             sp_json_str(&j, "ifname", x->ifname);
             sp_json_str(&j, "state", sp_neigh_state_label(x));
-            bool named = x->name && strcmp(x->name, SP_RDNS_NONAME) != 0 && strcmp(x->name, SP_RDNS_NOANSWER) != 0;
-            sp_json_str(&j, "name", named ? x->name : NULL);
+            sp_name_source src;
+            const char *best = sp_neigh_best_name(x, &src);
+            sp_json_str(&j, "name", best);
+            if (r->sources)
+                json_names(&j, x);
             sp_json_end(&j);
         }
         return;
     }
-    static const char *const head[] = { "IP", "MAC", "VENDOR", "INTERFACE", "STATE", "NAME" };
-    sp_texttable *tt = sp_texttable_new(r->resolve ? 6 : 5, head);
+    static const char *const head[] = { "IP", "MAC", "VENDOR", "INTERFACE", "STATE", "NAME", "SOURCE" };
+    sp_texttable *tt = sp_texttable_new(r->sources ? 7 : 5, head);
     for (size_t i = 0; i < n; i++) {
+        const char *source;
+        const char *name = shown_name(rows[i], &source);
         const char *cells[] = { rows[i]->ip, rows[i]->macstr, rows[i]->vendor, rows[i]->ifname,
-                                sp_neigh_state_label(rows[i]), shown_name(rows[i]) };
+                                sp_neigh_state_label(rows[i]), name, source };
         sp_texttable_add(tt, cells);
     }
     sp_texttable_print(tt, stdout);
@@ -260,11 +289,23 @@ static void print_interfaces(run *r, sp_neigh_table *t)
 /* What the command line (and the config file) set. */
 typedef struct hosts_opts {
     bool json, all, interfaces, no_resolve, probe;
+    unsigned sources;
     char *servers;
     const char *sweep;
     unsigned concurrency;
     double probe_rate;
 } hosts_opts;
+
+static int set_resolve(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    hosts_opts *o = base;
+    char why[200];
+    if (sp_name_sources_parse(s, &o->sources, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -1;
+    }
+    return 0;
+}
 
 static const sp_optspec options[] = {
     { .name = "json", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, json), .help = "JSON Lines on stdout" },
@@ -273,7 +314,12 @@ static const sp_optspec options[] = {
     { .name = "interfaces", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, interfaces),
       .help = "also list this host's interfaces and addresses" },
     { .name = "no-resolve", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, no_resolve),
-      .help = "no reverse DNS (names are not looked up)" },
+      .help = "no names at all: no reverse DNS, mDNS, LLMNR or\n"
+              "NetBIOS" },
+    { .name = "resolve", .kind = SP_OPT_CUSTOM, .set = set_resolve, .metavar = "LIST",
+      .help = "the name sources to ask, comma-separated: ptr,\n"
+              "mdns, llmnr, nbns (default ptr,mdns,llmnr,nbns);\n"
+              "the others only for addresses PTR leaves unnamed" },
     { SP_OPTDEF_DNS_SERVER(hosts_opts, servers), .help = "DNS servers for the PTR lookups" },
     { .name = "sweep", .kind = SP_OPT_TEXT, .metavar = "CIDR", SP_OPT_AT(hosts_opts, sweep),
       .help = "PTR lookup of every address of CIDR (at most a /16);\n"
@@ -295,7 +341,9 @@ static const sp_optcmd hosts_cmd = {
              "interfaces, and sweep a subnet with concurrent PTR lookups.\n"
              "\n",
     .epilog = "\n"
-              "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\"},\n"
+              "Output (--json): neighbours {\"ip\",\"mac\",\"vendor\",\"ifname\",\"state\",\"name\",\"names\"}\n"
+              "(name: the best one; names: [{\"name\",\"source\"}], source ptr, mdns, llmnr or nbns,\n"
+              "NetBIOS names with their \"workgroup\"),\n"
               "interfaces {\"ifname\",\"up\",\"mac\",\"mtu\",\"addrs\"}, sweep results {\"ip\",\"name\"} and\n"
               "a summary {\"sweep\",\"total\",\"named\",\"unanswered\",\"ms\"} (unanswered: time-outs and\n"
               "server failures, not NXDOMAIN).\n"
@@ -310,7 +358,9 @@ int cmd_hosts(int argc, char **argv)
     int status;
     if (sp_optspec_command(&hosts_cmd, argc, argv, &o, &status) < 0)
         return status;
-    run r = { .json = o.json, .all = o.all, .interfaces = o.interfaces, .resolve = !o.no_resolve };
+    unsigned sources = o.no_resolve ? 0 : o.sources ? o.sources : SP_SRC_BIT(SP_SRC_PTR) | SP_HOSTS_SOURCES_DEFAULT;
+    run r = { .json = o.json, .all = o.all, .interfaces = o.interfaces,
+              .resolve = sources & SP_SRC_BIT(SP_SRC_PTR), .sources = sources };
     char *servers = o.servers;
     const char *sweep_arg = o.sweep;
     bool probe = o.probe;
@@ -333,7 +383,7 @@ int cmd_hosts(int argc, char **argv)
             goto usage;
         }
         if (!r.resolve && !probe) {
-            snprintf(err, sizeof err, "--sweep with --no-resolve does nothing without --probe");
+            snprintf(err, sizeof err, "--sweep without PTR lookups (--no-resolve, --resolve) does nothing without --probe");
             goto usage;
         }
     }
@@ -357,7 +407,7 @@ int cmd_hosts(int argc, char **argv)
             goto out;
         }
     }
-    sp_hosts_settings hset = { .dns = dns };
+    sp_hosts_settings hset = { .dns = dns, .sources = sources };
     sp_hosts_set_up(&hs, r.loop, &hset, err, sizeof err);
     r.rdns = hs.rdns;
     sp_neigh_table *t = &hs.table;
@@ -367,6 +417,8 @@ int cmd_hosts(int argc, char **argv)
                 SYNC_TIMEOUT);
     if (sp_netlink_note(nl)[0])
         fprintf(stderr, "sockpit hosts: %s\n", sp_netlink_note(nl));
+    if (hs.names && sp_names_note(hs.names)[0] && !r.json)
+        fprintf(stderr, "sockpit hosts: %s\n", sp_names_note(hs.names));
     if (!hs.oui && !r.json)
         fprintf(stderr, "sockpit hosts: no OUI registry file found (install ieee-data or set SOCKPIT_OUI); "
                         "vendors are blank\n");
@@ -381,17 +433,22 @@ int cmd_hosts(int argc, char **argv)
     rows = sp_xreallocarray(NULL, t->count, sizeof *rows);
     sp_neigh_view_opts vo = { .show_all = r.all, .sort = SP_SORT_IP };
     size_t n = sp_neigh_view(t, &vo, rows);
-    if (r.resolve) {
-        for (size_t i = 0; i < n; i++) {
-            const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
-            if (name)
-                sp_neigh_set_name(t, rows[i]->family, rows[i]->addr, name);
-        }
-        wait_until(&r, rdns_idle, r.rdns, 30);
-        for (size_t i = 0; i < n; i++) {
-            const char *name = sp_rdns_lookup(r.rdns, rows[i]->family, rows[i]->addr, NULL, NULL);
-            sp_neigh_set_name(t, rows[i]->family, rows[i]->addr, name ? name : SP_RDNS_NOANSWER);
-        }
+    if (sources) {
+        /* Only the rows printed are looked up. */
+        for (size_t i = 0; i < t->count; i++)
+            t->items[i]->name_wanted = false;
+        for (size_t i = 0; i < n; i++)
+            ((sp_neigh *)rows[i])->name_wanted = true;
+        sp_hosts_resolve(&hs);
+        wait_until(&r, names_idle, &hs, 30);
+        if (hs.names)
+            sp_names_apply(hs.names, t);
+        /* Netlink may have changed the table meanwhile. */
+        rows = sp_xreallocarray(rows, t->count + 1, sizeof *rows);
+        n = sp_neigh_view(t, &vo, rows);
+        for (size_t i = 0; r.resolve && i < n; i++)
+            if (!rows[i]->name)
+                sp_neigh_set_name(t, rows[i]->family, rows[i]->addr, SP_RDNS_NOANSWER);
     }
     if (r.interrupted) {
         rc = sp_runtime_error(CMD, "interrupted");

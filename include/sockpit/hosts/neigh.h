@@ -35,6 +35,26 @@ typedef struct sp_link {
     uint32_t mark;                /* resync generation */
 } sp_link;
 
+/* Where a name came from, best first after PTR (SP_NAME_SOURCES_ALL
+ * excludes nothing; SSDP is asked only when named). */
+typedef enum sp_name_source {
+    SP_SRC_PTR, SP_SRC_MDNS, SP_SRC_LLMNR, SP_SRC_NBNS, SP_SRC_SSDP, SP_SRC_COUNT
+} sp_name_source;
+#define SP_SRC_BIT(s) (1u << (s))
+/* "ptr", "mdns", "llmnr", "nbns", "ssdp". */
+const char *sp_name_source_label(sp_name_source s);
+/* A comma-separated list of those into a mask of SP_SRC_BIT. Returns 0, or
+ * -1 with a one-line reason. */
+int sp_name_sources_parse(const char *s, unsigned *mask, char *err, size_t errlen);
+
+/* A name other than PTR's, in presentation form (namewire.h). */
+typedef struct sp_hostname {
+    char *name;
+    char *group;                  /* NBNS: the workgroup, or NULL */
+    sp_name_source source;
+} sp_hostname;
+#define SP_NEIGH_NAMES 8
+
 /* A row of the neighbour list: a neighbour, or one of this host's own
  * addresses (self). */
 typedef struct sp_neigh {
@@ -50,6 +70,8 @@ typedef struct sp_neigh {
     char ifname[IF_NAMESIZE];
     uint16_t state;
     char *name;                   /* reverse DNS ("-" NXDOMAIN, "?" timeout), NULL: not known yet */
+    sp_hostname names[SP_NEIGH_NAMES]; /* from mDNS, LLMNR, NBNS, SSDP, best source first */
+    size_t nnames;
     bool name_wanted;             /* set when added or its state changed: the owner may (re)resolve it */
     double first_seen, last_change; /* wall-clock seconds */
     uint32_t mark;                /* resync generation */
@@ -105,6 +127,13 @@ bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void 
 
 /* Sets the name of every row with this address. Returns true if one changed. */
 bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const char *name);
+
+/* Replaces the other-source names of a row by a copy of names[0..n) (at
+ * most SP_NEIGH_NAMES are kept). Returns true if they changed. */
+bool sp_neigh_set_names(sp_neigh *r, const sp_hostname *names, size_t n);
+/* The name to show and its source: the PTR name when there is one, else the
+ * first other name; NULL when there is neither. */
+const char *sp_neigh_best_name(const sp_neigh *n, sp_name_source *source);
 
 const sp_link *sp_neigh_link(const sp_neigh_table *t, int ifindex);
 /* "aa:bb:cc..." into out (3*len bytes). */

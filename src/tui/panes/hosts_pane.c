@@ -142,39 +142,28 @@ static void changed(hosts_pane *h, unsigned views)
         sp_app_dirty(h->base.app, &h->base);
 }
 
-/* ---- names ---- */
-
-static void on_name(void *ud, int family, const unsigned char *addr, const char *name)
-{
-    hosts_pane *h = ud;
-    if (sp_neigh_set_name(&h->hosts.table, family, addr, name))
-        changed(h, 1u << VIEW_NEIGH);
-}
-
-static void resolve_new_rows(hosts_pane *h)
-{
-    for (size_t i = 0; i < h->hosts.table.count; i++) {
-        sp_neigh *n = h->hosts.table.items[i];
-        if (!n->name_wanted)
-            continue;
-        n->name_wanted = false;
-        const char *name = sp_rdns_lookup(h->hosts.rdns, n->family, n->addr, on_name, h);
-        if (name)
-            sp_neigh_set_name(&h->hosts.table, n->family, n->addr, name);
-    }
-}
-
 static void on_table_changed(void *ud)
 {
     hosts_pane *h = ud;
-    if (h->hosts.rdns)
-        resolve_new_rows(h);
+    sp_hosts_resolve(&h->hosts);
     changed(h, 1u << VIEW_NEIGH | 1u << VIEW_IFACES);
 }
 
 /* ---- feeding the tables ---- */
 
 static bool blank_name(const char *s) { return !s || !*s || ((s[0] == '-' || s[0] == '?') && !s[1]); }
+
+/* The Name cell: a PTR name as it is (DNS's own), another name with where
+ * it came from ("pi.local  mdns"), else PTR's "-" or "?" marker. */
+static const char *name_cell(const sp_neigh *n, char *buf, size_t cap)
+{
+    sp_name_source src;
+    const char *best = sp_neigh_best_name(n, &src);
+    if (!best || src == SP_SRC_PTR)
+        return n->name ? n->name : "";
+    snprintf(buf, cap, "%s  %s", best, sp_name_source_label(src));
+    return buf;
+}
 
 typedef struct rank_ctx {
     const sp_neigh *const *rows;
@@ -188,7 +177,9 @@ static int rank_cmp(const void *pa, const void *pb, void *ud)
     const rank_ctx *c = ud;
     size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
     const sp_neigh *a = c->rows[ia], *b = c->rows[ib];
-    const char *sa = c->col == C_VENDOR ? a->vendor : a->name, *sb = c->col == C_VENDOR ? b->vendor : b->name;
+    sp_name_source src;
+    const char *sa = c->col == C_VENDOR ? a->vendor : sp_neigh_best_name(a, &src);
+    const char *sb = c->col == C_VENDOR ? b->vendor : sp_neigh_best_name(b, &src);
     bool ea = blank_name(sa), eb = blank_name(sb);
     int r = ea || eb ? (int)ea - (int)eb : strcasecmp(sa, sb);
     return r ? r : (ia > ib) - (ia < ib);
@@ -248,7 +239,7 @@ static void feed_neigh(hosts_pane *h)
     sp_table_begin(tb, total);
     for (size_t i = 0; i < n; i++) {
         const sp_neigh *r = h->rows[i];
-        char first[16], last[16];
+        char first[16], last[16], name[300];
         fmt_time(r->first_seen, first, sizeof first);
         fmt_time(r->last_change, last, sizeof last);
         sp_table_row(tb, neigh_key(r));
@@ -257,7 +248,7 @@ static void feed_neigh(hosts_pane *h)
         sp_table_cell(tb, r->vendor ? r->vendor : "", (size_t)-1, h->rank[0][i], SP_STYLE_DIM);
         sp_table_cell(tb, r->ifname, (size_t)-1, 0, 0);
         sp_table_cell(tb, sp_neigh_state_label(r), (size_t)-1, 0, state_style(r));
-        sp_table_cell(tb, r->name ? r->name : "", (size_t)-1, h->rank[1][i], 0);
+        sp_table_cell(tb, name_cell(r, name, sizeof name), (size_t)-1, h->rank[1][i], 0);
         sp_table_cell(tb, first, (size_t)-1, (int64_t)(r->first_seen * 1000), SP_STYLE_DIM);
         sp_table_cell(tb, last, (size_t)-1, (int64_t)(r->last_change * 1000), SP_STYLE_DIM);
     }
@@ -575,7 +566,10 @@ static sp_pane *create(sp_app *app)
     h->tables[VIEW_IFACES] = sp_table_new(iface_cols, I_N, -1, false);
     h->tables[VIEW_SWEEP] = sp_table_new(sweep_cols, R_N, col == C_NAME ? R_NAME : R_IP, false);
     h->stale = ALL_VIEWS;
-    sp_hosts_settings set = { .dns = sp_app_dns(app), .changed = on_table_changed, .ud = h };
+    unsigned src = o && (o->name_sources & SP_RESOLVE_GIVEN) ? o->name_sources
+                                                              : SP_SRC_BIT(SP_SRC_PTR) | SP_HOSTS_SOURCES_DEFAULT;
+    sp_hosts_settings set = { .dns = src & SP_SRC_BIT(SP_SRC_PTR) ? sp_app_dns(app) : NULL,
+                              .sources = src & SP_HOSTS_SOURCES_DEFAULT, .changed = on_table_changed, .ud = h };
     char err[64];
     sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err);
     return &h->base;
@@ -685,8 +679,8 @@ static void show_details(hosts_pane *h)
     size_t row = sp_table_sel(tb);
     static const char *const labels[C_N] = { "IP", "MAC", "Vendor", "Interface", "State", "Name", "First seen",
                                              "Last change" };
-    char l[C_N][300];
-    const char *lines[C_N];
+    char l[C_N + 1 + SP_NEIGH_NAMES][300];
+    const char *lines[C_N + 1 + SP_NEIGH_NAMES];
     for (int c = 0; c < C_N; c++) {
         size_t len;
         const char *s = sp_table_text(tb, row, (size_t)c, &len);
@@ -697,11 +691,32 @@ static void show_details(hosts_pane *h)
         snprintf(l[c], sizeof l[c], "%-11s %.*s", labels[c], (int)len, s);
         lines[c] = l[c];
     }
+    size_t nl = C_N;
+    /* Every name from every source, while the row is still there. */
+    uint64_t key;
+    const sp_neigh *n = sp_table_selected(tb, &key) ? find_neigh(&h->hosts.table, key) : NULL;
+    if (n && (n->nnames || !blank_name(n->name))) {
+        snprintf(l[nl], sizeof l[nl], "Names:");
+        lines[nl] = l[nl];
+        nl++;
+        if (!blank_name(n->name)) {
+            snprintf(l[nl], sizeof l[nl], "  %s  ptr", n->name);
+            lines[nl] = l[nl];
+            nl++;
+        }
+        for (size_t k = 0; k < n->nnames && nl < C_N + 1 + SP_NEIGH_NAMES; k++) {
+            const sp_hostname *hn = &n->names[k];
+            snprintf(l[nl], sizeof l[nl], "  %s  %s%s%s", hn->name, sp_name_source_label(hn->source),
+                     hn->group ? ", workgroup " : "", hn->group ? hn->group : "");
+            lines[nl] = l[nl];
+            nl++;
+        }
+    }
     size_t len;
     const char *ip = sp_table_text(tb, row, C_IP, &len);
     char title[SP_IPSTR_MAX];
     snprintf(title, sizeof title, "%.*s", (int)len, ip);
-    sp_app_box(h->base.app, title, lines, C_N);
+    sp_app_box(h->base.app, title, lines, nl);
 }
 
 static sp_redraw act_details(void *ud, const sp_key *k)
