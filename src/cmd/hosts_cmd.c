@@ -17,6 +17,7 @@
 #include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
+#include "sockpit/hosts/history.h"
 #include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
@@ -36,6 +37,7 @@ typedef struct run {
     bool interrupted;
     bool printed_neighbours; /* plain output: the interfaces follow after a blank line */
     const sp_sweep_config *sweep_cfg;
+    const sp_oui *oui;
 } run;
 
 static void on_signal(sp_loop *loop, int signo, void *ud)
@@ -284,11 +286,50 @@ static void print_interfaces(run *r, sp_neigh_table *t)
     }
 }
 
+/* ---- the history ---- */
+
+static void print_event(void *ud, const sp_hevent *ev)
+{
+    const run *r = ud;
+    if (r->json) {
+        sp_hevent_json(ev, r->oui, stdout);
+    } else {
+        char line[512];
+        size_t n = sp_hevent_format(ev, line, sizeof line);
+        fwrite(line, 1, n, stdout);
+        const char *v = sp_hevent_vendor(r->oui, ev->mac);
+        if (ev->kind == SP_HEV_FLIPFLOP) {
+            const char *ov = sp_hevent_vendor(r->oui, ev->old_mac);
+            fputs("  possible ARP spoofing: ", stdout);
+            sp_escape_fputs(*v ? v : "?", strlen(*v ? v : "?"), stdout);
+            fputs(", was ", stdout);
+            sp_escape_fputs(*ov ? ov : "?", strlen(*ov ? ov : "?"), stdout);
+        } else if (*v) {
+            fputs("  ", stdout);
+            sp_escape_fputs(v, strlen(v), stdout);
+        }
+        fputc('\n', stdout);
+    }
+    fflush(stdout);
+}
+
+static int do_watch(run *r, sp_hosts_setup *hs)
+{
+    if (hs->history_note[0])
+        fprintf(stderr, "sockpit hosts: %s\n", hs->history_note);
+    sp_hosts_history_check(hs);
+    while (!r->interrupted)
+        sp_loop_once(r->loop, -1);
+    return SP_EXIT_OK;
+}
+
 /* ---- main ---- */
 
 /* What the command line (and the config file) set. */
 typedef struct hosts_opts {
-    bool json, all, interfaces, no_resolve, probe;
+    bool json, all, interfaces, no_resolve, probe, watch;
+    double gone_after;
+    const char *state_dir;
     unsigned sources;
     char *servers;
     const char *sweep;
@@ -329,6 +370,15 @@ static const sp_optspec options[] = {
               "each address, so the kernel resolves them (no\n"
               "privilege needed)" },
     { SP_OPTDEF_SWEEP_CONCURRENCY(hosts_opts, concurrency), .help = "lookups in flight" },
+    { .name = "watch", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, watch),
+      .help = "follow the neighbours and print the host history's\n"
+              "events as they happen (new, flip-flop: a MAC change\n"
+              "at an IP, gone, back), logged to hosts.log" },
+    { .name = "gone-after", .kind = SP_OPT_SECONDS, .lo = 1, .hi = 86400 * 30, .def = 300, .metavar = "SEC",
+      SP_OPT_AT(hosts_opts, gone_after), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT,
+      .help = "with --watch: absence before a station is gone" },
+    { .name = "state-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(hosts_opts, state_dir),
+      .help = "where hosts.log is kept" },
     { SP_OPTDEF_PROBE_RATE(hosts_opts, probe_rate), .help = "probes per second" },
     { SP_OPTDEF_HELP },
     { 0 },
@@ -358,15 +408,23 @@ int cmd_hosts(int argc, char **argv)
     int status;
     if (sp_optspec_command(&hosts_cmd, argc, argv, &o, &status) < 0)
         return status;
+    char err[300];
     unsigned sources = o.no_resolve ? 0 : o.sources ? o.sources : SP_SRC_BIT(SP_SRC_PTR) | SP_HOSTS_SOURCES_DEFAULT;
     run r = { .json = o.json, .all = o.all, .interfaces = o.interfaces,
               .resolve = sources & SP_SRC_BIT(SP_SRC_PTR), .sources = sources };
     char *servers = o.servers;
     const char *sweep_arg = o.sweep;
     bool probe = o.probe;
-    char err[300];
     sp_sweep_config scfg = { .concurrency = o.concurrency, .resolve = r.resolve, .probe = probe,
                              .probe_rate = o.probe_rate };
+    if (o.watch) {
+        if (o.sweep || o.probe || o.interfaces) {
+            snprintf(err, sizeof err, "--watch runs until stopped: it does not go with --sweep, --probe or --interfaces");
+            goto usage;
+        }
+        sources = r.sources = 0;
+        r.resolve = false;
+    }
     if (probe && !sweep_arg) {
         snprintf(err, sizeof err, "--probe needs --sweep CIDR (probes are only sent to a subnet you name)");
         goto usage;
@@ -407,8 +465,10 @@ int cmd_hosts(int argc, char **argv)
             goto out;
         }
     }
-    sp_hosts_settings hset = { .dns = dns, .sources = sources };
+    sp_hosts_settings hset = { .dns = dns, .sources = sources, .history = o.watch, .state_dir = o.state_dir,
+                               .gone_after = o.gone_after, .event = print_event, .ud = &r };
     sp_hosts_set_up(&hs, r.loop, &hset, err, sizeof err);
+    r.oui = hs.oui;
     r.rdns = hs.rdns;
     sp_neigh_table *t = &hs.table;
     sp_netlink *nl = hs.nl;
@@ -423,6 +483,10 @@ int cmd_hosts(int argc, char **argv)
         fprintf(stderr, "sockpit hosts: no OUI registry file found (install ieee-data or set SOCKPIT_OUI); "
                         "vendors are blank\n");
 
+    if (o.watch) {
+        rc = do_watch(&r, &hs);
+        goto out;
+    }
     if (sweep_arg) {
         rc = do_sweep(&r, &scfg);
         if (rc != SP_EXIT_OK || !probe)

@@ -9,6 +9,7 @@
 
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
+#include "sockpit/hosts/history.h"
 #include "sockpit/hosts/names.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/netlink.h"
@@ -23,6 +24,10 @@ typedef struct sp_hosts_settings {
     unsigned sources;         /* SP_SRC_BIT of the other name sources (mDNS, LLMNR, NBNS); 0: none */
     sp_netlink_fn *changed;   /* the table changed; NULL: nobody is told */
     void *ud;
+    bool history;             /* follow stations and log their events to hosts.log */
+    const char *state_dir;    /* where hosts.log is; NULL: $XDG_STATE_HOME/sockpit */
+    double gone_after;        /* seconds of absence before "gone"; 0: 300 */
+    sp_hev_fn *event;         /* an event was logged (and kept in `events`); may be NULL */
 } sp_hosts_settings;
 
 /* What sp_hosts_set_up built. netlink fills `table` in place, so it must
@@ -36,6 +41,19 @@ typedef struct sp_hosts_setup {
     sp_netlink *nl;           /* sp_netlink_note says what limits it */
     sp_netlink_fn *changed;
     void *ud;
+    /* The history, with set->history: the stations, the last
+     * SP_HISTORY_KEEP events (oldest first, a ring from events_head), the
+     * log open for appending (-1: not kept; history_note says why). */
+    bool history_on;
+    sp_history history;
+    sp_hevent *events;
+    size_t nevents, events_head;
+    int log_fd;
+    char log_path[4096];
+    char history_note[4400];
+    uint64_t history_timer;
+    sp_loop *loop;
+    sp_hev_fn *event;
 } sp_hosts_setup;
 
 /* Builds the model and starts following the kernel's tables (what limits
@@ -46,6 +64,11 @@ int sp_hosts_set_up(sp_hosts_setup *h, sp_loop *loop, const sp_hosts_settings *s
  * sources for those PTR leaves without a name (or all, without PTR). The
  * `changed` callback says when answers arrive. */
 void sp_hosts_resolve(sp_hosts_setup *h);
+/* Compares the table with the stations now (it is done on every change and
+ * a few times per gone_after anyway). */
+void sp_hosts_history_check(sp_hosts_setup *h);
+/* The i-th kept event, oldest first (i < h->nevents). */
+const sp_hevent *sp_hosts_event(const sp_hosts_setup *h, size_t i);
 /* PTR lookups and other questions still out. */
 size_t sp_hosts_resolving(const sp_hosts_setup *h);
 
