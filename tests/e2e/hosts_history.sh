@@ -76,4 +76,33 @@ wait_line "flip-flop  198.18.1.10  02:00:00:00:01:0a  $LAN_BR  02:00:00:00:01:0b
     fail "second run: $(cat "$OUT")"
 grep -q "  new  " "$OUT" && fail "second run forgot the stations: $(cat "$OUT")"
 stop_watch
+
+# The Hosts pane: the History view (newest first, the flip-flop in red with
+# the MAC it replaced), a live flip-flop on the status line, and `a` showing
+# a remembered station the table no longer has.
+command -v tmux >/dev/null || { echo "PASS (no tmux: pane not checked)"; exit 0; }
+TM="sp-hist-$$"
+cleanup() { tmux -L "$TM" kill-server 2>/dev/null; [ -n "$WPID" ] && kill "$WPID" 2>/dev/null; lan_cleanup; }
+screen() { tmux -L "$TM" capture-pane -p; }
+wait_for() {
+    for _ in $(seq 100); do screen | grep -qE -- "$1" && return 0; sleep 0.05; done
+    return 1
+}
+ip netns exec "$LAN_W" env -u TMUX HOME="$LAN_TMP" TERM=xterm-256color LANG=C.UTF-8 \
+    tmux -L "$TM" -f /dev/null new-session -d -x 150 -y 30 \
+    "$S --pane hosts --resolve ptr --dns-server $LAN_DNS --chat 127.0.0.1:9 --state-dir $STATE --config-dir $LAN_TMP; sleep 30"
+wait_for "198\.18\.1\.10 " || { screen; fail "the pane did not start"; }
+tmux -L "$TM" send-keys h
+wait_for "host events, newest first" || { screen; fail "no History view"; }
+wait_for "flip-flop +198\.18\.1\.10 +02:00:00:00:01:0a .*02:00:00:00:01:0b" || { screen; fail "History lacks the flip-flop"; }
+ip -n "$LAN_W" neigh replace 198.18.1.10 lladdr 02:00:00:00:01:0c dev "$LAN_BR" nud permanent
+wait_for "possible ARP spoofing: 198\.18\.1\.10 is now at 02:00:00:00:01:0c" || { screen; fail "no live flip-flop alert"; }
+before=$(screen | grep -nE -m1 "flip-flop +198\.18\.1\.10 +02:00:00:00:01:0c" | cut -d: -f1)
+older=$(screen | grep -nE -m1 "flip-flop +198\.18\.1\.10 +02:00:00:00:01:0a" | cut -d: -f1)
+[ -n "$before" ] && [ -n "$older" ] && [ "$before" -lt "$older" ] || { screen; fail "History is not newest first"; }
+tmux -L "$TM" send-keys h
+ip -n "$LAN_W" neigh del 198.18.1.11 dev "$LAN_BR"
+wait_for ", 1 gone" || { screen; fail "no gone count"; }
+tmux -L "$TM" send-keys a
+wait_for "198\.18\.1\.11 +02:00:00:00:01:0b .*gone" || { screen; fail "a did not show the remembered station"; }
 echo "PASS"

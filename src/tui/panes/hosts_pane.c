@@ -18,6 +18,8 @@
 #include <time.h>
 
 #include "sockpit/core/mem.h"
+#include "sockpit/core/strset.h"
+#include "sockpit/hosts/history.h"
 #include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
@@ -33,7 +35,7 @@
  * of seconds, so a faster timer would repaint it each tick). */
 #define PROGRESS_PERIOD 0.5
 
-typedef enum view { VIEW_NEIGH, VIEW_IFACES, VIEW_SWEEP, VIEW_COUNT } view;
+typedef enum view { VIEW_NEIGH, VIEW_IFACES, VIEW_HISTORY, VIEW_SWEEP, VIEW_COUNT } view;
 #define ALL_VIEWS ((1u << VIEW_COUNT) - 1)
 
 /* The pane's modes: which view is shown (for Enter and its hint). */
@@ -72,6 +74,18 @@ static const sp_column sweep_cols[R_N] = {
     [R_NAME] = { .title = "Name", .min = 12, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
 };
 
+/* The host history, newest first; a flip-flop shows the MAC it replaced. */
+enum { E_TIME, E_EVENT, E_IP, E_MAC, E_VENDOR, E_WAS, E_IF, E_N };
+static const sp_column hist_cols[E_N] = {
+    [E_TIME] = { .title = "Time", .min = 19, .max = 19, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
+    [E_EVENT] = { .title = "Event", .min = 9, .max = 9, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_IP] = { .title = "IP", .min = 15, .max = 39, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_VENDOR] = { .title = "Vendor", .min = 10, .max = 28, .prio = 2, .sort = SP_SORT_TEXT },
+    [E_WAS] = { .title = "Was", .min = 17, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+    [E_IF] = { .title = "Interface", .min = 9, .max = 16, .prio = 3, .sort = SP_SORT_TEXT },
+};
+
 typedef struct result {
     int family;
     unsigned char addr[16];
@@ -99,8 +113,12 @@ typedef struct hosts_pane {
     sp_table *tables[VIEW_COUNT];
     unsigned stale;            /* views whose table needs feeding, as 1 << view */
     size_t hidden;             /* neighbours `a` would show, at the last feed */
+    size_t hidden_gone;        /* and remembered stations gone from the table */
 
-    /* Scratch for feeding the tables. */
+    /* Scratch for feeding the tables; gone: rows for remembered stations
+     * the table no longer has (shown with `a`). */
+    sp_neigh *gone;
+    size_t gone_cap;
     const sp_neigh **rows;
     size_t rows_cap;
     size_t *order;
@@ -147,6 +165,28 @@ static void on_table_changed(void *ud)
     hosts_pane *h = ud;
     sp_hosts_resolve(&h->hosts);
     changed(h, 1u << VIEW_NEIGH | 1u << VIEW_IFACES);
+}
+
+/* "aa:bb:.. (Vendor)"; the markers "(random/local)" are in parentheses
+ * already. */
+static void mac_vendor(const sp_oui *o, const char *mac, char *out, size_t cap)
+{
+    const char *v = sp_hevent_vendor(o, mac);
+    bool paren = v[0] && v[0] != '(';
+    snprintf(out, cap, "%s%s%s%s", mac, v[0] ? (paren ? " (" : " ") : "", v, paren ? ")" : "");
+}
+
+/* Logged already; a flip-flop also alerts on the status line. */
+static void on_host_event(void *ud, const sp_hevent *ev)
+{
+    hosts_pane *h = ud;
+    if (ev->kind == SP_HEV_FLIPFLOP) {
+        char now[128], was[128];
+        mac_vendor(h->hosts.oui, ev->mac, now, sizeof now);
+        mac_vendor(h->hosts.oui, ev->old_mac, was, sizeof was);
+        sp_app_error(h->base.app, "possible ARP spoofing: %s is now at %s, was %s", ev->ip, now, was);
+    }
+    changed(h, 1u << VIEW_NEIGH | 1u << VIEW_HISTORY);
 }
 
 /* ---- feeding the tables ---- */
@@ -216,21 +256,84 @@ static int state_style(const sp_neigh *n)
     }
 }
 
+static bool is_gone_row(const hosts_pane *h, const sp_neigh *r)
+{
+    return h->gone && r >= h->gone && r < h->gone + h->gone_cap;
+}
+
+static int row_addr_cmp(const void *pa, const void *pb)
+{
+    const sp_neigh *a = *(const sp_neigh *const *)pa, *b = *(const sp_neigh *const *)pb;
+    int c = sp_addr_cmp(a->family, a->addr, b->family, b->addr);
+    return c ? c : (a->ifindex > b->ifindex) - (a->ifindex < b->ifindex);
+}
+
+/* Rows for the stations the history remembers and the table has not (at
+ * rows + n); returns how many there are, matching the filter or not in
+ * *all. */
+static size_t add_gone(hosts_pane *h, size_t n, size_t *all)
+{
+    const sp_history *hist = &h->hosts.history;
+    const sp_neigh_table *t = &h->hosts.table;
+    *all = 0;
+    if (!h->hosts.history_on || !hist->n)
+        return 0;
+    sp_strset live;
+    sp_strset_init(&live);
+    for (size_t i = 0; i < t->count; i++)
+        sp_strset_add(&live, t->items[i]->ip, i);
+    SP_GROW(h->gone, h->gone_cap, hist->n);
+    size_t g = 0;
+    for (size_t i = 0; i < hist->n; i++) {
+        const sp_station *st = &hist->st[i];
+        if (!st->mac[0] || sp_strset_find(&live, st->ip, NULL))
+            continue;
+        (*all)++;
+        sp_neigh *r = &h->gone[g];
+        memset(r, 0, sizeof *r);
+        r->family = st->family;
+        memcpy(r->addr, st->addr, sizeof r->addr);
+        r->ifindex = -1;
+        memcpy(r->ip, st->ip, sizeof r->ip);
+        memcpy(r->macstr, st->mac, sizeof r->macstr);
+        r->vendor = sp_hevent_vendor(h->hosts.oui, st->mac);
+        memcpy(r->ifname, st->ifname, sizeof r->ifname);
+        r->first_seen = st->first_seen;
+        r->last_change = st->last_seen;
+        const char *f = h->filter;
+        if (f[0] && !strcasestr(r->ip, f) && !strcasestr(r->macstr, f) && !strcasestr(r->vendor, f) &&
+            !strcasestr(r->ifname, f) && !strcasestr("gone", f))
+            continue;
+        h->rows[n + g++] = r;
+    }
+    sp_strset_free(&live);
+    return g;
+}
+
 static void feed_neigh(hosts_pane *h)
 {
     const sp_neigh_table *t = &h->hosts.table;
     size_t total = 0;
-    h->hidden = 0;
+    h->hidden = h->hidden_gone = 0;
     for (size_t i = 0; i < t->count; i++) {
         if (!h->show_all && sp_neigh_hidden_by_default(t->items[i]))
             h->hidden++;
         else
             total++;
     }
-    SP_GROW(h->rows, h->rows_cap, t->count + 1);
+    SP_GROW(h->rows, h->rows_cap, t->count + h->hosts.history.n + 1);
     /* In address order, so a row's place is its address's rank. */
     sp_neigh_view_opts o = { .show_all = h->show_all, .include_self = true, .sort = SP_SORT_IP, .filter = h->filter };
-    size_t n = sp_neigh_view(t, &o, h->rows);
+    size_t n = sp_neigh_view(t, &o, h->rows), all;
+    size_t g = add_gone(h, n, &all);
+    if (h->show_all) {
+        total += all;
+        n += g;
+        if (g)
+            qsort(h->rows, n, sizeof *h->rows, row_addr_cmp);
+    } else {
+        h->hidden_gone = all;
+    }
     for (int k = 0; k < 2; k++)
         SP_GROW(h->rank[k], h->rank_cap[k], n + 1);
     rank_rows(h, n, C_VENDOR, h->rank[0]);
@@ -240,16 +343,20 @@ static void feed_neigh(hosts_pane *h)
     for (size_t i = 0; i < n; i++) {
         const sp_neigh *r = h->rows[i];
         char first[16], last[16], name[300];
-        fmt_time(r->first_seen, first, sizeof first);
+        bool gone = is_gone_row(h, r);
+        const sp_station *st = h->hosts.history_on && !r->self ? sp_history_find(&h->hosts.history, r->ip) : NULL;
+        double first_seen = st ? st->first_seen : r->first_seen; /* the history remembers across runs */
+        fmt_time(first_seen, first, sizeof first);
         fmt_time(r->last_change, last, sizeof last);
         sp_table_row(tb, neigh_key(r));
         sp_table_cell(tb, r->ip, (size_t)-1, (int64_t)i, 0);
         sp_table_cell(tb, r->macstr, (size_t)-1, 0, 0);
         sp_table_cell(tb, r->vendor ? r->vendor : "", (size_t)-1, h->rank[0][i], SP_STYLE_DIM);
         sp_table_cell(tb, r->ifname, (size_t)-1, 0, 0);
-        sp_table_cell(tb, sp_neigh_state_label(r), (size_t)-1, 0, state_style(r));
+        sp_table_cell(tb, gone ? "gone" : sp_neigh_state_label(r), (size_t)-1, 0,
+                      gone ? SP_STYLE_DIM : state_style(r));
         sp_table_cell(tb, name_cell(r, name, sizeof name), (size_t)-1, h->rank[1][i], 0);
-        sp_table_cell(tb, first, (size_t)-1, (int64_t)(r->first_seen * 1000), SP_STYLE_DIM);
+        sp_table_cell(tb, first, (size_t)-1, (int64_t)(first_seen * 1000), SP_STYLE_DIM);
         sp_table_cell(tb, last, (size_t)-1, (int64_t)(r->last_change * 1000), SP_STYLE_DIM);
     }
     sp_table_commit(tb);
@@ -326,6 +433,58 @@ static void feed_sweep(hosts_pane *h)
     sp_table_commit(tb);
 }
 
+static bool event_matches(const sp_hevent *e, const char *vendor, const char *f)
+{
+    return !f[0] || strcasestr(e->ip, f) || strcasestr(e->mac, f) || strcasestr(e->old_mac, f) ||
+           strcasestr(e->ifname, f) || strcasestr(sp_hev_kind_name(e->kind), f) || strcasestr(vendor, f);
+}
+
+static int event_style(sp_hev_kind k)
+{
+    switch (k) {
+    case SP_HEV_FLIPFLOP: return SP_STYLE_BAD;
+    case SP_HEV_GONE: return SP_STYLE_DIM;
+    case SP_HEV_BACK: return SP_STYLE_GOOD;
+    default: return SP_STYLE_ACCENT;
+    }
+}
+
+static void feed_history(hosts_pane *h)
+{
+    const sp_hosts_setup *hs = &h->hosts;
+    sp_table *tb = h->tables[VIEW_HISTORY];
+    sp_table_begin(tb, hs->nevents);
+    for (size_t i = 0; i < hs->nevents; i++) {
+        const sp_hevent *e = sp_hosts_event(hs, i);
+        const char *v = sp_hevent_vendor(hs->oui, e->mac);
+        if (!event_matches(e, v, h->filter))
+            continue;
+        char when[32] = "";
+        time_t tt = (time_t)(e->time_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&tt, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        char was[128] = "";
+        if (e->kind == SP_HEV_FLIPFLOP)
+            mac_vendor(hs->oui, e->old_mac, was, sizeof was);
+        uint64_t key = sp_table_key_add(SP_TABLE_KEY_START, &e->time_ms, sizeof e->time_ms);
+        key = sp_table_key_add(key, e->ip, strlen(e->ip));
+        key = sp_table_key_add(key, &e->kind, sizeof e->kind);
+        key = sp_table_key_add(key, &i, sizeof i);
+        int style = event_style(e->kind);
+        sp_table_row(tb, key);
+        /* Events of one second keep their order of arrival. */
+        sp_table_cell(tb, when, (size_t)-1, e->time_ms * 1024 + (int64_t)(i % 1024), SP_STYLE_DIM);
+        sp_table_cell(tb, sp_hev_kind_name(e->kind), (size_t)-1, 0, style);
+        sp_table_cell(tb, e->ip, (size_t)-1, 0, 0);
+        sp_table_cell(tb, e->mac, (size_t)-1, 0, 0);
+        sp_table_cell(tb, v, (size_t)-1, 0, SP_STYLE_DIM);
+        sp_table_cell(tb, was, (size_t)-1, 0, style);
+        sp_table_cell(tb, e->ifname, (size_t)-1, 0, 0);
+    }
+    sp_table_commit(tb);
+}
+
 /* Feeds the stale views among those asked for. */
 static void feed(hosts_pane *h, unsigned views)
 {
@@ -337,6 +496,8 @@ static void feed(hosts_pane *h, unsigned views)
         feed_ifaces(h);
     if (due & 1u << VIEW_SWEEP)
         feed_sweep(h);
+    if (due & 1u << VIEW_HISTORY)
+        feed_history(h);
 }
 
 /* ---- sweeps ---- */
@@ -565,11 +726,13 @@ static sp_pane *create(sp_app *app)
     h->tables[VIEW_NEIGH] = sp_table_new(neigh_cols, C_N, col, neigh_cols[col].desc);
     h->tables[VIEW_IFACES] = sp_table_new(iface_cols, I_N, -1, false);
     h->tables[VIEW_SWEEP] = sp_table_new(sweep_cols, R_N, col == C_NAME ? R_NAME : R_IP, false);
+    h->tables[VIEW_HISTORY] = sp_table_new(hist_cols, E_N, E_TIME, true);
     h->stale = ALL_VIEWS;
     unsigned src = o && (o->name_sources & SP_RESOLVE_GIVEN) ? o->name_sources
                                                               : SP_SRC_BIT(SP_SRC_PTR) | SP_HOSTS_SOURCES_DEFAULT;
     sp_hosts_settings set = { .dns = src & SP_SRC_BIT(SP_SRC_PTR) ? sp_app_dns(app) : NULL,
-                              .sources = src & SP_HOSTS_SOURCES_DEFAULT, .changed = on_table_changed, .ud = h };
+                              .sources = src & SP_HOSTS_SOURCES_DEFAULT, .changed = on_table_changed, .ud = h,
+                              .history = true, .state_dir = o ? o->state_dir : NULL, .event = on_host_event };
     char err[64];
     sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err);
     return &h->base;
@@ -586,6 +749,7 @@ static void destroy(sp_pane *p)
     for (int v = 0; v < VIEW_COUNT; v++)
         sp_table_free(h->tables[v]);
     free(h->rows);
+    free(h->gone);
     free(h->order);
     free(h->rank[0]);
     free(h->rank[1]);
@@ -630,10 +794,17 @@ static void draw_info(const hosts_pane *h, WINDOW *win, int y, int width)
     case VIEW_SWEEP:
         ui_textf(win, y, 0, width, dim, "%zu names found (i: next view)", n);
         break;
+    case VIEW_HISTORY:
+        ui_textf(win, y, 0, width, dim, "%zu host events, newest first (h: back to the neighbours)%s%s", n,
+                 h->hosts.history_note[0] ? "; " : "", h->hosts.history_note);
+        break;
     default: {
-        char hid[64] = "";
+        char hid[96] = "";
         if (h->hidden)
             snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE/NOARP hidden (a shows)", h->hidden);
+        if (h->hidden_gone)
+            snprintf(hid + strlen(hid), sizeof hid - strlen(hid), ", %zu gone%s", h->hidden_gone,
+                     h->hidden ? "" : " (a shows)");
         ui_textf(win, y, 0, width, dim, "%zu rows%s", n, hid);
     }
     }
@@ -665,6 +836,7 @@ static void draw(sp_pane *p, WINDOW *win)
     const char *empty = h->filter[0] ? "no row matches the filter"
                         : h->view == VIEW_NEIGH ? "no neighbours yet: traffic to a LAN host adds one"
                         : h->view == VIEW_SWEEP ? "no names yet"
+                        : h->view == VIEW_HISTORY ? "no host events yet"
                                                 : "no interfaces";
     sp_table_draw(h->tables[h->view], win, top, height - top, true, empty);
 }
@@ -734,7 +906,8 @@ static sp_redraw act_all(void *ud, const sp_key *k)
     h->stale |= 1u << VIEW_NEIGH;
     feed(h, 1u << VIEW_NEIGH);
     sp_app_status(h->base.app,
-                  h->show_all ? "showing FAILED, INCOMPLETE and NOARP too" : "hiding FAILED, INCOMPLETE and NOARP");
+                  h->show_all ? "showing FAILED, INCOMPLETE, NOARP and gone too"
+                              : "hiding FAILED, INCOMPLETE, NOARP and gone");
     return SP_REDRAW_BODY | SP_REDRAW_STATUS;
 }
 
@@ -743,8 +916,19 @@ static sp_redraw act_view(void *ud, const sp_key *k)
     (void)k;
     hosts_pane *h = ud;
     h->view = (view)((h->view + 1) % VIEW_COUNT);
+    if (h->view == VIEW_HISTORY)
+        h->view = VIEW_SWEEP; /* h has its own key */
     if (h->view == VIEW_SWEEP && !h->sweep)
         h->view = VIEW_NEIGH;
+    feed(h, 1u << h->view);
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_history(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    h->view = h->view == VIEW_HISTORY ? VIEW_NEIGH : VIEW_HISTORY;
     feed(h, 1u << h->view);
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
@@ -820,10 +1004,13 @@ static sp_table *focused_table(sp_pane *p) { return H(p)->tables[H(p)->view]; }
 static const sp_binding keymap[] = {
     { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details of the selected neighbour", "Details", NULL, 6,
       MODE_NEIGH, act_details },
-    { { 'a' }, "a", "show or hide FAILED, INCOMPLETE and NOARP neighbours", "All", NULL, 4, SP_WHEN_BROWSING,
+    { { 'a' }, "a", "show or hide FAILED, INCOMPLETE, NOARP and remembered gone neighbours", "All", NULL, 4,
+      SP_WHEN_BROWSING,
       act_all },
     { { 'i' }, "i", "next view: neighbours, interfaces, sweep results", "View", NULL, 1, SP_WHEN_BROWSING,
       act_view },
+    { { 'h' }, "h", "the host history (new, flip-flop, gone, back), newest first; h again: neighbours", "History",
+      NULL, 7, SP_WHEN_BROWSING, act_history },
     { { 's' }, "s", "sort by IP, MAC, vendor, name, last change", "Sort", NULL, 3, SP_WHEN_BROWSING, act_sort },
     { { 'S' }, "S", "sweep a subnet with reverse-DNS lookups (the selected interface's)", "Sweep", NULL, 2,
       SP_WHEN_BROWSING, act_sweep },
