@@ -7,7 +7,7 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|wake|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
@@ -22,7 +22,8 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout|--resolve|--gone-after) return ;;
+        --timeout|--resolve|--gone-after|--port) return ;;
+        --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
     esac
 
     local opts
@@ -31,16 +32,17 @@ _sockpit() {
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve wake help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve wake" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --watch --gone-after --state-dir --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
+        wake) opts="--interface --port --json --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
                      --idle-timeout --keepalive --help" ;;
     esac

@@ -77,10 +77,11 @@ const sp_optcmd sp_tui_cmd = {
              "\n"
              "Commands:\n"
              "  services   the port/service table and what this host listens on\n"
-             "  hosts      LAN neighbours, interfaces, reverse-DNS sweeps\n"
+             "  hosts      LAN neighbours and their names, interfaces, sweeps, host history\n"
              "  watch      watch DNS names and log every change of their addresses\n"
              "  chat       send messages to a chat server and print the replies\n"
              "  serve      run the chat server (bot or room)\n"
+             "  wake       send a Wake-on-LAN magic packet\n"
              "  help CMD   show a command's options\n"
              "\n"
              "Options:\n",

@@ -17,7 +17,9 @@ complete_line() { # complete_line WORD... : completions of the last word
 [ "$(complete_line sockpit services --pr)" = "--proto" ] || fail "services option"
 [ "$(complete_line sockpit services --proto u)" = "udp" ] || fail "--proto value"
 [ "$(complete_line sockpit hosts --sw | sort | tr '\n' ' ')" = "--sweep --sweep-concurrency " ] || fail "hosts options"
-[ "$(complete_line sockpit help wa)" = "watch" ] || fail "help COMMAND"
+[ "$(complete_line sockpit help wat)" = "watch" ] || fail "help COMMAND"
+[ "$(complete_line sockpit help wa | sort | tr '\n' ' ')" = "wake watch " ] || fail "help wake"
+[ "$(complete_line sockpit wake --in)" = "--interface" ] || fail "wake option"
 [ "$(complete_line sockpit serve --ro)" = "--room" ] || fail "serve option"
 complete_line sockpit --no | grep -qx -- --no-color || fail "TUI option"
 if command -v zsh >/dev/null; then

@@ -27,6 +27,7 @@
 #include "sockpit/hosts/oui.h"
 #include "sockpit/hosts/rdns.h"
 #include "sockpit/hosts/sweep.h"
+#include "sockpit/hosts/wol.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
 #include "sockpit/tui/table_view.h"
@@ -106,6 +107,9 @@ typedef struct hosts_pane {
     uint64_t progress_timer;
     char progress[200];        /* the progress text last drawn */
     bool visible;
+
+    unsigned char wake_mac[6]; /* waiting for the confirmation */
+    char wake_if[IF_NAMESIZE];
 
     view view;
     bool show_all;
@@ -898,6 +902,48 @@ static sp_redraw act_details(void *ud, const sp_key *k)
     return SP_REDRAW_BODY;
 }
 
+static void wake_yes(void *ud)
+{
+    hosts_pane *h = ud;
+    sp_wol_result r;
+    char err[300], line[500];
+    if (!sp_wol_send(h->wake_mac, h->wake_if, SP_WOL_PORT, &r, 1, err, sizeof err)) {
+        sp_app_error(h->base.app, "wake: %s", err);
+        return;
+    }
+    sp_wol_describe(&r, line, sizeof line);
+    if (r.udp_sent || r.frame_sent)
+        sp_app_status(h->base.app, "magic packet sent: %s", line);
+    else
+        sp_app_error(h->base.app, "wake: %s", line);
+}
+
+/* w: Wake-on-LAN for the selected row (a remembered gone one too), from
+ * its cells, after a y/n. */
+static sp_redraw act_wake(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    const sp_table *tb = h->tables[VIEW_NEIGH];
+    if (!sp_table_count(tb))
+        return SP_REDRAW_NONE;
+    size_t row = sp_table_sel(tb), len, iflen;
+    const char *mac = sp_table_text(tb, row, C_MAC, &len);
+    const char *ifn = sp_table_text(tb, row, C_IF, &iflen);
+    char m[32];
+    snprintf(m, sizeof m, "%.*s", (int)len, mac);
+    if (len != 17 || sp_mac_parse(m, h->wake_mac) < 0 || iflen == 0 || iflen >= sizeof h->wake_if) {
+        sp_app_error(h->base.app, "wake: the selected row has no ethernet MAC");
+        return SP_REDRAW_STATUS;
+    }
+    memcpy(h->wake_if, ifn, iflen);
+    h->wake_if[iflen] = '\0';
+    char q[160];
+    snprintf(q, sizeof q, "Wake %s on %s (magic packet to port 9)?", m, h->wake_if);
+    sp_app_confirm(h->base.app, q, wake_yes, h);
+    return SP_REDRAW_STATUS;
+}
+
 static sp_redraw act_all(void *ud, const sp_key *k)
 {
     (void)k;
@@ -1009,6 +1055,8 @@ static const sp_binding keymap[] = {
       act_all },
     { { 'i' }, "i", "next view: neighbours, interfaces, sweep results", "View", NULL, 1, SP_WHEN_BROWSING,
       act_view },
+    { { 'w' }, "w", "wake the selected neighbour (Wake-on-LAN magic packet; asks first)", "Wake", NULL, 8,
+      MODE_NEIGH, act_wake },
     { { 'h' }, "h", "the host history (new, flip-flop, gone, back), newest first; h again: neighbours", "History",
       NULL, 7, SP_WHEN_BROWSING, act_history },
     { { 's' }, "s", "sort by IP, MAC, vendor, name, last change", "Sort", NULL, 3, SP_WHEN_BROWSING, act_sort },

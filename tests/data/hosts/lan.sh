@@ -37,7 +37,7 @@ lan_add_peer() {
     ip -n "$LAN_W" link set "lp$n" master "$LAN_BR" up
     ip -n "$ns" link set lo up
     ip -n "$ns" link set eth0 address "02:00:00:00:01:$(printf %02x "$n")"
-    ip -n "$ns" addr add "198.18.1.$n/24" dev eth0
+    ip -n "$ns" addr add "198.18.1.$n/24" brd + dev eth0
     ip -n "$ns" link set eth0 up
 }
 
@@ -46,7 +46,7 @@ lan_setup() {
     ip -n "$LAN_W" link set lo up
     ip -n "$LAN_W" link add "$LAN_BR" type bridge || return 1
     ip -n "$LAN_W" link set "$LAN_BR" address 02:00:00:00:01:01
-    ip -n "$LAN_W" addr add 198.18.1.1/24 dev "$LAN_BR"
+    ip -n "$LAN_W" addr add 198.18.1.1/24 brd + dev "$LAN_BR"
     ip -n "$LAN_W" link set "$LAN_BR" up
     for n in "$@"; do lan_add_peer "$n" || return 1; done
     # No PTR data at all: --local answers NXDOMAIN for the lab's zone.

@@ -10,6 +10,7 @@ process per peer namespace, told its role on the command line.
                       trunc, ctrl (control characters and escapes in the name)
   flood N             N announcements for N different addresses, as fast as it can
   wol PORT FILE       writes the first datagram received on PORT to FILE
+  wolether IF FILE    writes the payload of the first 0x0842 frame on IF to FILE
 """
 import os
 import socket
@@ -160,6 +161,15 @@ def wol(port, path):
     os.rename(path + ".tmp", path)
 
 
+def wolether(ifname, path):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0842))
+    s.bind((ifname, 0x0842))
+    frame = s.recv(4096)
+    with open(path + ".tmp", "wb") as f:
+        f.write(frame[14:])
+    os.rename(path + ".tmp", path)
+
+
 def main():
     role = sys.argv[1]
     if role == "mdns":
@@ -176,6 +186,8 @@ def main():
         flood(int(sys.argv[2]))
     elif role == "wol":
         wol(sys.argv[2], sys.argv[3])
+    elif role == "wolether":
+        wolether(sys.argv[2], sys.argv[3])
     else:
         sys.exit("unknown role " + role)
 
