@@ -22,7 +22,7 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout|--resolve|--gone-after|--port) return ;;
+        --timeout|--resolve|--gone-after|--port|--rates) return ;;
         --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
     esac
 
@@ -38,7 +38,7 @@ _sockpit() {
         help) COMPREPLY=($(compgen -W "services hosts watch chat serve wake" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
-                     --sweep-concurrency --watch --gone-after --state-dir --help" ;;
+                     --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;

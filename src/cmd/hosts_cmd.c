@@ -31,6 +31,7 @@
 
 typedef struct run {
     sp_loop *loop;
+    bool rates;
     bool json, all, interfaces, resolve; /* resolve: PTR */
     unsigned sources;                    /* SP_SRC_BIT of every name source asked */
     sp_rdns *rdns;
@@ -246,7 +247,9 @@ static char *join_addrs(char addrs[][64], size_t n)
 static void print_interfaces(run *r, sp_neigh_table *t)
 {
     static const char *const head[] = { "INTERFACE", "STATE", "MAC", "MTU", "ADDRESSES" };
-    sp_texttable *tt = r->json ? NULL : sp_texttable_new(5, head);
+    static const char *const rhead[] = { "INTERFACE", "STATE", "RX/S", "TX/S", "RXPKT/S", "TXPKT/S", "ERRORS",
+                                         "DROPS" };
+    sp_texttable *tt = r->json ? NULL : r->rates ? sp_texttable_new(8, rhead) : sp_texttable_new(5, head);
     if (tt && r->printed_neighbours)
         fputc('\n', stdout);
     qsort(t->links, t->nlinks, sizeof *t->links, link_cmp);
@@ -271,7 +274,28 @@ static void print_interfaces(run *r, sp_neigh_table *t)
             for (size_t k = 0; k < na; k++)
                 sp_json_array_str(&j, addrs[k]);
             sp_json_array_end(&j);
+            if (r->rates && l->rates.valid) {
+                sp_json_num(&j, "rx_bps", l->rates.rx_bps, 0);
+                sp_json_num(&j, "tx_bps", l->rates.tx_bps, 0);
+                sp_json_num(&j, "rx_pps", l->rates.rx_pps, 1);
+                sp_json_num(&j, "tx_pps", l->rates.tx_pps, 1);
+            }
+            if (r->rates && l->has_stats) {
+                sp_json_int(&j, "errors", (long long)(l->stats.rx_errors + l->stats.tx_errors));
+                sp_json_int(&j, "drops", (long long)(l->stats.rx_dropped + l->stats.tx_dropped));
+            }
             sp_json_end(&j);
+        } else if (r->rates) {
+            char c[6][32];
+            bool v = l->rates.valid;
+            snprintf(c[0], sizeof c[0], "%.0f", v ? l->rates.rx_bps : 0);
+            snprintf(c[1], sizeof c[1], "%.0f", v ? l->rates.tx_bps : 0);
+            snprintf(c[2], sizeof c[2], "%.1f", v ? l->rates.rx_pps : 0);
+            snprintf(c[3], sizeof c[3], "%.1f", v ? l->rates.tx_pps : 0);
+            snprintf(c[4], sizeof c[4], "%llu", (unsigned long long)(l->stats.rx_errors + l->stats.tx_errors));
+            snprintf(c[5], sizeof c[5], "%llu", (unsigned long long)(l->stats.rx_dropped + l->stats.tx_dropped));
+            const char *cells[] = { l->name, up ? "up" : "down", c[0], c[1], c[2], c[3], c[4], c[5] };
+            sp_texttable_add(tt, cells);
         } else {
             char mtu[16], *joined = join_addrs(addrs, na);
             snprintf(mtu, sizeof mtu, "%u", l->mtu);
@@ -284,6 +308,39 @@ static void print_interfaces(run *r, sp_neigh_table *t)
         sp_texttable_print(tt, stdout);
         sp_texttable_free(tt);
     }
+}
+
+/* ---- rates ---- */
+
+typedef struct sampled_arg {
+    const sp_neigh_table *t;
+    double after;
+} sampled_arg;
+
+/* Every link with counters has a sample newer than `after`. */
+static bool sampled(void *arg)
+{
+    const sampled_arg *a = arg;
+    for (size_t i = 0; i < a->t->nlinks; i++)
+        if (a->t->links[i].has_stats && a->t->links[i].stats_at < a->after)
+            return false;
+    return true;
+}
+
+static bool sleep_done(void *arg) { return sp_now() >= *(const double *)arg; }
+
+/* The counters again after sec seconds: the rates are their difference. */
+static void measure_rates(run *r, sp_hosts_setup *hs, double sec)
+{
+    double t0 = sp_now();
+    sp_netlink_poll_links(hs->nl);
+    sampled_arg a = { &hs->table, t0 };
+    wait_until(r, sampled, &a, 3);
+    double until = sp_now() + sec;
+    wait_until(r, sleep_done, &until, sec + 1);
+    a.after = sp_now();
+    sp_netlink_poll_links(hs->nl);
+    wait_until(r, sampled, &a, 3);
 }
 
 /* ---- the history ---- */
@@ -328,7 +385,7 @@ static int do_watch(run *r, sp_hosts_setup *hs)
 /* What the command line (and the config file) set. */
 typedef struct hosts_opts {
     bool json, all, interfaces, no_resolve, probe, watch;
-    double gone_after;
+    double gone_after, rates;
     const char *state_dir;
     unsigned sources;
     char *servers;
@@ -370,6 +427,10 @@ static const sp_optspec options[] = {
               "each address, so the kernel resolves them (no\n"
               "privilege needed)" },
     { SP_OPTDEF_SWEEP_CONCURRENCY(hosts_opts, concurrency), .help = "lookups in flight" },
+    { .name = "rates", .kind = SP_OPT_SECONDS, .lo = 0.5, .hi = 3600, .metavar = "SEC", SP_OPT_AT(hosts_opts, rates),
+      .help = "with --interfaces: receive/transmit bytes and\n"
+              "packets per second over SEC seconds, with the\n"
+              "error and drop counters (IFLA_STATS64)" },
     { .name = "watch", .kind = SP_OPT_FLAG, SP_OPT_AT(hosts_opts, watch),
       .help = "follow the neighbours and print the host history's\n"
               "events as they happen (new, flip-flop: a MAC change\n"
@@ -422,6 +483,15 @@ int cmd_hosts(int argc, char **argv)
             snprintf(err, sizeof err, "--watch runs until stopped: it does not go with --sweep, --probe or --interfaces");
             goto usage;
         }
+        sources = r.sources = 0;
+        r.resolve = false;
+    }
+    if (o.rates > 0) {
+        if (!o.interfaces || o.sweep || o.watch) {
+            snprintf(err, sizeof err, "--rates SEC goes with --interfaces (and not with --sweep or --watch)");
+            goto usage;
+        }
+        r.rates = true;
         sources = r.sources = 0;
         r.resolve = false;
     }
@@ -485,6 +555,16 @@ int cmd_hosts(int argc, char **argv)
 
     if (o.watch) {
         rc = do_watch(&r, &hs);
+        goto out;
+    }
+    if (r.rates) {
+        measure_rates(&r, &hs, o.rates);
+        if (r.interrupted) {
+            rc = sp_runtime_error(CMD, "interrupted");
+            goto out;
+        }
+        print_interfaces(&r, t);
+        rc = SP_EXIT_OK;
         goto out;
     }
     if (sweep_arg) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockpit/core/loop.h"
 #include "sockpit/core/mem.h"
 
 void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui)
@@ -304,6 +305,37 @@ static bool del_ifaddr(sp_neigh_table *t, const sp_rtnl_msg *m)
     return changed;
 }
 
+void sp_link_sample(sp_link *l, const sp_link_stats *st, double at)
+{
+    l->stats = *st;
+    l->stats_at = at;
+    if (!l->has_stats || st->rx_bytes < l->base.rx_bytes || st->tx_bytes < l->base.tx_bytes ||
+        st->rx_packets < l->base.rx_packets || st->tx_packets < l->base.tx_packets) {
+        l->has_stats = true;
+        l->base = *st;
+        l->base_at = at;
+        return;
+    }
+    double dt = at - l->base_at;
+    if (dt < 0.5)
+        return;
+    sp_link_rates *r = &l->rates;
+    r->rx_bps = (double)(st->rx_bytes - l->base.rx_bytes) / dt;
+    r->tx_bps = (double)(st->tx_bytes - l->base.tx_bytes) / dt;
+    r->rx_pps = (double)(st->rx_packets - l->base.rx_packets) / dt;
+    r->tx_pps = (double)(st->tx_packets - l->base.tx_packets) / dt;
+    r->valid = true;
+    float v = (float)(r->rx_bps + r->tx_bps);
+    if (r->nhist < SP_RATE_HISTORY) {
+        r->hist[(r->hist_head + r->nhist++) % SP_RATE_HISTORY] = v;
+    } else {
+        r->hist[r->hist_head] = v;
+        r->hist_head = (r->hist_head + 1) % SP_RATE_HISTORY;
+    }
+    l->base = *st;
+    l->base_at = at;
+}
+
 bool sp_neigh_apply(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
 {
     switch (m->kind) {
@@ -318,7 +350,10 @@ bool sp_neigh_apply(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
                 }
             return false;
         }
-        return sp_neigh_set_link(t, m->ifindex, m->ifname, m->ifflags, m->mtu, m->lladdr, m->lladdr_len, now);
+        sp_neigh_set_link(t, m->ifindex, m->ifname, m->ifflags, m->mtu, m->lladdr, m->lladdr_len, now);
+        if (m->has_stats)
+            sp_link_sample(find_link(t, m->ifindex), &m->stats, sp_now());
+        return true;
     case SP_RTNL_ADDR:
         if (m->del)
             return del_ifaddr(t, m);

@@ -30,7 +30,7 @@ int sp_mac_parse(const char *s, unsigned char mac[6])
     if (n != 17 && n != 12)
         return -1;
     for (int i = 0; i < 6; i++) {
-        const char *p = s + (sep ? 3 * i : 2 * i);
+        const char *p = s + (sep ? 3 * (size_t)i : 2 * (size_t)i);
         int hi = hexval(p[0]), lo = hexval(p[1]);
         if (hi < 0 || lo < 0 || (sep && i < 5 && p[2] != ':' && p[2] != '-') || (sep && i < 5 && p[2] != s[2]))
             return -1;
@@ -42,7 +42,7 @@ int sp_mac_parse(const char *s, unsigned char mac[6])
 void sp_wol_packet(const unsigned char mac[6], unsigned char out[SP_WOL_LEN])
 {
     memset(out, 0xff, 6);
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         memcpy(out + 6 + 6 * i, mac, 6);
 }
 

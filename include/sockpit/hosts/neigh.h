@@ -22,6 +22,19 @@ typedef struct sp_ifaddr {
     unsigned char prefixlen;
 } sp_ifaddr;
 
+/* Seconds of rate history kept per link (one sample a second). */
+#define SP_RATE_HISTORY 60
+
+/* A link's throughput from two counter samples at least half a second
+ * apart: bytes and packets per second, and the byte rates of the last
+ * SP_RATE_HISTORY samples (oldest first from hist_head). */
+typedef struct sp_link_rates {
+    bool valid;
+    double rx_bps, tx_bps, rx_pps, tx_pps; /* bytes and packets per second */
+    float hist[SP_RATE_HISTORY];           /* rx + tx bytes per second */
+    size_t nhist, hist_head;
+} sp_link_rates;
+
 typedef struct sp_link {
     int ifindex;
     char name[IF_NAMESIZE];
@@ -32,6 +45,12 @@ typedef struct sp_link {
     char macstr[3 * SP_LLADDR_MAX];
     sp_ifaddr *addrs;
     size_t naddrs;
+    bool has_stats;
+    sp_link_stats stats;          /* the last counters */
+    double stats_at;              /* monotonic seconds of that sample */
+    sp_link_stats base;           /* the sample the rates were last taken from */
+    double base_at;
+    sp_link_rates rates;
     uint32_t mark;                /* resync generation */
 } sp_link;
 
@@ -118,6 +137,11 @@ bool sp_neigh_apply_proc_arp(sp_neigh_table *t, const char *buf, size_t len, dou
  * dropped (after a netlink overrun, or each /proc/net/arp read). */
 void sp_neigh_resync_begin(sp_neigh_table *t);
 bool sp_neigh_resync_end(sp_neigh_table *t, bool neighbours, bool links);
+
+/* A counter sample of a link at monotonic time at: when half a second or
+ * more has passed since the last rate sample, the rates are taken anew
+ * (counters that went backwards - a reset - start over). */
+void sp_link_sample(sp_link *l, const sp_link_stats *st, double at);
 
 /* Adds or removes an interface address directly (the getifaddrs fallback). */
 bool sp_neigh_set_link(sp_neigh_table *t, int ifindex, const char *name, unsigned flags, unsigned mtu,

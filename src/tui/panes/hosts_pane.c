@@ -60,14 +60,23 @@ static const sp_column neigh_cols[C_N] = {
     [C_LAST] = { .title = "Last change", .min = 8, .max = 11, .prio = 4, .sort = SP_SORT_NUM, .desc = true },
 };
 
-enum { I_NAME, I_STATE, I_MAC, I_MTU, I_ADDRS, I_N };
+/* Rates from the link counters (IFLA_STATS64), polled every second while
+ * the view is shown; the sparkline is the last 60 s of rx + tx. */
+enum { I_NAME, I_STATE, I_MAC, I_MTU, I_ADDRS, I_RX, I_TX, I_PPS, I_ERR, I_SPARK, I_N };
 static const sp_column iface_cols[I_N] = {
     [I_NAME] = { .title = "Interface", .min = 9, .max = 16, .prio = 0, .sort = SP_SORT_TEXT },
     [I_STATE] = { .title = "State", .min = 5, .max = 5, .prio = 0, .sort = SP_SORT_TEXT },
     [I_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 2, .sort = SP_SORT_TEXT },
-    [I_MTU] = { .title = "MTU", .min = 5, .max = 6, .prio = 1, .right = true, .sort = SP_SORT_NUM },
+    [I_MTU] = { .title = "MTU", .min = 5, .max = 6, .prio = 2, .right = true, .sort = SP_SORT_NUM },
     [I_ADDRS] = { .title = "Addresses", .min = 15, .prio = 0, .grow = true, .sort = SP_SORT_NONE },
+    [I_RX] = { .title = "RX/s", .min = 10, .max = 10, .prio = 1, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_TX] = { .title = "TX/s", .min = 10, .max = 10, .prio = 1, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_PPS] = { .title = "Pkt/s", .min = 7, .max = 9, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_ERR] = { .title = "Err/Drop", .min = 8, .max = 15, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_SPARK] = { .title = "Last 60 s", .min = 30, .max = 30, .prio = 4, .sort = SP_SORT_NONE },
 };
+
+#define RATES_PERIOD 1.0
 
 enum { R_IP, R_NAME, R_N };
 static const sp_column sweep_cols[R_N] = {
@@ -105,6 +114,7 @@ typedef struct hosts_pane {
     result *results;
     size_t nresults, capresults;
     uint64_t progress_timer;
+    uint64_t rates_timer;      /* polls the link counters while the Interfaces view is shown */
     char progress[200];        /* the progress text last drawn */
     bool visible;
 
@@ -379,6 +389,41 @@ static bool link_matches(const sp_link *l, const char *f)
     return false;
 }
 
+static void fmt_rate(double bps, char *out, size_t cap)
+{
+    if (bps < 1000)
+        snprintf(out, cap, "%.0f B/s", bps);
+    else if (bps < 1e6)
+        snprintf(out, cap, "%.1f kB/s", bps / 1e3);
+    else if (bps < 1e9)
+        snprintf(out, cap, "%.2f MB/s", bps / 1e6);
+    else
+        snprintf(out, cap, "%.2f GB/s", bps / 1e9);
+}
+
+/* Eight levels, scaled to the largest sample shown. */
+static void sparkline(const sp_link_rates *r, char *out, size_t cap)
+{
+    static const char *const bars[8] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+                                         "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+    float max = 0;
+    for (size_t i = 0; i < r->nhist; i++)
+        if (r->hist[i] > max)
+            max = r->hist[i];
+    size_t used = 0;
+    out[0] = '\0';
+    /* Two seconds a character: 60 s in 30 columns. */
+    for (size_t i = r->nhist % 2; i < r->nhist && used + 4 < cap; i += 2) {
+        float v = r->hist[(r->hist_head + i) % SP_RATE_HISTORY];
+        if (i + 1 < r->nhist && r->hist[(r->hist_head + i + 1) % SP_RATE_HISTORY] > v)
+            v = r->hist[(r->hist_head + i + 1) % SP_RATE_HISTORY];
+        int level = max > 0 ? (int)(v / max * 7.0f + 0.5f) : 0;
+        memcpy(out + used, bars[level < 0 ? 0 : level > 7 ? 7 : level], 3);
+        used += 3;
+    }
+    out[used] = '\0';
+}
+
 static void feed_ifaces(hosts_pane *h)
 {
     const sp_neigh_table *t = &h->hosts.table;
@@ -404,6 +449,22 @@ static void feed_ifaces(hosts_pane *h)
         sp_table_cell(tb, l->maclen ? l->macstr : "-", (size_t)-1, 0, 0);
         sp_table_cellf(tb, l->mtu, 0, "%u", l->mtu);
         sp_table_cell(tb, addrs, used, 0, 0);
+        const sp_link_rates *rt = &l->rates;
+        char rx[24] = "-", tx[24] = "-", pps[24] = "-", err[40] = "-", spark[SP_RATE_HISTORY * 3 + 1] = "";
+        if (rt->valid) {
+            fmt_rate(rt->rx_bps, rx, sizeof rx);
+            fmt_rate(rt->tx_bps, tx, sizeof tx);
+            snprintf(pps, sizeof pps, "%.0f", rt->rx_pps + rt->tx_pps);
+            sparkline(rt, spark, sizeof spark);
+        }
+        uint64_t errs = l->stats.rx_errors + l->stats.tx_errors, drops = l->stats.rx_dropped + l->stats.tx_dropped;
+        if (l->has_stats)
+            snprintf(err, sizeof err, "%llu/%llu", (unsigned long long)errs, (unsigned long long)drops);
+        sp_table_cell(tb, rx, (size_t)-1, (int64_t)rt->rx_bps, 0);
+        sp_table_cell(tb, tx, (size_t)-1, (int64_t)rt->tx_bps, 0);
+        sp_table_cell(tb, pps, (size_t)-1, (int64_t)(rt->rx_pps + rt->tx_pps), SP_STYLE_DIM);
+        sp_table_cell(tb, err, (size_t)-1, (int64_t)(errs + drops), errs ? SP_STYLE_BAD : SP_STYLE_DIM);
+        sp_table_cell(tb, spark, (size_t)-1, 0, SP_STYLE_GOOD);
     }
     sp_table_commit(tb);
 }
@@ -538,6 +599,27 @@ static void progress_timer(hosts_pane *h, bool on)
     }
 }
 
+static void rates_tick(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    hosts_pane *h = ud;
+    sp_netlink_poll_links(h->hosts.nl);
+}
+
+static void rates_timer(hosts_pane *h)
+{
+    sp_loop *loop = sp_app_loop(h->base.app);
+    bool want = h->visible && h->view == VIEW_IFACES;
+    if (want && !h->rates_timer) {
+        sp_netlink_poll_links(h->hosts.nl);
+        h->rates_timer = sp_loop_timer(loop, RATES_PERIOD, RATES_PERIOD, rates_tick, h);
+    } else if (!want && h->rates_timer) {
+        sp_loop_cancel(loop, h->rates_timer);
+        h->rates_timer = 0;
+    }
+}
+
 static bool sweep_running(const hosts_pane *h)
 {
     if (!h->sweep)
@@ -610,6 +692,7 @@ static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
         return;
     }
     h->view = VIEW_SWEEP;
+    rates_timer(h);
     if (sweep_running(h) && h->visible)
         progress_timer(h, true);
     char s[64];
@@ -746,6 +829,8 @@ static void destroy(sp_pane *p)
 {
     hosts_pane *h = H(p);
     progress_timer(h, false);
+    h->visible = false;
+    rates_timer(h);
     sp_sweep_free(h->sweep);
     sp_hosts_tear_down(&h->hosts);
     clear_results(h);
@@ -966,6 +1051,7 @@ static sp_redraw act_view(void *ud, const sp_key *k)
         h->view = VIEW_SWEEP; /* h has its own key */
     if (h->view == VIEW_SWEEP && !h->sweep)
         h->view = VIEW_NEIGH;
+    rates_timer(h);
     feed(h, 1u << h->view);
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
@@ -975,6 +1061,7 @@ static sp_redraw act_history(void *ud, const sp_key *k)
     (void)k;
     hosts_pane *h = ud;
     h->view = h->view == VIEW_HISTORY ? VIEW_NEIGH : VIEW_HISTORY;
+    rates_timer(h);
     feed(h, 1u << h->view);
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
@@ -993,6 +1080,7 @@ static sp_redraw act_sort(void *ud, const sp_key *k)
             next = (i + 1) % SP_SORT_COUNT;
     sp_table_sort(tb, order[next], neigh_cols[order[next]].desc);
     h->view = VIEW_NEIGH;
+    rates_timer(h);
     feed(h, 1u << VIEW_NEIGH);
     sp_app_status(h->base.app, "sorted by %s", sp_neigh_sort_name((sp_neigh_sort)next));
     return SP_REDRAW_BODY | SP_REDRAW_HINTS | SP_REDRAW_STATUS;
@@ -1041,6 +1129,7 @@ static void visible(sp_pane *p, bool shown)
     hosts_pane *h = H(p);
     h->visible = shown;
     progress_timer(h, shown && sweep_running(h));
+    rates_timer(h);
 }
 
 static unsigned mode(sp_pane *p) { return SP_WHEN_BROWSING | SP_WHEN_PANE << H(p)->view; }

@@ -11,6 +11,7 @@ process per peer namespace, told its role on the command line.
   flood N             N announcements for N different addresses, as fast as it can
   wol PORT FILE       writes the first datagram received on PORT to FILE
   wolether IF FILE    writes the payload of the first 0x0842 frame on IF to FILE
+  pace IP RATE SEC    sends RATE 1000-byte UDP datagrams a second to IP:9 for SEC seconds
 """
 import os
 import socket
@@ -170,6 +171,24 @@ def wolether(ifname, path):
     os.rename(path + ".tmp", path)
 
 
+def pace(ip, rate, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    payload = b"x" * 1000
+    start, sent = time.monotonic(), 0
+    while True:
+        now = time.monotonic() - start
+        if now >= seconds:
+            return
+        # Catch up to the schedule, so the average holds under load.
+        while sent < int(now * rate):
+            try:
+                s.sendto(payload, (ip, 9))
+            except OSError:
+                pass
+            sent += 1
+        time.sleep(0.002)
+
+
 def main():
     role = sys.argv[1]
     if role == "mdns":
@@ -186,6 +205,8 @@ def main():
         flood(int(sys.argv[2]))
     elif role == "wol":
         wol(sys.argv[2], sys.argv[3])
+    elif role == "pace":
+        pace(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     elif role == "wolether":
         wolether(sys.argv[2], sys.argv[3])
     else:
