@@ -263,6 +263,7 @@ static void print_interfaces(run *r, sp_neigh_table *t)
             snprintf(addrs[k], sizeof addrs[k], "%s/%u", ip, l->addrs[k].prefixlen);
         }
         bool up = l->flags & IFF_UP;
+        uint64_t errs = l->stats.rx_errors + l->stats.tx_errors, drops = l->stats.rx_dropped + l->stats.tx_dropped;
         if (r->json) {
             sp_json j;
             sp_json_begin(&j, stdout);
@@ -281,8 +282,8 @@ static void print_interfaces(run *r, sp_neigh_table *t)
                 sp_json_num(&j, "tx_pps", l->rates.tx_pps, 1);
             }
             if (r->rates && l->has_stats) {
-                sp_json_int(&j, "errors", (long long)(l->stats.rx_errors + l->stats.tx_errors));
-                sp_json_int(&j, "drops", (long long)(l->stats.rx_dropped + l->stats.tx_dropped));
+                sp_json_int(&j, "errors", (long long)errs);
+                sp_json_int(&j, "drops", (long long)drops);
             }
             sp_json_end(&j);
         } else if (r->rates) {
@@ -292,8 +293,8 @@ static void print_interfaces(run *r, sp_neigh_table *t)
             snprintf(c[1], sizeof c[1], "%.0f", v ? l->rates.tx_bps : 0);
             snprintf(c[2], sizeof c[2], "%.1f", v ? l->rates.rx_pps : 0);
             snprintf(c[3], sizeof c[3], "%.1f", v ? l->rates.tx_pps : 0);
-            snprintf(c[4], sizeof c[4], "%llu", (unsigned long long)(l->stats.rx_errors + l->stats.tx_errors));
-            snprintf(c[5], sizeof c[5], "%llu", (unsigned long long)(l->stats.rx_dropped + l->stats.tx_dropped));
+            snprintf(c[4], sizeof c[4], "%llu", (unsigned long long)errs);
+            snprintf(c[5], sizeof c[5], "%llu", (unsigned long long)drops);
             const char *cells[] = { l->name, up ? "up" : "down", c[0], c[1], c[2], c[3], c[4], c[5] };
             sp_texttable_add(tt, cells);
         } else {

@@ -12,6 +12,9 @@ process per peer namespace, told its role on the command line.
   wol PORT FILE       writes the first datagram received on PORT to FILE
   wolether IF FILE    writes the payload of the first 0x0842 frame on IF to FILE
   pace IP RATE SEC    sends RATE 1000-byte UDP datagrams a second to IP:9 for SEC seconds
+  mixed PREFIX        answers for every PREFIX.N on this host: N % 3 == 0 by mDNS
+                      (mN.local), 1 by LLMNR (LN), 2 by NetBIOS (NBN), from the
+                      address asked (IP_PKTINFO)
 """
 import os
 import socket
@@ -20,6 +23,7 @@ import sys
 import time
 
 MDNS = ("224.0.0.251", 5353)
+IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)  # Linux; older Pythons lack the name
 LLMNR = ("224.0.0.252", 5355)
 
 
@@ -189,6 +193,56 @@ def pace(ip, rate, seconds):
         time.sleep(0.002)
 
 
+def mixed(prefix):
+    import select
+    socks = {}
+    for port in (5353, 5355, 137):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+        s.bind(("0.0.0.0", port))
+        if port != 137:
+            group = "224.0.0.251" if port == 5353 else "224.0.0.252"
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                         socket.inet_aton(group) + socket.inet_aton(prefix + ".2"))
+        socks[s] = port
+    while True:
+        ready, _, _ = select.select(list(socks), [], [])
+        for s in ready:
+            port = socks[s]
+            data, anc, _, src = s.recvmsg(9000, 256)
+            dst = None
+            for level, kind, val in anc:
+                if level == socket.IPPROTO_IP and kind == IP_PKTINFO:
+                    dst = socket.inet_ntoa(val[8:12])
+            if port == 137:
+                n = int(dst.split(".")[3])
+                if n % 3 != 2 or len(data) < 50:
+                    continue
+                names = [nb_name("NB%d" % n, 0, 0x0400), nb_name("LAB", 0, 0x8400)]
+                rdata = bytes([2]) + b"".join(names) + b"\0" * 46
+                reply = data[:2] + struct.pack("!HHHHH", 0x8400, 0, 1, 0, 0) + data[12:46] + \
+                    struct.pack("!HHIH", 0x21, 1, 0, len(rdata)) + rdata
+                src_ip = dst
+            else:
+                try:
+                    qname, qtype, qend = question(data)
+                except (IndexError, struct.error):
+                    continue
+                parts = qname.lower().split(b".")
+                if data[2] & 0x80 or qtype != 12 or len(parts) != 6:
+                    continue
+                ip = ".".join(p.decode() for p in reversed(parts[:4]))
+                n = int(parts[0])
+                if not ip.startswith(prefix + ".") or n % 3 != (0 if port == 5353 else 1):
+                    continue
+                target = b"m%d.local" % n if port == 5353 else b"L%d" % n
+                reply = ptr_reply(data, qend, qname.lower(), target, 0x8400 if port == 5353 else 0x8000)
+                src_ip = ip
+            pkt = struct.pack("@i4s4s", 0, socket.inet_aton(src_ip), b"\0" * 4)
+            s.sendmsg([reply], [(socket.IPPROTO_IP, IP_PKTINFO, pkt)], 0, src)
+
+
 def main():
     role = sys.argv[1]
     if role == "mdns":
@@ -205,6 +259,8 @@ def main():
         flood(int(sys.argv[2]))
     elif role == "wol":
         wol(sys.argv[2], sys.argv[3])
+    elif role == "mixed":
+        mixed(sys.argv[2])
     elif role == "pace":
         pace(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     elif role == "wolether":
