@@ -41,7 +41,7 @@ static void test_name_refusals(void **st)
     assert_int_equal(sp_dnswire_name(trunc, sizeof trunc, 0, out, sizeof out), -1);
     static const unsigned char reserved[] = { 0x41, 'a', 0 };
     assert_int_equal(sp_dnswire_name(reserved, sizeof reserved, 0, out, sizeof out), -1);
-    unsigned char longname[300];
+    unsigned char longname[5 * 64 + 1];
     memset(longname, 0, sizeof longname);
     for (int i = 0; i < 5; i++) {
         longname[i * 64] = 63;
