@@ -69,6 +69,31 @@ echo "$only" | grep -q '"ip":"198.18.1.10".*"name":null' || fail "--resolve nbns
 echo "$only" | grep -q '"ip":"198.18.1.13".*"name":"NBPEER"' || fail "--resolve nbns lost NetBIOS"
 inW "$S" hosts --json --no-resolve | grep -q '"names"' && fail "--no-resolve printed names"
 
+# The Hosts pane names them too, with the source, and Enter lists the
+# NetBIOS workgroup.
+if command -v tmux >/dev/null; then
+    TM="sp-names-$$"
+    trap 'tmux -L "$TM" kill-server 2>/dev/null; lan_cleanup' EXIT
+    screen() { tmux -L "$TM" capture-pane -p; }
+    wait_for() {
+        for _ in $(seq 100); do screen | grep -qE -- "$1" && return 0; sleep 0.05; done
+        screen
+        return 1
+    }
+    inW env -u TMUX HOME="$LAN_TMP" TERM=xterm-256color LANG=C.UTF-8 tmux -L "$TM" -f /dev/null new-session -d \
+        -x 150 -y 30 "$S --pane hosts --dns-server $LAN_DNS --chat 127.0.0.1:9 --state-dir $LAN_TMP --config-dir $LAN_TMP; sleep 30"
+    wait_for "198\.18\.1\.10 .*pi\.local  mdns" || fail "pane: no mDNS name"
+    wait_for "198\.18\.1\.11 .*printer\.local  mdns" || fail "pane: no announced name"
+    wait_for "198\.18\.1\.12 .*WINBOX  llmnr" || fail "pane: no LLMNR name"
+    wait_for "198\.18\.1\.13 .*NBPEER  nbns" || fail "pane: no NetBIOS name"
+    wait_for '198\.18\.1\.23 .*\\027\[31mevil' || fail "pane: control characters not escaped"
+    tmux -L "$TM" send-keys / 1 9 8 . 1 8 . 1 . 1 3 Enter
+    wait_for "^1 rows" || fail "pane: filter"
+    tmux -L "$TM" send-keys Enter
+    wait_for "NBPEER  nbns, workgroup LABGROUP" || fail "pane: details lack the workgroup"
+    tmux -L "$TM" kill-server
+fi
+
 # A flood of announcements for 20000 addresses while sockpit runs: it ends,
 # in bounded memory.
 lan_run 14 bash -c "while :; do $R flood 20000 198.18.1.14 2>/dev/null || exit 0; done"
