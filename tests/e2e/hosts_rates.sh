@@ -33,7 +33,7 @@ sending() {
     done
     return 1
 }
-lan_run 10 $R pace 198.18.1.1 1000 8
+lan_run 10 $R pace 198.18.1.1 1000 6
 sending || fail "the sender did not start"
 out=$(ip netns exec "$LAN_W" "$S" hosts --interfaces --rates 2 --json) || fail "--rates failed"
 echo "$out" | grep '"ifname":"lp10"'
