@@ -7,7 +7,7 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|forward|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|forward|wake|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
@@ -24,26 +24,28 @@ _sockpit() {
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
         --timeout|--nick|--linger|--allow|--deny|--source|--rate|--total-rate|--burst|--max-conns|\
-        --max-conns-per-ip|--connect-timeout|--drain) return ;;
+        --max-conns-per-ip|--connect-timeout|--drain|--resolve|--gone-after|--port|--rates) return ;;
+        --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
     esac
 
     local opts
     case $cmd in
-        "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
+        "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate --resolve
                   --interval --ttl-mode --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve forward help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve forward" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
-        hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
-                     --sweep-concurrency --help" ;;
+        hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
+                     --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration
                     --tls --tls-ca --tls-insecure --help" ;;
+        wake) opts="--interface --port --json --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
                      --idle-timeout --keepalive --tls-cert --tls-key --help" ;;
         forward) opts="--allow --deny --source --rate --total-rate --burst --max-conns --max-conns-per-ip

@@ -6,8 +6,22 @@
 #include <string.h>
 
 #include "sockpit/cmd/shared_opts.h"
+#include "sockpit/hosts/neigh.h"
 
 static const char *const panes[] = { "services", "hosts", "watch", "chat", "forward", NULL };
+
+static int set_resolve(void *base, const char *s, const char *what, char *err, size_t errlen)
+{
+    sp_opts *o = base;
+    char why[200];
+    unsigned mask;
+    if (sp_name_sources_parse(s, &mask, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -1;
+    }
+    o->name_sources = mask | SP_RESOLVE_GIVEN;
+    return 0;
+}
 
 static const sp_optspec tui_options[] = {
     { .name = "pane", .kind = SP_OPT_ENUM, .names = panes, .noun = "pane", SP_OPT_AT(sp_opts, pane),
@@ -19,6 +33,9 @@ static const sp_optspec tui_options[] = {
     { SP_OPTDEF_SERVICES_FILE(sp_opts, services_file), .help = "services database" },
     { SP_OPTDEF_SWEEP_CONCURRENCY(sp_opts, sweep_concurrency), .help = "PTR lookups in flight during a sweep" },
     { SP_OPTDEF_PROBE_RATE(sp_opts, probe_rate), .help = "sweep probes per second" },
+    { .name = "resolve", .kind = SP_OPT_CUSTOM, .set = set_resolve, .metavar = "LIST",
+      .help = "the Hosts pane's name sources: ptr, mdns, llmnr,\n"
+              "nbns (default all four)" },
     { SP_OPTDEF_INTERVAL(sp_opts, watch_interval), .help = "DNS watch interval" },
     { .name = "ttl-mode", .kind = SP_OPT_FLAG, SP_OPT_AT(sp_opts, ttl_mode),
       .help = "DNS watch: re-query when the TTL runs out" },
@@ -68,10 +85,11 @@ const sp_optcmd sp_tui_cmd = {
              "\n"
              "Commands:\n"
              "  services   the port/service table and what this host listens on\n"
-             "  hosts      LAN neighbours, interfaces, reverse-DNS sweeps\n"
+             "  hosts      LAN neighbours and their names, interfaces, sweeps, host history\n"
              "  watch      watch DNS names and log every change of their addresses\n"
              "  chat       send messages to a chat server and print the replies\n"
              "  serve      run the chat server (bot or room)\n"
+             "  wake       send a Wake-on-LAN magic packet\n"
              "  help CMD   show a command's options\n"
              "\n"
              "Options:\n",

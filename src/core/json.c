@@ -127,3 +127,16 @@ void sp_json_array_end(sp_json *j)
     fputc(']', j->out);
     j->need_comma = true;
 }
+
+void sp_json_array_obj_begin(sp_json *j)
+{
+    sep(j);
+    fputc('{', j->out);
+    j->need_comma = false;
+}
+
+void sp_json_array_obj_end(sp_json *j)
+{
+    fputc('}', j->out);
+    j->need_comma = true;
+}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockpit/core/applog.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
@@ -280,24 +281,7 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
     sp_json_end(&j);
 }
 
-int sp_changelog_open(const char *path, char *err, size_t errlen)
-{
-    int fd = sp_open_append(path);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open %s for appending: %s", path, sp_read_error(errno, 0));
-        return -1;
-    }
-    /* A log cut mid-line (an older sockpit on a full disk, a crash) gets a
-     * newline first, so the next event starts a line of its own. */
-    off_t end = lseek(fd, 0, SEEK_END);
-    char last;
-    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n' && write(fd, "\n", 1) != 1) {
-        snprintf(err, errlen, "cannot append to %s: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
+int sp_changelog_open(const char *path, char *err, size_t errlen) { return sp_applog_open(path, err, errlen); }
 
 int sp_changelog_append(int fd, const sp_wevent *ev)
 {
@@ -309,24 +293,13 @@ int sp_changelog_append(int fd, const sp_wevent *ev)
         sp_changelog_format(ev, buf, n + 1);
     }
     buf[n++] = '\n';
-    /* One write on an O_APPEND fd: the line lands whole, after whatever
-     * another sockpit appended, and is in the kernel when this returns. */
-    off_t before = lseek(fd, 0, SEEK_END);
-    ssize_t w;
-    do
-        w = write(fd, buf, n);
-    while (w < 0 && errno == EINTR);
-    if (buf != stack)
+    int rc = sp_applog_write(fd, buf, n);
+    if (buf != stack) {
+        int e = errno;
         free(buf);
-    if (w >= 0 && (size_t)w == n)
-        return 0;
-    int e = w < 0 ? errno : ENOSPC;
-    /* A part of a line (a full disk) is taken back, so the next event does
-     * not glue onto it. */
-    if (w > 0 && before >= 0 && ftruncate(fd, before) < 0)
-        e = errno;
-    errno = e;
-    return -1;
+        errno = e;
+    }
+    return rc;
 }
 
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sockpit/core/loop.h"
 #include "sockpit/core/mem.h"
 
 void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui)
@@ -22,9 +23,29 @@ void sp_neigh_table_init(sp_neigh_table *t, const sp_oui *oui)
         t->hz = 100;
 }
 
+static void free_names(sp_neigh *n)
+{
+    for (size_t i = 0; i < n->nnames; i++) {
+        free(n->names[i].name);
+        free(n->names[i].group);
+    }
+    n->nnames = 0;
+}
+
+static void copy_names(sp_neigh *n, const sp_hostname *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        n->names[i].source = names[i].source;
+        n->names[i].name = sp_xstrdup(names[i].name);
+        n->names[i].group = names[i].group ? sp_xstrdup(names[i].group) : NULL;
+    }
+    n->nnames = count;
+}
+
 static void free_row(sp_neigh *n)
 {
     free(n->name);
+    free_names(n);
     free(n);
 }
 
@@ -52,6 +73,7 @@ int sp_neigh_table_clone(sp_neigh_table *dst, const sp_neigh_table *src)
         *n = *src->items[i];
         if (n->name)
             n->name = sp_xstrdup(n->name);
+        copy_names(n, src->items[i]->names, src->items[i]->nnames);
         t.items[t.count++] = n;
     }
     for (size_t i = 0; i < src->nlinks; i++) {
@@ -283,6 +305,37 @@ static bool del_ifaddr(sp_neigh_table *t, const sp_rtnl_msg *m)
     return changed;
 }
 
+void sp_link_sample(sp_link *l, const sp_link_stats *st, double at)
+{
+    l->stats = *st;
+    l->stats_at = at;
+    if (!l->has_stats || st->rx_bytes < l->base.rx_bytes || st->tx_bytes < l->base.tx_bytes ||
+        st->rx_packets < l->base.rx_packets || st->tx_packets < l->base.tx_packets) {
+        l->has_stats = true;
+        l->base = *st;
+        l->base_at = at;
+        return;
+    }
+    double dt = at - l->base_at;
+    if (dt < 0.5)
+        return;
+    sp_link_rates *r = &l->rates;
+    r->rx_bps = (double)(st->rx_bytes - l->base.rx_bytes) / dt;
+    r->tx_bps = (double)(st->tx_bytes - l->base.tx_bytes) / dt;
+    r->rx_pps = (double)(st->rx_packets - l->base.rx_packets) / dt;
+    r->tx_pps = (double)(st->tx_packets - l->base.tx_packets) / dt;
+    r->valid = true;
+    float v = (float)(r->rx_bps + r->tx_bps);
+    if (r->nhist < SP_RATE_HISTORY) {
+        r->hist[(r->hist_head + r->nhist++) % SP_RATE_HISTORY] = v;
+    } else {
+        r->hist[r->hist_head] = v;
+        r->hist_head = (r->hist_head + 1) % SP_RATE_HISTORY;
+    }
+    l->base = *st;
+    l->base_at = at;
+}
+
 bool sp_neigh_apply(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
 {
     switch (m->kind) {
@@ -297,7 +350,10 @@ bool sp_neigh_apply(sp_neigh_table *t, const sp_rtnl_msg *m, double now)
                 }
             return false;
         }
-        return sp_neigh_set_link(t, m->ifindex, m->ifname, m->ifflags, m->mtu, m->lladdr, m->lladdr_len, now);
+        sp_neigh_set_link(t, m->ifindex, m->ifname, m->ifflags, m->mtu, m->lladdr, m->lladdr_len, now);
+        if (m->has_stats)
+            sp_link_sample(find_link(t, m->ifindex), &m->stats, sp_now());
+        return true;
     case SP_RTNL_ADDR:
         if (m->del)
             return del_ifaddr(t, m);
@@ -485,4 +541,74 @@ bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const ch
         changed = true;
     }
     return changed;
+}
+
+static bool same_names(const sp_neigh *r, const sp_hostname *names, size_t n)
+{
+    if (r->nnames != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const sp_hostname *a = &r->names[i], *b = &names[i];
+        if (a->source != b->source || strcmp(a->name, b->name) != 0 || !a->group != !b->group ||
+            (a->group && strcmp(a->group, b->group) != 0))
+            return false;
+    }
+    return true;
+}
+
+bool sp_neigh_set_names(sp_neigh *r, const sp_hostname *names, size_t n)
+{
+    if (n > SP_NEIGH_NAMES)
+        n = SP_NEIGH_NAMES;
+    if (same_names(r, names, n))
+        return false;
+    free_names(r);
+    copy_names(r, names, n);
+    return true;
+}
+
+static bool real_name(const char *s) { return s && *s && !((s[0] == '-' || s[0] == '?') && !s[1]); }
+
+const char *sp_neigh_best_name(const sp_neigh *n, sp_name_source *source)
+{
+    if (real_name(n->name)) {
+        *source = SP_SRC_PTR;
+        return n->name;
+    }
+    if (n->nnames) {
+        *source = n->names[0].source;
+        return n->names[0].name;
+    }
+    return NULL;
+}
+
+const char *sp_name_source_label(sp_name_source s)
+{
+    static const char *const labels[SP_SRC_COUNT] = { "ptr", "mdns", "llmnr", "nbns", "ssdp" };
+    return s < SP_SRC_COUNT ? labels[s] : "?";
+}
+
+int sp_name_sources_parse(const char *s, unsigned *mask, char *err, size_t errlen)
+{
+    unsigned m = 0;
+    const char *p = s;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        int found = -1;
+        for (int k = 0; k < SP_SRC_COUNT; k++)
+            if (n == strlen(sp_name_source_label((sp_name_source)k)) &&
+                strncmp(p, sp_name_source_label((sp_name_source)k), n) == 0)
+                found = k;
+        if (found < 0) {
+            snprintf(err, errlen, "'%.*s' is not a name source (want ptr, mdns, llmnr, nbns or ssdp, comma-separated)",
+                     (int)(n > 40 ? 40 : n), p);
+            return -1;
+        }
+        m |= SP_SRC_BIT(found);
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    *mask = m;
+    return 0;
 }

@@ -101,6 +101,15 @@ static int parse_link(const struct nlmsghdr *nlh, sp_rtnl_msg *out)
             return -1;
         out->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
     }
+    if (tb[IFLA_STATS64]) {
+        if (mnl_attr_get_payload_len(tb[IFLA_STATS64]) < sizeof(struct rtnl_link_stats64))
+            return -1;
+        struct rtnl_link_stats64 st;
+        memcpy(&st, mnl_attr_get_payload(tb[IFLA_STATS64]), sizeof st); /* attributes are only 4-byte aligned */
+        out->stats = (sp_link_stats){ st.rx_bytes,  st.tx_bytes,  st.rx_packets, st.tx_packets,
+                                      st.rx_errors, st.tx_errors, st.rx_dropped, st.tx_dropped };
+        out->has_stats = true;
+    }
     out->kind = SP_RTNL_LINK;
     return 0;
 }

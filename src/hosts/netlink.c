@@ -40,6 +40,7 @@ struct sp_netlink {
     int fd;
     uint32_t seq;
     int dumping;            /* DUMP_* in progress */
+    bool links_only;        /* the dump in progress is sp_netlink_poll_links's */
     bool synced;
     uint64_t arp_timer;
     char note[300];
@@ -195,7 +196,12 @@ static void on_readable(sp_loop *loop, int fd, unsigned events, void *ud)
             if (res.error)
                 snprintf(nl->note, sizeof nl->note, "netlink dump failed: %s", strerror(res.error));
             if (nl->dumping < 0) {
+                nl->links_only = false;
                 resync(nl);
+            } else if (nl->links_only) {
+                nl->links_only = false;
+                nl->dumping = DUMP_NONE;
+                changed = true;
             } else if (nl->dumping < DUMP_NEIGH) {
                 send_dump(nl, nl->dumping + 1);
             } else {
@@ -207,6 +213,15 @@ static void on_readable(sp_loop *loop, int fd, unsigned events, void *ud)
     }
     if (changed && nl->changed)
         nl->changed(nl->ud);
+}
+
+void sp_netlink_poll_links(sp_netlink *nl)
+{
+    if (!nl->nl || !nl->synced || nl->dumping != DUMP_NONE)
+        return;
+    nl->links_only = true;
+    if (send_dump(nl, DUMP_LINK) < 0)
+        nl->links_only = false;
 }
 
 static const char *why_open_failed(int e, char *buf, size_t cap)

@@ -48,7 +48,7 @@ poke() {
 poke || fail "peer does not answer ARP"
 out=$(inA "$S" hosts --json --interfaces --dns-server "$HOSTS_DNS") || fail "hosts --json failed"
 echo "$out"
-echo "$out" | grep -qx "{\"ip\":\"198.18.0.2\",\"mac\":\"$MAC_B\",\"vendor\":\"Intel Corporate\",\"ifname\":\"$IF_A\",\"state\":\"REACHABLE\",\"name\":\"peer.test\"}" \
+echo "$out" | grep -qx "{\"ip\":\"198.18.0.2\",\"mac\":\"$MAC_B\",\"vendor\":\"Intel Corporate\",\"ifname\":\"$IF_A\",\"state\":\"REACHABLE\",\"name\":\"peer.test\",\"names\":\[{\"name\":\"peer.test\",\"source\":\"ptr\"}\]}" \
     || fail "peer row missing or wrong"
 echo "$out" | grep -q "{\"ifname\":\"$IF_A\",\"up\":true,\"mac\":\"$MAC_A\",\"mtu\":1500,\"addrs\":\[\"198.18.0.1/24\"" \
     || fail "interface row missing or wrong"

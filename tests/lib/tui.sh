@@ -37,7 +37,7 @@ ${NO_COLOR:+export NO_COLOR=$NO_COLOR}
 ${ASAN_OPTIONS:+export ASAN_OPTIONS=$ASAN_OPTIONS}
 echo \$\$ > "$TUI_DIR/shell.pid"
 ${TUI_DELAY:+sleep $TUI_DELAY}
-"$SOCKPIT" --dns-server 127.0.0.1:$dead --chat 127.0.0.1:$dead $args
+"$SOCKPIT" --dns-server 127.0.0.1:$dead --chat 127.0.0.1:$dead --resolve ptr $args
 echo \$? > "$TUI_DIR/rc"
 sleep 600
 EOS

@@ -10,5 +10,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_forward(int argc, char **argv);
+int cmd_wake(int argc, char **argv);
 
 #endif

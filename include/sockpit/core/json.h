@@ -25,6 +25,9 @@ void sp_json_null(sp_json *j, const char *key);
 void sp_json_array_begin(sp_json *j, const char *key);
 void sp_json_array_str(sp_json *j, const char *s);
 void sp_json_array_end(sp_json *j);
+/* An object as an array's element: open, add keys, close. */
+void sp_json_array_obj_begin(sp_json *j);
+void sp_json_array_obj_end(sp_json *j);
 /* A string value escaped for JSON, without key handling. */
 void sp_json_write_string(FILE *out, const char *s, size_t len);
 

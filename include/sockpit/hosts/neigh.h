@@ -22,6 +22,19 @@ typedef struct sp_ifaddr {
     unsigned char prefixlen;
 } sp_ifaddr;
 
+/* Seconds of rate history kept per link (one sample a second). */
+#define SP_RATE_HISTORY 60
+
+/* A link's throughput from two counter samples at least half a second
+ * apart: bytes and packets per second, and the byte rates of the last
+ * SP_RATE_HISTORY samples (oldest first from hist_head). */
+typedef struct sp_link_rates {
+    bool valid;
+    double rx_bps, tx_bps, rx_pps, tx_pps; /* bytes and packets per second */
+    float hist[SP_RATE_HISTORY];           /* rx + tx bytes per second */
+    size_t nhist, hist_head;
+} sp_link_rates;
+
 typedef struct sp_link {
     int ifindex;
     char name[IF_NAMESIZE];
@@ -32,8 +45,34 @@ typedef struct sp_link {
     char macstr[3 * SP_LLADDR_MAX];
     sp_ifaddr *addrs;
     size_t naddrs;
+    bool has_stats;
+    sp_link_stats stats;          /* the last counters */
+    double stats_at;              /* monotonic seconds of that sample */
+    sp_link_stats base;           /* the sample the rates were last taken from */
+    double base_at;
+    sp_link_rates rates;
     uint32_t mark;                /* resync generation */
 } sp_link;
+
+/* Where a name came from, best first after PTR (SP_NAME_SOURCES_ALL
+ * excludes nothing; SSDP is asked only when named). */
+typedef enum sp_name_source {
+    SP_SRC_PTR, SP_SRC_MDNS, SP_SRC_LLMNR, SP_SRC_NBNS, SP_SRC_SSDP, SP_SRC_COUNT
+} sp_name_source;
+#define SP_SRC_BIT(s) (1u << (s))
+/* "ptr", "mdns", "llmnr", "nbns", "ssdp". */
+const char *sp_name_source_label(sp_name_source s);
+/* A comma-separated list of those into a mask of SP_SRC_BIT. Returns 0, or
+ * -1 with a one-line reason. */
+int sp_name_sources_parse(const char *s, unsigned *mask, char *err, size_t errlen);
+
+/* A name other than PTR's, in presentation form (namewire.h). */
+typedef struct sp_hostname {
+    char *name;
+    char *group;                  /* NBNS: the workgroup, or NULL */
+    sp_name_source source;
+} sp_hostname;
+#define SP_NEIGH_NAMES 8
 
 /* A row of the neighbour list: a neighbour, or one of this host's own
  * addresses (self). */
@@ -50,6 +89,8 @@ typedef struct sp_neigh {
     char ifname[IF_NAMESIZE];
     uint16_t state;
     char *name;                   /* reverse DNS ("-" NXDOMAIN, "?" timeout), NULL: not known yet */
+    sp_hostname names[SP_NEIGH_NAMES]; /* from mDNS, LLMNR, NBNS, SSDP, best source first */
+    size_t nnames;
     bool name_wanted;             /* set when added or its state changed: the owner may (re)resolve it */
     double first_seen, last_change; /* wall-clock seconds */
     uint32_t mark;                /* resync generation */
@@ -97,6 +138,11 @@ bool sp_neigh_apply_proc_arp(sp_neigh_table *t, const char *buf, size_t len, dou
 void sp_neigh_resync_begin(sp_neigh_table *t);
 bool sp_neigh_resync_end(sp_neigh_table *t, bool neighbours, bool links);
 
+/* A counter sample of a link at monotonic time at: when half a second or
+ * more has passed since the last rate sample, the rates are taken anew
+ * (counters that went backwards - a reset - start over). */
+void sp_link_sample(sp_link *l, const sp_link_stats *st, double at);
+
 /* Adds or removes an interface address directly (the getifaddrs fallback). */
 bool sp_neigh_set_link(sp_neigh_table *t, int ifindex, const char *name, unsigned flags, unsigned mtu,
                        const unsigned char *mac, size_t maclen, double now);
@@ -105,6 +151,13 @@ bool sp_neigh_add_ifaddr(sp_neigh_table *t, int ifindex, int family, const void 
 
 /* Sets the name of every row with this address. Returns true if one changed. */
 bool sp_neigh_set_name(sp_neigh_table *t, int family, const void *addr, const char *name);
+
+/* Replaces the other-source names of a row by a copy of names[0..n) (at
+ * most SP_NEIGH_NAMES are kept). Returns true if they changed. */
+bool sp_neigh_set_names(sp_neigh *r, const sp_hostname *names, size_t n);
+/* The name to show and its source: the PTR name when there is one, else the
+ * first other name; NULL when there is neither. */
+const char *sp_neigh_best_name(const sp_neigh *n, sp_name_source *source);
 
 const sp_link *sp_neigh_link(const sp_neigh_table *t, int ifindex);
 /* "aa:bb:cc..." into out (3*len bytes). */

@@ -11,6 +11,11 @@
 
 #define SP_LLADDR_MAX 32
 
+/* A link's counters (IFLA_STATS64). */
+typedef struct sp_link_stats {
+    uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors, rx_dropped, tx_dropped;
+} sp_link_stats;
+
 /* One parsed rtnetlink message. */
 typedef enum sp_rtnl_kind {
     SP_RTNL_SKIP,   /* valid but of no interest (other families, proxies) */
@@ -38,6 +43,8 @@ typedef struct sp_rtnl_msg {
     char ifname[IF_NAMESIZE];     /* links */
     unsigned ifflags;             /* IFF_* */
     unsigned mtu;
+    bool has_stats;               /* links: IFLA_STATS64 */
+    sp_link_stats stats;
     int error;
 } sp_rtnl_msg;
 

@@ -23,6 +23,10 @@ void sp_netlink_free(sp_netlink *nl);
 /* True once the first full picture (all three dumps, or the first
  * /proc/net/arp read) is in the table. */
 bool sp_netlink_synced(const sp_netlink *nl);
+/* Asks for the links again (their counters, for the rates): the table
+ * changes when the answer is in. Nothing happens during another dump or
+ * without netlink. */
+void sp_netlink_poll_links(sp_netlink *nl);
 /* A one-line note for the user ("" when all is well): why the fallback is
  * in use, or the last error. */
 const char *sp_netlink_note(const sp_netlink *nl);

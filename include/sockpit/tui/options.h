@@ -25,6 +25,9 @@ typedef struct sp_opts {
     bool no_color;
     const char *services_file; /* NULL: /etc/services */
     unsigned sweep_concurrency;
+    /* --resolve: the Hosts pane's name sources (SP_SRC_BIT) with
+     * SP_RESOLVE_GIVEN; 0: PTR, mDNS, LLMNR and NetBIOS. */
+    unsigned name_sources;
     double probe_rate;         /* probes per second */
     double watch_interval;     /* seconds */
     bool ttl_mode;
@@ -45,6 +48,8 @@ typedef struct sp_opts {
     bool config_found;
     int from_line[SP_SET_COUNT];
 } sp_opts;
+
+#define SP_RESOLVE_GIVEN 0x80000000u
 
 void sp_opts_free(sp_opts *o);
 

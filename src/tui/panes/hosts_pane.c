@@ -18,6 +18,8 @@
 #include <time.h>
 
 #include "sockpit/core/mem.h"
+#include "sockpit/core/strset.h"
+#include "sockpit/hosts/history.h"
 #include "sockpit/hosts/hosts_setup.h"
 #include "sockpit/hosts/neigh.h"
 #include "sockpit/hosts/neigh_view.h"
@@ -25,6 +27,7 @@
 #include "sockpit/hosts/oui.h"
 #include "sockpit/hosts/rdns.h"
 #include "sockpit/hosts/sweep.h"
+#include "sockpit/hosts/wol.h"
 #include "sockpit/tui/app.h"
 #include "sockpit/tui/pane.h"
 #include "sockpit/tui/table_view.h"
@@ -33,7 +36,7 @@
  * of seconds, so a faster timer would repaint it each tick). */
 #define PROGRESS_PERIOD 0.5
 
-typedef enum view { VIEW_NEIGH, VIEW_IFACES, VIEW_SWEEP, VIEW_COUNT } view;
+typedef enum view { VIEW_NEIGH, VIEW_IFACES, VIEW_HISTORY, VIEW_SWEEP, VIEW_COUNT } view;
 #define ALL_VIEWS ((1u << VIEW_COUNT) - 1)
 
 /* The pane's modes: which view is shown (for Enter and its hint). */
@@ -57,19 +60,40 @@ static const sp_column neigh_cols[C_N] = {
     [C_LAST] = { .title = "Last change", .min = 8, .max = 11, .prio = 4, .sort = SP_SORT_NUM, .desc = true },
 };
 
-enum { I_NAME, I_STATE, I_MAC, I_MTU, I_ADDRS, I_N };
+/* Rates from the link counters (IFLA_STATS64), polled every second while
+ * the view is shown; the sparkline is the last 60 s of rx + tx. */
+enum { I_NAME, I_STATE, I_MAC, I_MTU, I_ADDRS, I_RX, I_TX, I_PPS, I_ERR, I_SPARK, I_N };
 static const sp_column iface_cols[I_N] = {
     [I_NAME] = { .title = "Interface", .min = 9, .max = 16, .prio = 0, .sort = SP_SORT_TEXT },
     [I_STATE] = { .title = "State", .min = 5, .max = 5, .prio = 0, .sort = SP_SORT_TEXT },
     [I_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 2, .sort = SP_SORT_TEXT },
-    [I_MTU] = { .title = "MTU", .min = 5, .max = 6, .prio = 1, .right = true, .sort = SP_SORT_NUM },
+    [I_MTU] = { .title = "MTU", .min = 5, .max = 6, .prio = 2, .right = true, .sort = SP_SORT_NUM },
     [I_ADDRS] = { .title = "Addresses", .min = 15, .prio = 0, .grow = true, .sort = SP_SORT_NONE },
+    [I_RX] = { .title = "RX/s", .min = 10, .max = 10, .prio = 1, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_TX] = { .title = "TX/s", .min = 10, .max = 10, .prio = 1, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_PPS] = { .title = "Pkt/s", .min = 7, .max = 9, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_ERR] = { .title = "Err/Drop", .min = 8, .max = 15, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
+    [I_SPARK] = { .title = "Last 60 s", .min = 30, .max = 30, .prio = 4, .sort = SP_SORT_NONE },
 };
+
+#define RATES_PERIOD 1.0
 
 enum { R_IP, R_NAME, R_N };
 static const sp_column sweep_cols[R_N] = {
     [R_IP] = { .title = "IP", .min = 15, .max = 39, .prio = 0, .sort = SP_SORT_NUM },
     [R_NAME] = { .title = "Name", .min = 12, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+};
+
+/* The host history, newest first; a flip-flop shows the MAC it replaced. */
+enum { E_TIME, E_EVENT, E_IP, E_MAC, E_VENDOR, E_WAS, E_IF, E_N };
+static const sp_column hist_cols[E_N] = {
+    [E_TIME] = { .title = "Time", .min = 19, .max = 19, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
+    [E_EVENT] = { .title = "Event", .min = 9, .max = 9, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_IP] = { .title = "IP", .min = 15, .max = 39, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_MAC] = { .title = "MAC", .min = 17, .max = 17, .prio = 0, .sort = SP_SORT_TEXT },
+    [E_VENDOR] = { .title = "Vendor", .min = 10, .max = 28, .prio = 2, .sort = SP_SORT_TEXT },
+    [E_WAS] = { .title = "Was", .min = 17, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },
+    [E_IF] = { .title = "Interface", .min = 9, .max = 16, .prio = 3, .sort = SP_SORT_TEXT },
 };
 
 typedef struct result {
@@ -90,8 +114,12 @@ typedef struct hosts_pane {
     result *results;
     size_t nresults, capresults;
     uint64_t progress_timer;
+    uint64_t rates_timer;      /* polls the link counters while the Interfaces view is shown */
     char progress[200];        /* the progress text last drawn */
     bool visible;
+
+    unsigned char wake_mac[6]; /* waiting for the confirmation */
+    char wake_if[IF_NAMESIZE];
 
     view view;
     bool show_all;
@@ -99,8 +127,12 @@ typedef struct hosts_pane {
     sp_table *tables[VIEW_COUNT];
     unsigned stale;            /* views whose table needs feeding, as 1 << view */
     size_t hidden;             /* neighbours `a` would show, at the last feed */
+    size_t hidden_gone;        /* and remembered stations gone from the table */
 
-    /* Scratch for feeding the tables. */
+    /* Scratch for feeding the tables; gone: rows for remembered stations
+     * the table no longer has (shown with `a`). */
+    sp_neigh *gone;
+    size_t gone_cap;
     const sp_neigh **rows;
     size_t rows_cap;
     size_t *order;
@@ -142,39 +174,50 @@ static void changed(hosts_pane *h, unsigned views)
         sp_app_dirty(h->base.app, &h->base);
 }
 
-/* ---- names ---- */
-
-static void on_name(void *ud, int family, const unsigned char *addr, const char *name)
-{
-    hosts_pane *h = ud;
-    if (sp_neigh_set_name(&h->hosts.table, family, addr, name))
-        changed(h, 1u << VIEW_NEIGH);
-}
-
-static void resolve_new_rows(hosts_pane *h)
-{
-    for (size_t i = 0; i < h->hosts.table.count; i++) {
-        sp_neigh *n = h->hosts.table.items[i];
-        if (!n->name_wanted)
-            continue;
-        n->name_wanted = false;
-        const char *name = sp_rdns_lookup(h->hosts.rdns, n->family, n->addr, on_name, h);
-        if (name)
-            sp_neigh_set_name(&h->hosts.table, n->family, n->addr, name);
-    }
-}
-
 static void on_table_changed(void *ud)
 {
     hosts_pane *h = ud;
-    if (h->hosts.rdns)
-        resolve_new_rows(h);
+    sp_hosts_resolve(&h->hosts);
     changed(h, 1u << VIEW_NEIGH | 1u << VIEW_IFACES);
+}
+
+/* "aa:bb:.. (Vendor)"; the markers "(random/local)" are in parentheses
+ * already. */
+static void mac_vendor(const sp_oui *o, const char *mac, char *out, size_t cap)
+{
+    const char *v = sp_hevent_vendor(o, mac);
+    bool paren = v[0] && v[0] != '(';
+    snprintf(out, cap, "%s%s%s%s", mac, v[0] ? (paren ? " (" : " ") : "", v, paren ? ")" : "");
+}
+
+/* Logged already; a flip-flop also alerts on the status line. */
+static void on_host_event(void *ud, const sp_hevent *ev)
+{
+    hosts_pane *h = ud;
+    if (ev->kind == SP_HEV_FLIPFLOP) {
+        char now[128], was[128];
+        mac_vendor(h->hosts.oui, ev->mac, now, sizeof now);
+        mac_vendor(h->hosts.oui, ev->old_mac, was, sizeof was);
+        sp_app_error(h->base.app, "possible ARP spoofing: %s is now at %s, was %s", ev->ip, now, was);
+    }
+    changed(h, 1u << VIEW_NEIGH | 1u << VIEW_HISTORY);
 }
 
 /* ---- feeding the tables ---- */
 
 static bool blank_name(const char *s) { return !s || !*s || ((s[0] == '-' || s[0] == '?') && !s[1]); }
+
+/* The Name cell: a PTR name as it is (DNS's own), another name with where
+ * it came from ("pi.local  mdns"), else PTR's "-" or "?" marker. */
+static const char *name_cell(const sp_neigh *n, char *buf, size_t cap)
+{
+    sp_name_source src;
+    const char *best = sp_neigh_best_name(n, &src);
+    if (!best || src == SP_SRC_PTR)
+        return n->name ? n->name : "";
+    snprintf(buf, cap, "%s  %s", best, sp_name_source_label(src));
+    return buf;
+}
 
 typedef struct rank_ctx {
     const sp_neigh *const *rows;
@@ -188,7 +231,9 @@ static int rank_cmp(const void *pa, const void *pb, void *ud)
     const rank_ctx *c = ud;
     size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
     const sp_neigh *a = c->rows[ia], *b = c->rows[ib];
-    const char *sa = c->col == C_VENDOR ? a->vendor : a->name, *sb = c->col == C_VENDOR ? b->vendor : b->name;
+    sp_name_source src;
+    const char *sa = c->col == C_VENDOR ? a->vendor : sp_neigh_best_name(a, &src);
+    const char *sb = c->col == C_VENDOR ? b->vendor : sp_neigh_best_name(b, &src);
     bool ea = blank_name(sa), eb = blank_name(sb);
     int r = ea || eb ? (int)ea - (int)eb : strcasecmp(sa, sb);
     return r ? r : (ia > ib) - (ia < ib);
@@ -225,21 +270,84 @@ static int state_style(const sp_neigh *n)
     }
 }
 
+static bool is_gone_row(const hosts_pane *h, const sp_neigh *r)
+{
+    return h->gone && r >= h->gone && r < h->gone + h->gone_cap;
+}
+
+static int row_addr_cmp(const void *pa, const void *pb)
+{
+    const sp_neigh *a = *(const sp_neigh *const *)pa, *b = *(const sp_neigh *const *)pb;
+    int c = sp_addr_cmp(a->family, a->addr, b->family, b->addr);
+    return c ? c : (a->ifindex > b->ifindex) - (a->ifindex < b->ifindex);
+}
+
+/* Rows for the stations the history remembers and the table has not (at
+ * rows + n); returns how many there are, matching the filter or not in
+ * *all. */
+static size_t add_gone(hosts_pane *h, size_t n, size_t *all)
+{
+    const sp_history *hist = &h->hosts.history;
+    const sp_neigh_table *t = &h->hosts.table;
+    *all = 0;
+    if (!h->hosts.history_on || !hist->n)
+        return 0;
+    sp_strset live;
+    sp_strset_init(&live);
+    for (size_t i = 0; i < t->count; i++)
+        sp_strset_add(&live, t->items[i]->ip, i);
+    SP_GROW(h->gone, h->gone_cap, hist->n);
+    size_t g = 0;
+    for (size_t i = 0; i < hist->n; i++) {
+        const sp_station *st = &hist->st[i];
+        if (!st->mac[0] || sp_strset_find(&live, st->ip, NULL))
+            continue;
+        (*all)++;
+        sp_neigh *r = &h->gone[g];
+        memset(r, 0, sizeof *r);
+        r->family = st->family;
+        memcpy(r->addr, st->addr, sizeof r->addr);
+        r->ifindex = -1;
+        memcpy(r->ip, st->ip, sizeof r->ip);
+        memcpy(r->macstr, st->mac, sizeof r->macstr);
+        r->vendor = sp_hevent_vendor(h->hosts.oui, st->mac);
+        memcpy(r->ifname, st->ifname, sizeof r->ifname);
+        r->first_seen = st->first_seen;
+        r->last_change = st->last_seen;
+        const char *f = h->filter;
+        if (f[0] && !strcasestr(r->ip, f) && !strcasestr(r->macstr, f) && !strcasestr(r->vendor, f) &&
+            !strcasestr(r->ifname, f) && !strcasestr("gone", f))
+            continue;
+        h->rows[n + g++] = r;
+    }
+    sp_strset_free(&live);
+    return g;
+}
+
 static void feed_neigh(hosts_pane *h)
 {
     const sp_neigh_table *t = &h->hosts.table;
     size_t total = 0;
-    h->hidden = 0;
+    h->hidden = h->hidden_gone = 0;
     for (size_t i = 0; i < t->count; i++) {
         if (!h->show_all && sp_neigh_hidden_by_default(t->items[i]))
             h->hidden++;
         else
             total++;
     }
-    SP_GROW(h->rows, h->rows_cap, t->count + 1);
+    SP_GROW(h->rows, h->rows_cap, t->count + h->hosts.history.n + 1);
     /* In address order, so a row's place is its address's rank. */
     sp_neigh_view_opts o = { .show_all = h->show_all, .include_self = true, .sort = SP_SORT_IP, .filter = h->filter };
-    size_t n = sp_neigh_view(t, &o, h->rows);
+    size_t n = sp_neigh_view(t, &o, h->rows), all;
+    size_t g = add_gone(h, n, &all);
+    if (h->show_all) {
+        total += all;
+        n += g;
+        if (g)
+            qsort(h->rows, n, sizeof *h->rows, row_addr_cmp);
+    } else {
+        h->hidden_gone = all;
+    }
     for (int k = 0; k < 2; k++)
         SP_GROW(h->rank[k], h->rank_cap[k], n + 1);
     rank_rows(h, n, C_VENDOR, h->rank[0]);
@@ -248,17 +356,21 @@ static void feed_neigh(hosts_pane *h)
     sp_table_begin(tb, total);
     for (size_t i = 0; i < n; i++) {
         const sp_neigh *r = h->rows[i];
-        char first[16], last[16];
-        fmt_time(r->first_seen, first, sizeof first);
+        char first[16], last[16], name[300];
+        bool gone = is_gone_row(h, r);
+        const sp_station *st = h->hosts.history_on && !r->self ? sp_history_find(&h->hosts.history, r->ip) : NULL;
+        double first_seen = st ? st->first_seen : r->first_seen; /* the history remembers across runs */
+        fmt_time(first_seen, first, sizeof first);
         fmt_time(r->last_change, last, sizeof last);
         sp_table_row(tb, neigh_key(r));
         sp_table_cell(tb, r->ip, (size_t)-1, (int64_t)i, 0);
         sp_table_cell(tb, r->macstr, (size_t)-1, 0, 0);
         sp_table_cell(tb, r->vendor ? r->vendor : "", (size_t)-1, h->rank[0][i], SP_STYLE_DIM);
         sp_table_cell(tb, r->ifname, (size_t)-1, 0, 0);
-        sp_table_cell(tb, sp_neigh_state_label(r), (size_t)-1, 0, state_style(r));
-        sp_table_cell(tb, r->name ? r->name : "", (size_t)-1, h->rank[1][i], 0);
-        sp_table_cell(tb, first, (size_t)-1, (int64_t)(r->first_seen * 1000), SP_STYLE_DIM);
+        sp_table_cell(tb, gone ? "gone" : sp_neigh_state_label(r), (size_t)-1, 0,
+                      gone ? SP_STYLE_DIM : state_style(r));
+        sp_table_cell(tb, name_cell(r, name, sizeof name), (size_t)-1, h->rank[1][i], 0);
+        sp_table_cell(tb, first, (size_t)-1, (int64_t)(first_seen * 1000), SP_STYLE_DIM);
         sp_table_cell(tb, last, (size_t)-1, (int64_t)(r->last_change * 1000), SP_STYLE_DIM);
     }
     sp_table_commit(tb);
@@ -275,6 +387,41 @@ static bool link_matches(const sp_link *l, const char *f)
             return true;
     }
     return false;
+}
+
+static void fmt_rate(double bps, char *out, size_t cap)
+{
+    if (bps < 1000)
+        snprintf(out, cap, "%.0f B/s", bps);
+    else if (bps < 1e6)
+        snprintf(out, cap, "%.1f kB/s", bps / 1e3);
+    else if (bps < 1e9)
+        snprintf(out, cap, "%.2f MB/s", bps / 1e6);
+    else
+        snprintf(out, cap, "%.2f GB/s", bps / 1e9);
+}
+
+/* Eight levels, scaled to the largest sample shown. */
+static void sparkline(const sp_link_rates *r, char *out, size_t cap)
+{
+    static const char *const bars[8] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+                                         "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+    float max = 0;
+    for (size_t i = 0; i < r->nhist; i++)
+        if (r->hist[i] > max)
+            max = r->hist[i];
+    size_t used = 0;
+    out[0] = '\0';
+    /* Two seconds a character: 60 s in 30 columns. */
+    for (size_t i = r->nhist % 2; i < r->nhist && used + 4 < cap; i += 2) {
+        float v = r->hist[(r->hist_head + i) % SP_RATE_HISTORY];
+        if (i + 1 < r->nhist && r->hist[(r->hist_head + i + 1) % SP_RATE_HISTORY] > v)
+            v = r->hist[(r->hist_head + i + 1) % SP_RATE_HISTORY];
+        int level = max > 0 ? (int)(v / max * 7.0f + 0.5f) : 0;
+        memcpy(out + used, bars[level < 0 ? 0 : level > 7 ? 7 : level], 3);
+        used += 3;
+    }
+    out[used] = '\0';
 }
 
 static void feed_ifaces(hosts_pane *h)
@@ -302,6 +449,22 @@ static void feed_ifaces(hosts_pane *h)
         sp_table_cell(tb, l->maclen ? l->macstr : "-", (size_t)-1, 0, 0);
         sp_table_cellf(tb, l->mtu, 0, "%u", l->mtu);
         sp_table_cell(tb, addrs, used, 0, 0);
+        const sp_link_rates *rt = &l->rates;
+        char rx[24] = "-", tx[24] = "-", pps[24] = "-", err[40] = "-", spark[SP_RATE_HISTORY * 3 + 1] = "";
+        if (rt->valid) {
+            fmt_rate(rt->rx_bps, rx, sizeof rx);
+            fmt_rate(rt->tx_bps, tx, sizeof tx);
+            snprintf(pps, sizeof pps, "%.0f", rt->rx_pps + rt->tx_pps);
+            sparkline(rt, spark, sizeof spark);
+        }
+        uint64_t errs = l->stats.rx_errors + l->stats.tx_errors, drops = l->stats.rx_dropped + l->stats.tx_dropped;
+        if (l->has_stats)
+            snprintf(err, sizeof err, "%llu/%llu", (unsigned long long)errs, (unsigned long long)drops);
+        sp_table_cell(tb, rx, (size_t)-1, (int64_t)rt->rx_bps, 0);
+        sp_table_cell(tb, tx, (size_t)-1, (int64_t)rt->tx_bps, 0);
+        sp_table_cell(tb, pps, (size_t)-1, (int64_t)(rt->rx_pps + rt->tx_pps), SP_STYLE_DIM);
+        sp_table_cell(tb, err, (size_t)-1, (int64_t)(errs + drops), errs ? SP_STYLE_BAD : SP_STYLE_DIM);
+        sp_table_cell(tb, spark, (size_t)-1, 0, SP_STYLE_GOOD);
     }
     sp_table_commit(tb);
 }
@@ -335,6 +498,58 @@ static void feed_sweep(hosts_pane *h)
     sp_table_commit(tb);
 }
 
+static bool event_matches(const sp_hevent *e, const char *vendor, const char *f)
+{
+    return !f[0] || strcasestr(e->ip, f) || strcasestr(e->mac, f) || strcasestr(e->old_mac, f) ||
+           strcasestr(e->ifname, f) || strcasestr(sp_hev_kind_name(e->kind), f) || strcasestr(vendor, f);
+}
+
+static int event_style(sp_hev_kind k)
+{
+    switch (k) {
+    case SP_HEV_FLIPFLOP: return SP_STYLE_BAD;
+    case SP_HEV_GONE: return SP_STYLE_DIM;
+    case SP_HEV_BACK: return SP_STYLE_GOOD;
+    default: return SP_STYLE_ACCENT;
+    }
+}
+
+static void feed_history(hosts_pane *h)
+{
+    const sp_hosts_setup *hs = &h->hosts;
+    sp_table *tb = h->tables[VIEW_HISTORY];
+    sp_table_begin(tb, hs->nevents);
+    for (size_t i = 0; i < hs->nevents; i++) {
+        const sp_hevent *e = sp_hosts_event(hs, i);
+        const char *v = sp_hevent_vendor(hs->oui, e->mac);
+        if (!event_matches(e, v, h->filter))
+            continue;
+        char when[32] = "";
+        time_t tt = (time_t)(e->time_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&tt, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        char was[128] = "";
+        if (e->kind == SP_HEV_FLIPFLOP)
+            mac_vendor(hs->oui, e->old_mac, was, sizeof was);
+        uint64_t key = sp_table_key_add(SP_TABLE_KEY_START, &e->time_ms, sizeof e->time_ms);
+        key = sp_table_key_add(key, e->ip, strlen(e->ip));
+        key = sp_table_key_add(key, &e->kind, sizeof e->kind);
+        key = sp_table_key_add(key, &i, sizeof i);
+        int style = event_style(e->kind);
+        sp_table_row(tb, key);
+        /* Events of one second keep their order of arrival. */
+        sp_table_cell(tb, when, (size_t)-1, e->time_ms * 1024 + (int64_t)(i % 1024), SP_STYLE_DIM);
+        sp_table_cell(tb, sp_hev_kind_name(e->kind), (size_t)-1, 0, style);
+        sp_table_cell(tb, e->ip, (size_t)-1, 0, 0);
+        sp_table_cell(tb, e->mac, (size_t)-1, 0, 0);
+        sp_table_cell(tb, v, (size_t)-1, 0, SP_STYLE_DIM);
+        sp_table_cell(tb, was, (size_t)-1, 0, style);
+        sp_table_cell(tb, e->ifname, (size_t)-1, 0, 0);
+    }
+    sp_table_commit(tb);
+}
+
 /* Feeds the stale views among those asked for. */
 static void feed(hosts_pane *h, unsigned views)
 {
@@ -346,6 +561,8 @@ static void feed(hosts_pane *h, unsigned views)
         feed_ifaces(h);
     if (due & 1u << VIEW_SWEEP)
         feed_sweep(h);
+    if (due & 1u << VIEW_HISTORY)
+        feed_history(h);
 }
 
 /* ---- sweeps ---- */
@@ -379,6 +596,27 @@ static void progress_timer(hosts_pane *h, bool on)
     else if (!on && h->progress_timer) {
         sp_loop_cancel(loop, h->progress_timer);
         h->progress_timer = 0;
+    }
+}
+
+static void rates_tick(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    hosts_pane *h = ud;
+    sp_netlink_poll_links(h->hosts.nl);
+}
+
+static void rates_timer(hosts_pane *h)
+{
+    sp_loop *loop = sp_app_loop(h->base.app);
+    bool want = h->visible && h->view == VIEW_IFACES;
+    if (want && !h->rates_timer) {
+        sp_netlink_poll_links(h->hosts.nl);
+        h->rates_timer = sp_loop_timer(loop, RATES_PERIOD, RATES_PERIOD, rates_tick, h);
+    } else if (!want && h->rates_timer) {
+        sp_loop_cancel(loop, h->rates_timer);
+        h->rates_timer = 0;
     }
 }
 
@@ -454,6 +692,7 @@ static void start_sweep(hosts_pane *h, const sp_cidr *c, bool probe)
         return;
     }
     h->view = VIEW_SWEEP;
+    rates_timer(h);
     if (sweep_running(h) && h->visible)
         progress_timer(h, true);
     char s[64];
@@ -574,8 +813,13 @@ static sp_pane *create(sp_app *app)
     h->tables[VIEW_NEIGH] = sp_table_new(neigh_cols, C_N, col, neigh_cols[col].desc);
     h->tables[VIEW_IFACES] = sp_table_new(iface_cols, I_N, -1, false);
     h->tables[VIEW_SWEEP] = sp_table_new(sweep_cols, R_N, col == C_NAME ? R_NAME : R_IP, false);
+    h->tables[VIEW_HISTORY] = sp_table_new(hist_cols, E_N, E_TIME, true);
     h->stale = ALL_VIEWS;
-    sp_hosts_settings set = { .dns = sp_app_dns(app), .changed = on_table_changed, .ud = h };
+    unsigned src = o && (o->name_sources & SP_RESOLVE_GIVEN) ? o->name_sources
+                                                              : SP_SRC_BIT(SP_SRC_PTR) | SP_HOSTS_SOURCES_DEFAULT;
+    sp_hosts_settings set = { .dns = src & SP_SRC_BIT(SP_SRC_PTR) ? sp_app_dns(app) : NULL,
+                              .sources = src & SP_HOSTS_SOURCES_DEFAULT, .changed = on_table_changed, .ud = h,
+                              .history = true, .state_dir = o ? o->state_dir : NULL, .event = on_host_event };
     char err[64];
     sp_hosts_set_up(&h->hosts, sp_app_loop(app), &set, err, sizeof err);
     return &h->base;
@@ -585,6 +829,8 @@ static void destroy(sp_pane *p)
 {
     hosts_pane *h = H(p);
     progress_timer(h, false);
+    h->visible = false;
+    rates_timer(h);
     sp_sweep_free(h->sweep);
     sp_hosts_tear_down(&h->hosts);
     clear_results(h);
@@ -592,6 +838,7 @@ static void destroy(sp_pane *p)
     for (int v = 0; v < VIEW_COUNT; v++)
         sp_table_free(h->tables[v]);
     free(h->rows);
+    free(h->gone);
     free(h->order);
     free(h->rank[0]);
     free(h->rank[1]);
@@ -636,10 +883,17 @@ static void draw_info(const hosts_pane *h, WINDOW *win, int y, int width)
     case VIEW_SWEEP:
         ui_textf(win, y, 0, width, dim, "%zu names found (i: next view)", n);
         break;
+    case VIEW_HISTORY:
+        ui_textf(win, y, 0, width, dim, "%zu host events, newest first (h: back to the neighbours)%s%s", n,
+                 h->hosts.history_note[0] ? "; " : "", h->hosts.history_note);
+        break;
     default: {
-        char hid[64] = "";
+        char hid[96] = "";
         if (h->hidden)
             snprintf(hid, sizeof hid, ", %zu FAILED/INCOMPLETE/NOARP hidden (a shows)", h->hidden);
+        if (h->hidden_gone)
+            snprintf(hid + strlen(hid), sizeof hid - strlen(hid), ", %zu gone%s", h->hidden_gone,
+                     h->hidden ? "" : " (a shows)");
         ui_textf(win, y, 0, width, dim, "%zu rows%s", n, hid);
     }
     }
@@ -671,6 +925,7 @@ static void draw(sp_pane *p, WINDOW *win)
     const char *empty = h->filter[0] ? "no row matches the filter"
                         : h->view == VIEW_NEIGH ? "no neighbours yet: traffic to a LAN host adds one"
                         : h->view == VIEW_SWEEP ? "no names yet"
+                        : h->view == VIEW_HISTORY ? "no host events yet"
                                                 : "no interfaces";
     sp_table_draw(h->tables[h->view], win, top, height - top, true, empty);
 }
@@ -685,8 +940,8 @@ static void show_details(hosts_pane *h)
     size_t row = sp_table_sel(tb);
     static const char *const labels[C_N] = { "IP", "MAC", "Vendor", "Interface", "State", "Name", "First seen",
                                              "Last change" };
-    char l[C_N][300];
-    const char *lines[C_N];
+    char l[C_N + 1 + SP_NEIGH_NAMES][300];
+    const char *lines[C_N + 1 + SP_NEIGH_NAMES];
     for (int c = 0; c < C_N; c++) {
         size_t len;
         const char *s = sp_table_text(tb, row, (size_t)c, &len);
@@ -697,11 +952,32 @@ static void show_details(hosts_pane *h)
         snprintf(l[c], sizeof l[c], "%-11s %.*s", labels[c], (int)len, s);
         lines[c] = l[c];
     }
+    size_t nl = C_N;
+    /* Every name from every source, while the row is still there. */
+    uint64_t key;
+    const sp_neigh *n = sp_table_selected(tb, &key) ? find_neigh(&h->hosts.table, key) : NULL;
+    if (n && (n->nnames || !blank_name(n->name))) {
+        snprintf(l[nl], sizeof l[nl], "Names:");
+        lines[nl] = l[nl];
+        nl++;
+        if (!blank_name(n->name)) {
+            snprintf(l[nl], sizeof l[nl], "  %s  ptr", n->name);
+            lines[nl] = l[nl];
+            nl++;
+        }
+        for (size_t k = 0; k < n->nnames && nl < C_N + 1 + SP_NEIGH_NAMES; k++) {
+            const sp_hostname *hn = &n->names[k];
+            snprintf(l[nl], sizeof l[nl], "  %s  %s%s%s", hn->name, sp_name_source_label(hn->source),
+                     hn->group ? ", workgroup " : "", hn->group ? hn->group : "");
+            lines[nl] = l[nl];
+            nl++;
+        }
+    }
     size_t len;
     const char *ip = sp_table_text(tb, row, C_IP, &len);
     char title[SP_IPSTR_MAX];
     snprintf(title, sizeof title, "%.*s", (int)len, ip);
-    sp_app_box(h->base.app, title, lines, C_N);
+    sp_app_box(h->base.app, title, lines, nl);
 }
 
 static sp_redraw act_details(void *ud, const sp_key *k)
@@ -709,6 +985,48 @@ static sp_redraw act_details(void *ud, const sp_key *k)
     (void)k;
     show_details(ud);
     return SP_REDRAW_BODY;
+}
+
+static void wake_yes(void *ud)
+{
+    hosts_pane *h = ud;
+    sp_wol_result r;
+    char err[300], line[500];
+    if (!sp_wol_send(h->wake_mac, h->wake_if, SP_WOL_PORT, &r, 1, err, sizeof err)) {
+        sp_app_error(h->base.app, "wake: %s", err);
+        return;
+    }
+    sp_wol_describe(&r, line, sizeof line);
+    if (r.udp_sent || r.frame_sent)
+        sp_app_status(h->base.app, "magic packet sent: %s", line);
+    else
+        sp_app_error(h->base.app, "wake: %s", line);
+}
+
+/* w: Wake-on-LAN for the selected row (a remembered gone one too), from
+ * its cells, after a y/n. */
+static sp_redraw act_wake(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    const sp_table *tb = h->tables[VIEW_NEIGH];
+    if (!sp_table_count(tb))
+        return SP_REDRAW_NONE;
+    size_t row = sp_table_sel(tb), len, iflen;
+    const char *mac = sp_table_text(tb, row, C_MAC, &len);
+    const char *ifn = sp_table_text(tb, row, C_IF, &iflen);
+    char m[32];
+    snprintf(m, sizeof m, "%.*s", (int)len, mac);
+    if (len != 17 || sp_mac_parse(m, h->wake_mac) < 0 || iflen == 0 || iflen >= sizeof h->wake_if) {
+        sp_app_error(h->base.app, "wake: the selected row has no ethernet MAC");
+        return SP_REDRAW_STATUS;
+    }
+    memcpy(h->wake_if, ifn, iflen);
+    h->wake_if[iflen] = '\0';
+    char q[160];
+    snprintf(q, sizeof q, "Wake %s on %s (magic packet to port 9)?", m, h->wake_if);
+    sp_app_confirm(h->base.app, q, wake_yes, h);
+    return SP_REDRAW_STATUS;
 }
 
 static sp_redraw act_all(void *ud, const sp_key *k)
@@ -719,7 +1037,8 @@ static sp_redraw act_all(void *ud, const sp_key *k)
     h->stale |= 1u << VIEW_NEIGH;
     feed(h, 1u << VIEW_NEIGH);
     sp_app_status(h->base.app,
-                  h->show_all ? "showing FAILED, INCOMPLETE and NOARP too" : "hiding FAILED, INCOMPLETE and NOARP");
+                  h->show_all ? "showing FAILED, INCOMPLETE, NOARP and gone too"
+                              : "hiding FAILED, INCOMPLETE, NOARP and gone");
     return SP_REDRAW_BODY | SP_REDRAW_STATUS;
 }
 
@@ -728,8 +1047,21 @@ static sp_redraw act_view(void *ud, const sp_key *k)
     (void)k;
     hosts_pane *h = ud;
     h->view = (view)((h->view + 1) % VIEW_COUNT);
+    if (h->view == VIEW_HISTORY)
+        h->view = VIEW_SWEEP; /* h has its own key */
     if (h->view == VIEW_SWEEP && !h->sweep)
         h->view = VIEW_NEIGH;
+    rates_timer(h);
+    feed(h, 1u << h->view);
+    return SP_REDRAW_BODY | SP_REDRAW_HINTS;
+}
+
+static sp_redraw act_history(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    h->view = h->view == VIEW_HISTORY ? VIEW_NEIGH : VIEW_HISTORY;
+    rates_timer(h);
     feed(h, 1u << h->view);
     return SP_REDRAW_BODY | SP_REDRAW_HINTS;
 }
@@ -748,6 +1080,7 @@ static sp_redraw act_sort(void *ud, const sp_key *k)
             next = (i + 1) % SP_SORT_COUNT;
     sp_table_sort(tb, order[next], neigh_cols[order[next]].desc);
     h->view = VIEW_NEIGH;
+    rates_timer(h);
     feed(h, 1u << VIEW_NEIGH);
     sp_app_status(h->base.app, "sorted by %s", sp_neigh_sort_name((sp_neigh_sort)next));
     return SP_REDRAW_BODY | SP_REDRAW_HINTS | SP_REDRAW_STATUS;
@@ -796,6 +1129,7 @@ static void visible(sp_pane *p, bool shown)
     hosts_pane *h = H(p);
     h->visible = shown;
     progress_timer(h, shown && sweep_running(h));
+    rates_timer(h);
 }
 
 static unsigned mode(sp_pane *p) { return SP_WHEN_BROWSING | SP_WHEN_PANE << H(p)->view; }
@@ -805,10 +1139,15 @@ static sp_table *focused_table(sp_pane *p) { return H(p)->tables[H(p)->view]; }
 static const sp_binding keymap[] = {
     { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details of the selected neighbour", "Details", NULL, 6,
       MODE_NEIGH, act_details },
-    { { 'a' }, "a", "show or hide FAILED, INCOMPLETE and NOARP neighbours", "All", NULL, 4, SP_WHEN_BROWSING,
+    { { 'a' }, "a", "show or hide FAILED, INCOMPLETE, NOARP and remembered gone neighbours", "All", NULL, 4,
+      SP_WHEN_BROWSING,
       act_all },
     { { 'i' }, "i", "next view: neighbours, interfaces, sweep results", "View", NULL, 1, SP_WHEN_BROWSING,
       act_view },
+    { { 'w' }, "w", "wake the selected neighbour (Wake-on-LAN magic packet; asks first)", "Wake", NULL, 8,
+      MODE_NEIGH, act_wake },
+    { { 'h' }, "h", "the host history (new, flip-flop, gone, back), newest first; h again: neighbours", "History",
+      NULL, 7, SP_WHEN_BROWSING, act_history },
     { { 's' }, "s", "sort by IP, MAC, vendor, name, last change", "Sort", NULL, 3, SP_WHEN_BROWSING, act_sort },
     { { 'S' }, "S", "sweep a subnet with reverse-DNS lookups (the selected interface's)", "Sweep", NULL, 2,
       SP_WHEN_BROWSING, act_sweep },

@@ -1,0 +1,25 @@
+/* Append-only line logs that survive a crash and stay bounded (the DNS
+ * change log, the hosts history): each line goes to an O_APPEND descriptor
+ * with a single write(2) before it is shown anywhere, so once it is on
+ * screen it is in the kernel and a kill -9 cannot lose it; a part of a line
+ * (a full disk) is taken back; past a size the file moves to FILE.1 (one
+ * generation kept) and a new one starts. */
+#ifndef SOCKPIT_APPLOG_H
+#define SOCKPIT_APPLOG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Opens (creating, mode 0600) the log for appending; a log cut mid-line
+ * gets a newline first, so the next line starts a line of its own. Returns
+ * an fd or -1 with a reason naming the path in err. */
+int sp_applog_open(const char *path, char *err, size_t errlen);
+/* Writes line[0..len) (its newline included) with one write(2). Returns 0
+ * or -1 with errno. */
+int sp_applog_write(int fd, const char *line, size_t len);
+/* When the log open on *fd has reached max bytes: renames path to path.1
+ * (replacing the older one), opens a new path and closes the old fd.
+ * Returns 0 (also when nothing was due), or -1 with err (the old fd stays). */
+int sp_applog_rotate(const char *path, int *fd, off_t max, char *err, size_t errlen);
+
+#endif

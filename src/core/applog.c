@@ -1,0 +1,67 @@
+/* Append-only logs (applog.h). */
+#include "sockpit/core/applog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sockpit/core/readfile.h"
+
+int sp_applog_open(const char *path, char *err, size_t errlen)
+{
+    int fd = sp_open_append(path);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s for appending: %s", path, sp_read_error(errno, 0));
+        return -1;
+    }
+    off_t end = lseek(fd, 0, SEEK_END);
+    char last;
+    if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n' && write(fd, "\n", 1) != 1) {
+        snprintf(err, errlen, "cannot append to %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int sp_applog_write(int fd, const char *line, size_t len)
+{
+    /* One write on an O_APPEND fd: the line lands whole, after whatever
+     * another sockpit appended, and is in the kernel when this returns. */
+    off_t before = lseek(fd, 0, SEEK_END);
+    ssize_t w;
+    do
+        w = write(fd, line, len);
+    while (w < 0 && errno == EINTR);
+    if (w >= 0 && (size_t)w == len)
+        return 0;
+    int e = w < 0 ? errno : ENOSPC;
+    if (w > 0 && before >= 0 && ftruncate(fd, before) < 0)
+        e = errno;
+    errno = e;
+    return -1;
+}
+
+int sp_applog_rotate(const char *path, int *fd, off_t max, char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(*fd, &st) < 0 || st.st_size < max)
+        return 0;
+    char old[4096];
+    if (snprintf(old, sizeof old, "%s.1", path) >= (int)sizeof old) {
+        snprintf(err, errlen, "cannot rotate %s: the path is too long", path);
+        return -1;
+    }
+    if (rename(path, old) < 0) {
+        snprintf(err, errlen, "cannot rotate %s to %s: %s", path, old, strerror(errno));
+        return -1;
+    }
+    int nfd = sp_applog_open(path, err, errlen);
+    if (nfd < 0)
+        return -1;
+    close(*fd);
+    *fd = nfd;
+    return 0;
+}
