@@ -41,6 +41,9 @@ typedef struct svc_pane {
     sp_listen_set shown;   /* what the rows were built from */
     sp_listen_source *src;
     sp_procmap *procmap;
+    bool force;            /* the running read publishes even when unchanged */
+    bool say_count;        /* ... and says how many sockets it found (`r`) */
+    bool reloaded;
     char listen_err[256];
     uint64_t timer;
 
@@ -210,10 +213,12 @@ static void mark_listening(svc_pane *s)
 
 /* ---- data ---- */
 
-static void refresh_listening(svc_pane *s, bool force)
+static void listening_read(void *ud, int rc, const char *err)
 {
-    char err[256];
-    if (sp_listen_source_read(s->src, &s->live, err, sizeof err) < 0) {
+    svc_pane *s = ud;
+    bool force = s->force;
+    s->force = false;
+    if (rc < 0) {
         if (!s->listen_err[0])
             sp_app_error(s->base.app, "cannot tell what this host listens on: %s", err);
         snprintf(s->listen_err, sizeof s->listen_err, "%s", err);
@@ -221,6 +226,11 @@ static void refresh_listening(svc_pane *s, bool force)
         s->listen_err[0] = '\0';
     }
     sp_procmap_resolve(s->procmap, &s->live);
+    if (s->say_count) {
+        s->say_count = false;
+        sp_app_status(s->base.app, "%s%zu listening socket%s", s->reloaded ? "services file reloaded; " : "",
+                      s->live.n, s->live.n == 1 ? "" : "s");
+    }
     if (!force && sp_listen_equal(&s->live, &s->shown))
         return;
     sp_listen_copy(&s->shown, &s->live);
@@ -229,6 +239,14 @@ static void refresh_listening(svc_pane *s, bool force)
     if (s->f.len)
         select_rows(s);
     publish(s);
+}
+
+/* Starts a read on the loop (the sock_diag dump); a read still running
+ * simply answers this one too. */
+static void refresh_listening(svc_pane *s, bool force)
+{
+    s->force |= force;
+    sp_listen_source_refresh(s->src, sp_app_loop(s->base.app), &s->live, listening_read, s);
 }
 
 static void on_timer(sp_loop *loop, uint64_t id, void *ud)
@@ -307,6 +325,7 @@ static void destroy(sp_pane *p)
     sp_listen_free(&s->live);
     sp_listen_free(&s->shown);
     sp_procmap_free(s->procmap);
+    sp_listen_source_cancel(s->src);
     sp_listen_source_free(s->src);
     sp_table_free(s->table);
     free(s->rows);
@@ -640,9 +659,9 @@ static void reload(svc_pane *s)
     if ((changed || s->load_err[0]) && !load(s))
         return;
     sp_procmap_forget(s->procmap);
+    s->say_count = true;
+    s->reloaded = changed;
     refresh_listening(s, true);
-    sp_app_status(s->base.app, "%s%zu listening socket%s", changed ? "services file reloaded; " : "",
-                  s->shown.n, s->shown.n == 1 ? "" : "s");
 }
 
 static sp_redraw act_details(void *ud, const sp_key *k)
