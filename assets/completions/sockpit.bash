@@ -7,7 +7,7 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|conns|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
@@ -18,11 +18,13 @@ _sockpit() {
         --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
         --sort-hosts) COMPREPLY=($(compgen -W "address name vendor mac state iface" -- "$cur")); return ;;
         --sort-watch) COMPREPLY=($(compgen -W "name change rtt errors" -- "$cur")); return ;;
+        --state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close
+                                          close-wait last-ack closing" -- "$cur")); return ;;
         --services-file|--replies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout) return ;;
+        --timeout|--process|--pid|--rates) return ;;
     esac
 
     local opts
@@ -31,15 +33,16 @@ _sockpit() {
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve conns help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve conns" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
                      --config-dir --help" ;;
+        conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
                      --idle-timeout --keepalive --help" ;;

@@ -261,6 +261,8 @@ void sp_sockdiag_close(sp_sockdiag *d)
 
 bool sp_sockdiag_busy(const sp_sockdiag *d) { return d->busy; }
 
+const sp_sockdiag_query *sp_sockdiag_running(const sp_sockdiag *d) { return &d->q[d->at < d->nq ? d->at : 0]; }
+
 static int send_query(sp_sockdiag *d)
 {
     char req[SP_SOCKDIAG_REQ_SIZE] __attribute__((aligned(4)));

@@ -78,6 +78,8 @@ typedef void sp_sockdiag_done_fn(int rc, int err, void *ud);
 int sp_sockdiag_start(sp_sockdiag *d, sp_loop *loop, const sp_sockdiag_query *q, size_t nq, sp_sockdiag_msg_fn *msg,
                       sp_sockdiag_done_fn *done, void *ud);
 bool sp_sockdiag_busy(const sp_sockdiag *d);
+/* The query whose answer is being read (valid in the msg callback). */
+const sp_sockdiag_query *sp_sockdiag_running(const sp_sockdiag *d);
 /* Stops a running dump without calling done. */
 void sp_sockdiag_cancel(sp_sockdiag *d);
 
