@@ -12,7 +12,7 @@ _sockpit() {
     done
 
     case $prev in
-        --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
+        --pane) COMPREPLY=($(compgen -W "services hosts watch chat conns" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
         --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
@@ -24,14 +24,14 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout|--process|--pid|--rates) return ;;
+        --timeout|--process|--pid|--rates|--conns-refresh) return ;;
     esac
 
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
-                  --sort-services --sort-hosts --sort-watch --print-config --version --help"
+                  --sort-services --sort-hosts --sort-watch --conns-refresh --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve conns help" -- "$cur"))
                 return

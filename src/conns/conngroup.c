@@ -42,10 +42,8 @@ uint64_t sp_conn_group_key(int by, const sp_conn *c)
         memcpy(&a, c->s.dst, 8);
         memcpy(&b, c->s.dst + 8, 8);
         return mix(mix(mix(2, c->s.family), a), b);
-    case SP_BY_SERVICE: {
-        unsigned port = c->s.sport < c->s.dport ? c->s.sport : c->s.dport;
-        return mix(mix(3, c->s.proto), port);
-    }
+    case SP_BY_SERVICE:
+        return mix(mix(3, c->s.proto), sp_conn_service_port(c));
     default:
         return c->key;
     }
@@ -83,7 +81,7 @@ void sp_conn_groups_update(sp_conn_groups *g, const sp_conntab *t)
         gr.family = c->s.family;
         memcpy(gr.addr, c->s.dst, 16);
         gr.proto = c->s.proto;
-        gr.port = c->s.sport < c->s.dport ? c->s.sport : c->s.dport;
+        gr.port = (uint16_t)sp_conn_service_port(c);
         for (; i < t->n && it[i].key == gr.key; i++) {
             c = &t->v[it[i].conn];
             gr.count++;

@@ -344,13 +344,18 @@ void sp_connproc_resolve(sp_connproc *m, sp_conntab *t)
             continue;
         bool fresh = p->nfds < 0;
         if (!fresh && p->ninodes) {
-            /* It owns sockets: make sure it is still the same process. */
+            /* It owns sockets: make sure it is still the same process, and
+             * take its name again (an exec after the fork renames it). */
             char comm[16];
             uint64_t start;
-            if (read_stat(m->root, p->pid, comm, &start) && start != p->start) {
-                fresh = true;
-                p->ninodes = 0;
-                m->map_stale = true;
+            if (read_stat(m->root, p->pid, comm, &start)) {
+                if (start != p->start) {
+                    fresh = true;
+                    p->ninodes = 0;
+                    m->map_stale = true;
+                } else {
+                    memcpy(p->comm, comm, sizeof comm);
+                }
             }
         }
         long long count = -1;

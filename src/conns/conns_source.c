@@ -13,7 +13,9 @@
 #include "sockpit/core/proto.h"
 #include "sockpit/services/sockdiag.h"
 
-#define ALL_BUT_LISTEN (((1u << SP_TCP_STATES) - 1) & ~(1u << SP_TCP_LISTEN) & ~1u)
+/* Listeners come too (the listening hash is small): their ports tell which
+ * side of a connection serves. They are not rows. */
+#define TCP_STATES (((1u << SP_TCP_STATES) - 1) & ~1u)
 
 struct sp_conns_source {
     sp_sockdiag *diag;
@@ -24,6 +26,8 @@ struct sp_conns_source {
     sp_connproc *procs;
     sp_conn_groups groups[SP_BY_COUNT];
     size_t malformed, malformed_now;
+    uint16_t *listening;    /* TCP ports listened on, sorted after the dump */
+    size_t nlistening, caplistening;
     double started, took;
     sp_loop *loop;
     uint64_t fail_timer;
@@ -36,8 +40,8 @@ sp_conns_source *sp_conns_source_new(const char *procroot, bool tcp, bool udp)
     sp_conns_source *src = sp_xcalloc(1, sizeof *src);
     uint8_t info = 1u << (INET_DIAG_INFO - 1);
     if (tcp) {
-        src->q[src->nq++] = (sp_sockdiag_query){ AF_INET, IPPROTO_TCP, info, ALL_BUT_LISTEN };
-        src->q[src->nq++] = (sp_sockdiag_query){ AF_INET6, IPPROTO_TCP, info, ALL_BUT_LISTEN };
+        src->q[src->nq++] = (sp_sockdiag_query){ AF_INET, IPPROTO_TCP, info, TCP_STATES };
+        src->q[src->nq++] = (sp_sockdiag_query){ AF_INET6, IPPROTO_TCP, info, TCP_STATES };
     }
     if (udp) {
         src->q[src->nq++] = (sp_sockdiag_query){ AF_INET, IPPROTO_UDP, 0, 1u << SP_TCP_ESTABLISHED };
@@ -69,6 +73,7 @@ void sp_conns_source_free(sp_conns_source *src)
     sp_conns_source_cancel(src);
     sp_sockdiag_close(src->diag);
     sp_conntab_free(&src->tab);
+    free(src->listening);
     sp_connproc_free(src->procs);
     for (int by = 0; by < SP_BY_COUNT; by++)
         sp_conn_groups_free(&src->groups[by]);
@@ -85,7 +90,32 @@ static void on_msg(const void *payload, size_t len, void *ud)
         src->malformed_now++;
         return;
     }
+    if (proto == SP_PROTO_TCP && s.state == SP_TCP_LISTEN) {
+        SP_GROW(src->listening, src->caplistening, src->nlistening + 1);
+        src->listening[src->nlistening++] = s.sport;
+        return;
+    }
     sp_conntab_add(&src->tab, &s);
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* A TCP connection serves when its local port is listened on; else it is a
+ * client of the remote port. */
+static void mark_services(sp_conns_source *src)
+{
+    qsort(src->listening, src->nlistening, sizeof *src->listening, cmp_u16);
+    for (size_t i = 0; i < src->tab.n; i++) {
+        sp_conn *c = &src->tab.v[i];
+        if (c->s.proto != SP_PROTO_TCP)
+            continue;
+        bool serves = src->nlistening && bsearch(&c->s.sport, src->listening, src->nlistening,
+                                                 sizeof *src->listening, cmp_u16);
+        c->service_port = serves ? c->s.sport : c->s.dport;
+    }
 }
 
 static void on_done(int rc, int err, void *ud)
@@ -97,6 +127,7 @@ static void on_done(int rc, int err, void *ud)
         sp_conntab_begin(&src->tab);
     } else {
         sp_conntab_commit(&src->tab, sp_now());
+        mark_services(src);
         sp_connproc_resolve(src->procs, &src->tab);
         for (int by = 1; by < SP_BY_COUNT; by++)
             sp_conn_groups_update(&src->groups[by], &src->tab);
@@ -124,6 +155,7 @@ int sp_conns_source_refresh(sp_conns_source *src, sp_loop *loop, sp_conns_fn *cb
     src->loop = loop;
     src->started = sp_now();
     src->malformed_now = 0;
+    src->nlistening = 0;
     sp_conntab_begin(&src->tab);
     if (src->diag && sp_sockdiag_start(src->diag, loop, src->q, src->nq, on_msg, on_done, src) == 0)
         return 0;

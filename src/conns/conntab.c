@@ -157,6 +157,13 @@ void sp_conntab_commit(sp_conntab *t, double now)
     t->refreshes++;
 }
 
+unsigned sp_conn_service_port(const sp_conn *c)
+{
+    if (c->service_port)
+        return c->service_port;
+    return c->s.sport < c->s.dport ? c->s.sport : c->s.dport;
+}
+
 const sp_conn *sp_conntab_find(const sp_conntab *t, uint64_t key)
 {
     size_t lo = 0, hi = t->n;

@@ -18,8 +18,6 @@ bool sp_conn_filter_match(const sp_conn_filter *f, const sp_conn *c)
     return !f->process || (c->owner == SP_OWNER_PROC && strcmp(c->comm, f->process) == 0);
 }
 
-unsigned sp_conn_service_port(const sp_conn *c) { return c->s.sport < c->s.dport ? c->s.sport : c->s.dport; }
-
 void sp_fmt_bytes(double v, char *buf, size_t len)
 {
     static const char suffix[] = "KMGTP";

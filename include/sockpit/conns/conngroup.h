@@ -1,6 +1,5 @@
 /* The connection table grouped: by process, by remote host, by local
- * service (the lower of the two ports, the usual guess at which side
- * serves), each group with its connection count, summed rates and bytes,
+ * service (sp_conn_service_port), each group with its connection count, summed rates and bytes,
  * and a short history of its total rate for a sparkline. Pure. */
 #ifndef SOCKPIT_CONNGROUP_H
 #define SOCKPIT_CONNGROUP_H

@@ -38,6 +38,7 @@ typedef struct sp_conn {
     bool is_new;           /* first seen at the last refresh */
     bool closed;           /* gone from the last dump */
     double closed_at;
+    uint16_t service_port; /* the side that serves, when known (0: not) */
 } sp_conn;
 
 typedef struct sp_conntab {
@@ -61,6 +62,10 @@ void sp_conntab_add(sp_conntab *t, const sp_diag_sock *s);
 void sp_conntab_commit(sp_conntab *t, double now);
 /* The identity hash. */
 uint64_t sp_conn_key(const sp_diag_sock *s);
+/* The port that names the connection's service: service_port when the
+ * caller knew it (a local listener's port, or else the remote one), or
+ * the lower of the two (the usual guess). */
+unsigned sp_conn_service_port(const sp_conn *c);
 /* The connection with this key, or NULL. O(log n). */
 const sp_conn *sp_conntab_find(const sp_conntab *t, uint64_t key);
 

@@ -17,10 +17,6 @@ typedef struct sp_conn_filter {
 
 bool sp_conn_filter_match(const sp_conn_filter *f, const sp_conn *c);
 
-/* The port that names the service: the lower of the two (the usual guess
- * at which side serves). */
-unsigned sp_conn_service_port(const sp_conn *c);
-
 /* "1.2K", "15M": bytes with a binary-free SI suffix, 4 characters at most
  * for values below 1000 T. */
 void sp_fmt_bytes(double v, char *buf, size_t len);

@@ -12,7 +12,7 @@
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
     SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
-    SP_SET_COUNT
+    SP_SET_CONNS_REFRESH, SP_SET_COUNT
 } sp_setting;
 
 typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
@@ -20,7 +20,7 @@ typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_C
 /* Options of the TUI (`sockpit [OPTIONS]`). Strings point into argv unless
  * noted. */
 typedef struct sp_opts {
-    const char *pane;          /* services|hosts|watch|chat (static) */
+    const char *pane;          /* services|hosts|watch|chat|conns (static) */
     char *dns_servers;         /* c-ares CSV (malloc'd) or NULL: system resolver */
     bool no_color;
     const char *services_file; /* NULL: /etc/services */
@@ -34,6 +34,7 @@ typedef struct sp_opts {
     uint32_t max_frame;
     /* Each pane's first sort column, by the names of sp_sort_*_names. */
     const char *sort_services, *sort_hosts, *sort_watch;
+    double conns_refresh;      /* the Connections pane's refresh, seconds */
     bool print_config;
     sp_source from[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */

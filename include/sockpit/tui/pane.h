@@ -67,5 +67,6 @@ extern const sp_pane_ops sp_services_pane;
 extern const sp_pane_ops sp_hosts_pane;
 extern const sp_pane_ops sp_watch_pane;
 extern const sp_pane_ops sp_chat_pane;
+extern const sp_pane_ops sp_conns_pane;
 
 #endif
