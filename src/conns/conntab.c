@@ -53,10 +53,15 @@ static int cmp_sock(uint64_t kx, const sp_diag_sock *x, uint64_t ky, const sp_di
     return cmp_identity(x, y);
 }
 
-static int cmp_next(const void *a, const void *b)
+/* refs point into the table being committed: qsort has no context. */
+static _Thread_local const sp_diag_sock *sorting;
+
+static int cmp_ref(const void *a, const void *b)
 {
-    const sp_diag_sock *x = a, *y = b;
-    return cmp_sock(sp_conn_key(x), x, sp_conn_key(y), y);
+    const sp_conn_ref *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return cmp_identity(&sorting[x->at], &sorting[y->at]);
 }
 
 void sp_conntab_init(sp_conntab *t)
@@ -68,6 +73,8 @@ void sp_conntab_init(sp_conntab *t)
 void sp_conntab_free(sp_conntab *t)
 {
     free(t->v);
+    free(t->spare);
+    free(t->refs);
     free(t->next);
     memset(t, 0, sizeof *t);
 }
@@ -77,6 +84,8 @@ void sp_conntab_begin(sp_conntab *t) { t->nnext = 0; }
 void sp_conntab_add(sp_conntab *t, const sp_diag_sock *s)
 {
     SP_GROW(t->next, t->capnext, t->nnext + 1);
+    SP_GROW(t->refs, t->caprefs, t->nnext + 1);
+    t->refs[t->nnext] = (sp_conn_ref){ sp_conn_key(s), t->nnext };
     t->next[t->nnext++] = *s;
 }
 
@@ -94,64 +103,70 @@ static double rate(uint64_t now, uint64_t before, double dt)
 
 void sp_conntab_commit(sp_conntab *t, double now)
 {
+    sorting = t->next;
     if (t->nnext > 1)
-        qsort(t->next, t->nnext, sizeof *t->next, cmp_next);
-    /* The same socket twice in one dump (a dump racing a change): once. */
+        qsort(t->refs, t->nnext, sizeof *t->refs, cmp_ref);
+    /* The same socket twice in one dump (a dump racing a change): the last. */
     size_t u = 0;
     for (size_t i = 0; i < t->nnext; i++) {
-        if (u && cmp_next(&t->next[u - 1], &t->next[i]) == 0)
-            t->next[u - 1] = t->next[i];
+        if (u && cmp_ref(&t->refs[u - 1], &t->refs[i]) == 0)
+            t->refs[u - 1] = t->refs[i];
         else
-            t->next[u++] = t->next[i];
+            t->refs[u++] = t->refs[i];
     }
-    t->nnext = u;
-    size_t cap = t->n + t->nnext;
-    sp_conn *out = sp_xreallocarray(NULL, cap ? cap : 1, sizeof *out);
+    size_t nn = u;
+    SP_GROW(t->spare, t->capspare, t->n + nn + 1);
+    sp_conn *out = t->spare;
     size_t a = 0, b = 0, n = 0;
     double dt = t->last_at > 0 ? now - t->last_at : 0;
     bool first = t->refreshes == 0;
-    while (a < t->n || b < t->nnext) {
-        uint64_t kb = b < t->nnext ? sp_conn_key(&t->next[b]) : 0;
-        int c = a == t->n ? 1 : b == t->nnext ? -1 : cmp_sock(t->v[a].key, &t->v[a].s, kb, &t->next[b]);
+    while (a < t->n || b < nn) {
+        const sp_diag_sock *nb = b < nn ? &t->next[t->refs[b].at] : NULL;
+        uint64_t kb = nb ? t->refs[b].key : 0;
+        int c = a == t->n ? 1 : !nb ? -1 : cmp_sock(t->v[a].key, &t->v[a].s, kb, nb);
         if (c < 0) {
-            sp_conn o = t->v[a++];
-            if (!o.closed) {
-                o.closed = true;
-                o.closed_at = now;
-                o.is_new = false;
-                o.tx_bps = o.rx_bps = 0;
+            sp_conn *o = &out[n];
+            *o = t->v[a++];
+            if (!o->closed) {
+                o->closed = true;
+                o->closed_at = now;
+                o->is_new = false;
+                o->tx_bps = o->rx_bps = 0;
             }
-            if (now - o.closed_at < t->linger)
-                out[n++] = o;
+            if (now - o->closed_at < t->linger)
+                n++;
             continue;
         }
-        sp_conn c2;
+        sp_conn *c2 = &out[n++];
         if (c == 0) {
-            c2 = t->v[a++];
-            uint64_t tx = c2.tx_bytes, rx = c2.rx_bytes;
-            bool had = c2.counted && !c2.closed;
-            c2.s = t->next[b++];
-            take_counts(&c2);
-            c2.rates = had && c2.counted && dt > 0;
-            c2.tx_bps = c2.rates ? rate(c2.tx_bytes, tx, dt) : 0;
-            c2.rx_bps = c2.rates ? rate(c2.rx_bytes, rx, dt) : 0;
-            c2.is_new = false;
-            c2.closed = false;
+            *c2 = t->v[a++];
+            uint64_t tx = c2->tx_bytes, rx = c2->rx_bytes;
+            bool had = c2->counted && !c2->closed;
+            c2->s = *nb;
+            take_counts(c2);
+            c2->rates = had && c2->counted && dt > 0;
+            c2->tx_bps = c2->rates ? rate(c2->tx_bytes, tx, dt) : 0;
+            c2->rx_bps = c2->rates ? rate(c2->rx_bytes, rx, dt) : 0;
+            c2->is_new = false;
+            c2->closed = false;
         } else {
-            memset(&c2, 0, sizeof c2);
-            c2.s = t->next[b++];
-            c2.key = kb;
-            c2.first_seen = now;
-            c2.before = first;
-            c2.is_new = !first;
-            take_counts(&c2);
+            memset(c2, 0, sizeof *c2);
+            c2->s = *nb;
+            c2->key = kb;
+            c2->first_seen = now;
+            c2->before = first;
+            c2->is_new = !first;
+            take_counts(c2);
         }
-        out[n++] = c2;
+        b++;
     }
-    free(t->v);
+    /* The output becomes the table; the old table the next spare. */
+    t->spare = t->v;
+    size_t cap = t->capspare;
+    t->capspare = t->cap;
     t->v = out;
+    t->cap = cap;
     t->n = n;
-    t->cap = cap ? cap : 1;
     t->nnext = 0;
     t->last_at = now;
     t->refreshes++;
