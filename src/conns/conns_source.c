@@ -126,7 +126,9 @@ static void on_done(int rc, int err, void *ud)
         snprintf(why, sizeof why, "sock_diag dump failed: %s", strerror(err));
         sp_conntab_begin(&src->tab);
     } else {
-        sp_conntab_commit(&src->tab, sp_now());
+        /* Sampled when the dump was asked for: the time the kernel read the
+         * counters, not when the answer was parsed (which varies). */
+        sp_conntab_commit(&src->tab, src->started);
         mark_services(src);
         sp_connproc_resolve(src->procs, &src->tab);
         for (int by = 1; by < SP_BY_COUNT; by++)

@@ -18,22 +18,27 @@ bool sp_conn_filter_match(const sp_conn_filter *f, const sp_conn *c)
     return !f->process || (c->owner == SP_OWNER_PROC && strcmp(c->comm, f->process) == 0);
 }
 
+/* Integer arithmetic only: the pane formats tens of thousands of these per
+ * refresh, and printf's floating point was a tenth of its time. */
 void sp_fmt_bytes(double v, char *buf, size_t len)
 {
     static const char suffix[] = "KMGTP";
-    if (v < 1000) {
-        snprintf(buf, len, "%.0f", v);
+    uint64_t n = v > 0 ? (uint64_t)(v + 0.5) : 0;
+    if (n < 1000) {
+        snprintf(buf, len, "%u", (unsigned)n);
         return;
     }
+    /* n in tenths of the unit, rounded (n >= 1000 takes one step at least). */
     int i = -1;
-    while (v >= 1000 && i < 4) {
-        v /= 1000;
+    uint64_t tenths = n * 10;
+    while (tenths >= 9995 && i < 4) {
+        tenths = (tenths + 500) / 1000;
         i++;
     }
-    if (v < 10)
-        snprintf(buf, len, "%.1f%c", v, suffix[i]);
+    if (tenths < 100)
+        snprintf(buf, len, "%u.%u%c", (unsigned)(tenths / 10), (unsigned)(tenths % 10), suffix[i]);
     else
-        snprintf(buf, len, "%.0f%c", v, suffix[i]);
+        snprintf(buf, len, "%u%c", (unsigned)((tenths + 5) / 10), suffix[i]);
 }
 
 void sp_fmt_rtt(const sp_conn *c, char *buf, size_t len)
