@@ -47,19 +47,19 @@ static void report_malformed(const char *file, const sp_services *t)
     fprintf(stderr, "%s)\n", t->malformed > 3 ? "; ..." : "");
 }
 
+static const char *row_name(const row *r) { return r->s ? r->s->name : "-"; }
+static unsigned row_port(const row *r) { return r->s ? r->s->port : r->l ? r->l->port : 0; }
+static int row_proto(const row *r) { return r->s ? r->s->proto : r->l ? r->l->proto : -1; }
+
 /* The listeners of one row. */
 static size_t row_listeners(const sp_listen_set *ls, const row *r, size_t *first)
 {
-    unsigned port = r->s ? r->s->port : r->l->port;
-    int proto = r->s ? r->s->proto : r->l->proto;
+    unsigned port = row_port(r);
+    int proto = row_proto(r);
     if (proto != SP_PROTO_TCP && proto != SP_PROTO_UDP)
         return 0;
     return sp_listen_find(ls, port, proto, first);
 }
-
-static const char *row_name(const row *r) { return r->s ? r->s->name : "-"; }
-static unsigned row_port(const row *r) { return r->s ? r->s->port : r->l->port; }
-static int row_proto(const row *r) { return r->s ? r->s->proto : r->l->proto; }
 
 static void listener_text(const sp_listener *l, bool procs, char *buf, size_t len)
 {

@@ -193,7 +193,8 @@ static int *list_pids(int root, size_t *n)
         v[(*n)++] = (int)strtol(de->d_name, NULL, 10);
     }
     closedir(d);
-    qsort(v, *n, sizeof *v, cmp_pid);
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, cmp_pid);
     return v;
 }
 

@@ -123,7 +123,7 @@ void sp_conntab_commit(sp_conntab *t, double now)
     while (a < t->n || b < nn) {
         const sp_diag_sock *nb = b < nn ? &t->next[t->refs[b].at] : NULL;
         uint64_t kb = nb ? t->refs[b].key : 0;
-        int c = a == t->n ? 1 : !nb ? -1 : cmp_sock(t->v[a].key, &t->v[a].s, kb, nb);
+        int c = !nb ? -1 : a == t->n ? 1 : cmp_sock(t->v[a].key, &t->v[a].s, kb, nb);
         if (c < 0) {
             sp_conn *o = &out[n];
             *o = t->v[a++];

@@ -28,9 +28,9 @@ void sp_fmt_bytes(double v, char *buf, size_t len)
         snprintf(buf, len, "%u", (unsigned)n);
         return;
     }
-    /* n in tenths of the unit, rounded (n >= 1000 takes one step at least). */
-    int i = -1;
-    uint64_t tenths = n * 10;
+    /* n in tenths of the unit, rounded. */
+    int i = 0;
+    uint64_t tenths = (n * 10 + 500) / 1000;
     while (tenths >= 9995 && i < 4) {
         tenths = (tenths + 500) / 1000;
         i++;

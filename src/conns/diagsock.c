@@ -82,7 +82,7 @@ int sp_tcp_state_lookup(const char *name)
         return -1;
     for (size_t i = 0; i <= n; i++) {
         char c = name[i];
-        norm[i] = c == '_' ? '-' : c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+        norm[i] = (char)(c == '_' ? '-' : c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
     }
     for (int s = 1; s < SP_TCP_STATES; s++)
         if (strcmp(norm, state_names[s]) == 0)

@@ -27,6 +27,7 @@ typedef struct sp_opts {
     unsigned sweep_concurrency;
     double probe_rate;         /* probes per second */
     double watch_interval;     /* seconds */
+    double conns_refresh;      /* the Connections pane's refresh, seconds */
     bool ttl_mode;
     const char *state_dir, *config_dir;
     char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
@@ -34,13 +35,12 @@ typedef struct sp_opts {
     uint32_t max_frame;
     /* Each pane's first sort column, by the names of sp_sort_*_names. */
     const char *sort_services, *sort_hosts, *sort_watch;
-    double conns_refresh;      /* the Connections pane's refresh, seconds */
     bool print_config;
+    bool config_found;
     sp_source from[SP_SET_COUNT];
+    int from_line[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
     char *notice;              /* the first config warning, for the status line (malloc'd) */
-    bool config_found;
-    int from_line[SP_SET_COUNT];
 } sp_opts;
 
 void sp_opts_free(sp_opts *o);

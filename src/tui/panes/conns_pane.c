@@ -53,7 +53,7 @@ enum { G_NAME, G_COUNT, G_TX, G_RX, G_RATE, G_SENT, G_RECV, G_HIST, NGCOLS };
 
 #define GROUP_COLS(first)                                                                                       \
     {                                                                                                           \
-        [G_NAME] = { .title = first, .min = 12, .max = 48, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },     \
+        [G_NAME] = { .title = (first), .min = 12, .max = 48, .prio = 0, .grow = true, .sort = SP_SORT_TEXT },     \
         [G_COUNT] = { .title = "Conns", .min = 5, .max = 7, .prio = 0, .right = true, .sort = SP_SORT_NUM,      \
                       .desc = true },                                                                           \
         [G_TX] = { .title = "TX/s", .min = 4, .max = 6, .prio = 1, .right = true, .sort = SP_SORT_NUM, .desc = true }, \
@@ -140,7 +140,7 @@ static bool matches(const conns_pane *s, const char *const *texts, size_t n)
         char low[160];
         size_t k = 0;
         for (; texts[i][k] && k + 1 < sizeof low; k++)
-            low[k] = texts[i][k] >= 'A' && texts[i][k] <= 'Z' ? (char)(texts[i][k] - 'A' + 'a') : texts[i][k];
+            low[k] = (char)(texts[i][k] >= 'A' && texts[i][k] <= 'Z' ? texts[i][k] - 'A' + 'a' : texts[i][k]);
         low[k] = '\0';
         if (strstr(low, s->filter))
             return true;
@@ -585,7 +585,7 @@ static void filter_change(sp_pane *p, const char *text)
     conns_pane *s = P(p);
     size_t i = 0;
     for (; text[i] && i + 1 < sizeof s->filter; i++)
-        s->filter[i] = text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a') : text[i];
+        s->filter[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
     s->filter[i] = '\0';
     publish(s);
 }

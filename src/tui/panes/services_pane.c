@@ -120,7 +120,7 @@ static bool process_matches(const svc_pane *s, const sp_listener *l)
     char low[sizeof l->comm];
     size_t i = 0;
     for (; l->comm[i] && i + 1 < sizeof low; i++)
-        low[i] = l->comm[i] >= 'A' && l->comm[i] <= 'Z' ? (char)(l->comm[i] - 'A' + 'a') : l->comm[i];
+        low[i] = (char)(l->comm[i] >= 'A' && l->comm[i] <= 'Z' ? l->comm[i] - 'A' + 'a' : l->comm[i]);
     low[i] = '\0';
     return strstr(low, s->f.text) != NULL;
 }
@@ -508,7 +508,7 @@ static void publish(svc_pane *s)
             snprintf(text, sizeof text, "%s +%zu", one, nl - 1);
         else
             snprintf(text, sizeof text, "%s", one);
-        sp_table_cell(tb, text, (size_t)-1, (double)nl, SP_STYLE_GOOD);
+        sp_table_cell(tb, text, (size_t)-1, (int64_t)nl, SP_STYLE_GOOD);
     }
     sp_table_commit(tb);
     sp_app_dirty(s->base.app, &s->base);
