@@ -107,7 +107,8 @@ static int cmp_u16(const void *a, const void *b)
  * client of the remote port. */
 static void mark_services(sp_conns_source *src)
 {
-    qsort(src->listening, src->nlistening, sizeof *src->listening, cmp_u16);
+    if (src->nlistening > 1)
+        qsort(src->listening, src->nlistening, sizeof *src->listening, cmp_u16);
     for (size_t i = 0; i < src->tab.n; i++) {
         sp_conn *c = &src->tab.v[i];
         if (c->s.proto != SP_PROTO_TCP)
