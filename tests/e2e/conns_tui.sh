@@ -181,7 +181,13 @@ keys Enter
 wait_for "filter '127.0.0.1:$PORT'" 6 || fail "filter by the port at 80x24"
 wait_for "^(Proto +)?State +Local +Remote +Process +TX/s +RX/s +Rate$DOWN" 3 || fail "80x24 header"
 wait_for "^ESTAB +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:$PORT\b" 3 || fail "80x24 cut the remote port"
+keys / C-u; keys -l "python3/$SEND"
+keys Enter
+wait_for "filter 'python3/$SEND'" 6 || fail "filter by the sender at 80x24"
 wait_for "python3/$SEND .* $RATE" 3 || fail "80x24 lost the sender's rate"
+keys / C-u; keys -l "127.0.0.1:$PORT"
+keys Enter
+wait_for "filter '127.0.0.1:$PORT'" 6 || fail "filter by the port at 80x24"
 wait_for "[0-9]+ of [0-9]+ shown" 2 || fail "no count line when rows are cut"
 wait_for "F1 Help.*q/F10 Quit" 1 || fail "80x24 hint bar lost Help or Quit"
 screen | python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in sys.stdin))' ||

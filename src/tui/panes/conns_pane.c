@@ -23,7 +23,8 @@
 #include "sockpit/tui/table_view.h"
 
 #define DEFAULT_SERVICES "/etc/services"
-#define NAME_DELAY 0.3 /* names that arrive together show in one repaint */
+#define NAME_DELAY 0.3   /* names that arrive together show in one repaint */
+#define FILTER_DELAY 0.05 /* keys typed together rebuild the rows once */
 
 enum { C_PROTO, C_STATE, C_LOCAL, C_REMOTE, C_PROC, C_RTT, C_RETR, C_SENT, C_RECV, C_TX, C_RX, C_RATE, C_AGE,
        NCOLS };
@@ -77,7 +78,7 @@ typedef struct conns_pane {
     sp_table *tables[SP_BY_COUNT];
     int by;
     double interval;
-    uint64_t timer, name_timer;
+    uint64_t timer, name_timer, filter_timer;
     bool shown;
     sp_rdns *rdns;
     sp_services *svc;
@@ -379,6 +380,8 @@ static void destroy(sp_pane *p)
         sp_loop_cancel(loop, s->timer);
     if (s->name_timer)
         sp_loop_cancel(loop, s->name_timer);
+    if (s->filter_timer)
+        sp_loop_cancel(loop, s->filter_timer);
     sp_conns_source_free(s->src);
     sp_rdns_free(s->rdns);
     sp_services_free(s->svc);
@@ -580,6 +583,17 @@ static sp_redraw act_refresh(void *ud, const sp_key *k)
     return SP_REDRAW_NONE;
 }
 
+static void filter_due(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    conns_pane *s = ud;
+    s->filter_timer = 0;
+    publish(s);
+}
+
+/* Rebuilding tens of thousands of rows per key typed would lag behind the
+ * typing: the rows follow the text a moment later, once. */
 static void filter_change(sp_pane *p, const char *text)
 {
     conns_pane *s = P(p);
@@ -587,7 +601,8 @@ static void filter_change(sp_pane *p, const char *text)
     for (; text[i] && i + 1 < sizeof s->filter; i++)
         s->filter[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
     s->filter[i] = '\0';
-    publish(s);
+    if (!s->filter_timer)
+        s->filter_timer = sp_loop_timer(sp_app_loop(p->app), FILTER_DELAY, 0, filter_due, s);
 }
 
 static const sp_binding keymap[] = {
