@@ -8,7 +8,7 @@
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/hosts/neigh.h"
 
-static const char *const panes[] = { "services", "hosts", "watch", "chat", "forward", NULL };
+static const char *const panes[] = { "services", "hosts", "watch", "chat", "conns", "forward", NULL };
 
 static int set_resolve(void *base, const char *s, const char *what, char *err, size_t errlen)
 {
@@ -65,6 +65,9 @@ static const sp_optspec tui_options[] = {
     { .name = "sort-watch", .kind = SP_OPT_ENUM, .names = sp_sort_watch_names, .noun = "order",
       SP_OPT_AT(sp_opts, sort_watch), .def_text = "name", .show = SP_SHOW_DEFAULT, .key = "sort.watch",
       .slot = SP_SET_SORT_WATCH, .help = "the DNS watch pane's first order" },
+    { .name = "conns-refresh", .kind = SP_OPT_SECONDS, .lo = 0.2, .hi = 3600, .def = 1, .metavar = "SEC",
+      SP_OPT_AT(sp_opts, conns_refresh), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "conns-refresh",
+      .slot = SP_SET_CONNS_REFRESH, .help = "the Connections pane's refresh while visible" },
     { .name = "print-config", .kind = SP_OPT_FLAG, SP_OPT_AT(sp_opts, print_config),
       .help = "show the effective settings and where each came from" },
     { .name = "version", .kind = SP_OPT_VERSION, .help = "print the version" },

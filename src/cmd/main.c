@@ -20,7 +20,7 @@ typedef struct command {
 static const command commands[] = {
     { "services", cmd_services }, { "hosts", cmd_hosts }, { "watch", cmd_watch },
     { "chat", cmd_chat },         { "serve", cmd_serve },       { "forward", cmd_forward },
-    { "wake", cmd_wake },
+    { "wake", cmd_wake },         { "conns", cmd_conns },
 };
 
 static const command *find_command(const char *name)

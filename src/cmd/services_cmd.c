@@ -20,8 +20,11 @@
 
 #define CMD "services"
 
+/* A services-file line, or (s NULL) a port the file does not name that
+ * something listens on, as its first listener l. */
 typedef struct row {
     const sp_service *s;
+    const sp_listener *l;
 } row;
 
 typedef struct opts {
@@ -44,12 +47,18 @@ static void report_malformed(const char *file, const sp_services *t)
     fprintf(stderr, "%s)\n", t->malformed > 3 ? "; ..." : "");
 }
 
+static const char *row_name(const row *r) { return r->s ? r->s->name : "-"; }
+static unsigned row_port(const row *r) { return r->s ? r->s->port : r->l ? r->l->port : 0; }
+static int row_proto(const row *r) { return r->s ? r->s->proto : r->l ? r->l->proto : -1; }
+
 /* The listeners of one row. */
-static size_t row_listeners(const sp_listen_set *ls, const sp_service *s, size_t *first)
+static size_t row_listeners(const sp_listen_set *ls, const row *r, size_t *first)
 {
-    if (s->proto != SP_PROTO_TCP && s->proto != SP_PROTO_UDP)
+    unsigned port = row_port(r);
+    int proto = row_proto(r);
+    if (proto != SP_PROTO_TCP && proto != SP_PROTO_UDP)
         return 0;
-    return sp_listen_find(ls, s->port, s->proto, first);
+    return sp_listen_find(ls, port, proto, first);
 }
 
 static void listener_text(const sp_listener *l, bool procs, char *buf, size_t len)
@@ -70,14 +79,14 @@ static void print_json(const row *r, size_t n, const sp_listen_set *ls, bool pro
     for (size_t i = 0; i < n; i++) {
         const sp_service *s = r[i].s;
         sp_json_begin(&j, stdout);
-        sp_json_str(&j, "service", s->name);
-        sp_json_int(&j, "port", s->port);
-        sp_json_str(&j, "proto", sp_proto_name(s->proto));
+        sp_json_str(&j, "service", row_name(&r[i]));
+        sp_json_int(&j, "port", row_port(&r[i]));
+        sp_json_str(&j, "proto", sp_proto_name(row_proto(&r[i])));
         sp_json_array_begin(&j, "aliases");
-        for (uint32_t a = 0; a < s->naliases; a++)
+        for (uint32_t a = 0; s && a < s->naliases; a++)
             sp_json_array_str(&j, s->aliases[a]);
         sp_json_array_end(&j);
-        size_t first, nl = row_listeners(ls, s, &first);
+        size_t first, nl = row_listeners(ls, &r[i], &first);
         sp_json_bool(&j, "listening", nl > 0);
         if (nl) {
             char a[64];
@@ -108,19 +117,19 @@ static void print_json(const row *r, size_t n, const sp_listen_set *ls, bool pro
 static char *join_aliases(const sp_service *s)
 {
     size_t len = 1;
-    for (uint32_t a = 0; a < s->naliases; a++)
+    for (uint32_t a = 0; s && a < s->naliases; a++)
         len += strlen(s->aliases[a]) + 1;
     char *b = sp_xmalloc(len);
     b[0] = '\0';
     char *p = b;
-    for (uint32_t a = 0; a < s->naliases; a++)
+    for (uint32_t a = 0; s && a < s->naliases; a++)
         p += sprintf(p, "%s%s", a ? "," : "", s->aliases[a]);
     return b;
 }
 
-static char *join_listeners(const sp_listen_set *ls, const sp_service *s, bool procs)
+static char *join_listeners(const sp_listen_set *ls, const row *r, bool procs)
 {
-    size_t first, nl = row_listeners(ls, s, &first);
+    size_t first, nl = row_listeners(ls, r, &first);
     char *b = sp_xmalloc(nl * 96 + 1);
     b[0] = '\0';
     char *p = b;
@@ -138,12 +147,11 @@ static void print_table(const row *r, size_t n, const sp_listen_set *ls, bool pr
     sp_texttable *tt = sp_texttable_new(5, head);
     sp_texttable_cap(tt, 3, 40);
     for (size_t i = 0; i < n; i++) {
-        const sp_service *s = r[i].s;
         char port[8];
-        snprintf(port, sizeof port, "%u", s->port);
-        char *aliases = join_aliases(s);
-        char *l = join_listeners(ls, s, procs);
-        const char *cells[] = { s->name, port, sp_proto_name(s->proto), aliases, l };
+        snprintf(port, sizeof port, "%u", row_port(&r[i]));
+        char *aliases = join_aliases(r[i].s);
+        char *l = join_listeners(ls, &r[i], procs);
+        const char *cells[] = { row_name(&r[i]), port, sp_proto_name(row_proto(&r[i])), aliases, l };
         sp_texttable_add(tt, cells);
         free(aliases);
         free(l);
@@ -155,7 +163,36 @@ static void print_table(const row *r, size_t n, const sp_listen_set *ls, bool pr
 static bool listening(const sp_listen_set *ls, const sp_service *s)
 {
     size_t first;
-    return row_listeners(ls, s, &first) > 0;
+    row r = { s, NULL };
+    return row_listeners(ls, &r, &first) > 0;
+}
+
+/* With --listening, the ports the file does not name (service "-"), one
+ * row per port and protocol, merged in port order. */
+static size_t add_unnamed(const sp_services *t, const opts *o, const sp_listen_set *ls, row *out, size_t n)
+{
+    size_t had = n;
+    for (size_t i = 0; i < ls->n; i++) {
+        const sp_listener *l = &ls->v[i];
+        if (i && l->port == ls->v[i - 1].port && l->proto == ls->v[i - 1].proto)
+            continue;
+        size_t first;
+        if (sp_services_port_entries(t, l->port, l->proto, &first))
+            continue;
+        if ((o->proto >= 0 && l->proto != o->proto) || (o->range && (l->port < o->lo || l->port > o->hi)))
+            continue;
+        out[n++] = (row){ NULL, l };
+    }
+    if (n == had)
+        return n;
+    /* Both runs are in port order: merge them (named rows first on a tie). */
+    row *m = sp_xreallocarray(NULL, n, sizeof *m);
+    size_t a = 0, b = had, k = 0;
+    while (a < had || b < n)
+        m[k++] = b == n || (a < had && row_port(&out[a]) <= row_port(&out[b])) ? out[a++] : out[b++];
+    memcpy(out, m, n * sizeof *m);
+    free(m);
+    return n;
 }
 
 /* The rows in port order: every triple of the file, or with --range what
@@ -169,9 +206,9 @@ static size_t collect(const sp_services *t, const opts *o, const sp_listen_set *
         size_t m = sp_services_range(t, o->lo, o->hi, mask, hit);
         for (size_t i = 0; i < m; i++)
             if (!o->listening || listening(ls, hit[i]))
-                out[n++] = (row){ hit[i] };
+                out[n++] = (row){ hit[i], NULL };
         free(hit);
-        return n;
+        return o->listening ? add_unnamed(t, o, ls, out, n) : n;
     }
     for (size_t i = 0; i < t->n; i++) {
         const sp_service *s = &t->v[t->by_port[i]];
@@ -185,9 +222,9 @@ static size_t collect(const sp_services *t, const opts *o, const sp_listen_set *
             if (out[k].s->proto == s->proto && strcmp(out[k].s->name, s->name) == 0)
                 dup = true;
         if (!dup)
-            out[n++] = (row){ s };
+            out[n++] = (row){ s, NULL };
     }
-    return n;
+    return o->listening ? add_unnamed(t, o, ls, out, n) : n;
 }
 
 static int run(const opts *o)
@@ -228,7 +265,7 @@ static int run(const opts *o)
             rc = sp_runtime_error(CMD, "%s", err);
             goto out;
         }
-        row r = { s };
+        row r = { s, NULL };
         if (o->json)
             print_json(&r, 1, &ls, o->listening);
         else
@@ -236,7 +273,7 @@ static int run(const opts *o)
         goto out;
     }
 
-    row *rows = sp_xreallocarray(NULL, t->n + 1, sizeof *rows);
+    row *rows = sp_xreallocarray(NULL, t->n + ls.n + 1, sizeof *rows);
     size_t n = collect(t, o, &ls, rows);
     if (o->json)
         print_json(rows, n, &ls, o->listening);
@@ -314,7 +351,8 @@ static const sp_optspec options[] = {
       .help = "only this protocol: tcp, udp, sctp, dccp or ddp" },
     { .name = "listening", .kind = SP_OPT_FLAG, SP_OPT_AT(opts, listening),
       .help = "only the ports this host listens on, with the\n"
-              "owning processes ('-' where they are unreadable)" },
+              "owning processes ('-' where they are unreadable);\n"
+              "ports the file does not name show as service '-'" },
     { .name = "find", .kind = SP_OPT_CUSTOM, .set = set_find, .metavar = "NAME|PORT[/PROTO]",
       .help = "one lookup, as getservbyname/getservbyport do it\n"
               "(exit 1 when there is no such service)" },

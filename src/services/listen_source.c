@@ -92,6 +92,10 @@ struct sp_listen_source {
     sp_sockdiag *diag;  /* NULL: the /proc files */
     bool via_diag;      /* the last read's TCP listeners came from diag */
     char why[128];
+    /* a refresh on the loop */
+    sp_listen_set *s;
+    sp_listen_source_fn *cb;
+    void *ud;
 };
 
 /* Errors that will not go away by asking again. */
@@ -124,22 +128,63 @@ void sp_listen_source_free(sp_listen_source *src)
     free(src);
 }
 
-int sp_listen_source_read(sp_listen_source *src, sp_listen_set *s, char *err, size_t errlen)
+/* After the TCP dump (rc, errno e): the rest from the /proc files. */
+static int complete(sp_listen_source *src, sp_listen_set *s, int rc, int e, char *err, size_t errlen)
 {
-    sp_listen_clear(s);
-    src->via_diag = false;
-    if (src->diag) {
-        if (sp_sockdiag_tcp_listeners(src->diag, s) == 0) {
-            src->via_diag = true;
-        } else if (diag_refused(errno)) {
-            snprintf(src->why, sizeof src->why, "sock_diag: %s", strerror(errno));
-            sp_sockdiag_close(src->diag);
-            src->diag = NULL;
-        }
+    if (rc == 0) {
+        src->via_diag = true;
+    } else if (src->diag && diag_refused(e)) {
+        snprintf(src->why, sizeof src->why, "sock_diag: %s", strerror(e));
+        sp_sockdiag_close(src->diag);
+        src->diag = NULL;
     }
     int ok = read_proc(s, src->procroot, src->via_diag ? FIRST_UDP_FILE : 0, err, errlen);
     sp_listen_sort(s);
     return ok < 0 || (ok == 0 && !src->via_diag) ? -1 : 0;
+}
+
+int sp_listen_source_read(sp_listen_source *src, sp_listen_set *s, char *err, size_t errlen)
+{
+    sp_listen_clear(s);
+    src->via_diag = false;
+    int rc = -1, e = 0;
+    if (src->diag && !sp_sockdiag_busy(src->diag)) {
+        rc = sp_sockdiag_tcp_listeners(src->diag, NULL, s, NULL, NULL);
+        e = errno;
+    }
+    return complete(src, s, rc, e, err, errlen);
+}
+
+static void refreshed(int rc, int e, void *ud)
+{
+    sp_listen_source *src = ud;
+    char err[256] = "";
+    int r = complete(src, src->s, rc, e, err, sizeof err);
+    src->cb(src->ud, r, err);
+}
+
+int sp_listen_source_refresh(sp_listen_source *src, sp_loop *loop, sp_listen_set *s, sp_listen_source_fn *cb,
+                             void *ud)
+{
+    if (src->diag && sp_sockdiag_busy(src->diag))
+        return -1;
+    sp_listen_clear(s);
+    src->via_diag = false;
+    src->s = s;
+    src->cb = cb;
+    src->ud = ud;
+    if (src->diag && sp_sockdiag_tcp_listeners(src->diag, loop, s, refreshed, src) == 0)
+        return 0;
+    char err[256] = "";
+    int r = complete(src, s, -1, src->diag ? errno : 0, err, sizeof err);
+    cb(ud, r, err);
+    return 0;
+}
+
+void sp_listen_source_cancel(sp_listen_source *src)
+{
+    if (src->diag)
+        sp_sockdiag_cancel(src->diag);
 }
 
 const char *sp_listen_source_tcp(const sp_listen_source *src)

@@ -1,14 +1,12 @@
-/* TCP listeners from NETLINK_SOCK_DIAG through libmnl.
+/* NETLINK_SOCK_DIAG dumps through libmnl, and the TCP listeners on them.
  *
- * Why synchronous, inside the refresh, rather than driven by the loop: a
- * netlink dump is produced by the kernel in the context of our own system
- * calls (the first batch during sendmsg, each next one during recvmsg), so
- * the answer is there as soon as we ask and a full dump of the listening
- * hash takes microseconds. Driving it from the loop would add a state
- * machine and a frame of latency for nothing. It still can never block
- * indefinitely: the socket is non-blocking, and an empty receive queue is
- * waited for with poll() against a short overall deadline, after which the
- * caller falls back to /proc. */
+ * The kernel produces a dump in the context of our own system calls (the
+ * first batch during sendmsg, each next one during recvmsg), so the answer
+ * is usually there as soon as we ask; but a dump of 100,000 established
+ * sockets with their tcp_info is tens of milliseconds of work, and nothing
+ * guarantees the queue is never empty in between. So the socket is
+ * non-blocking and watched by the loop, a few datagrams are read per
+ * wake-up, and a timer ends a dump that stalls. */
 #include "sockpit/services/sockdiag.h"
 
 #include <errno.h>
@@ -17,28 +15,47 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "sockpit/core/mem.h"
 
 #define TCP_LISTEN 10
-#define RECV_BUF 32768 /* the kernel sizes dump batches after the reader's buffer */
-#define DEADLINE_MS 250
+#define RECV_BUF 32768     /* the kernel sizes dump batches after the reader's buffer */
+#define STALL_SECONDS 2.0  /* a dump not over by then has failed */
+#define READS_PER_WAKE 16  /* datagrams read before the loop runs again */
+#define MAX_QUERIES 8
 
 _Static_assert(SP_SOCKDIAG_REQ_SIZE == MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2)),
                "request size");
+
+/* The listeners being dumped into s, for the done wrapper. */
+typedef struct listen_dump {
+    sp_listen_set *s;
+    size_t n, malformed;
+    sp_sockdiag_done_fn *done;
+    void *ud;
+} listen_dump;
 
 struct sp_sockdiag {
     struct mnl_socket *nl;
     uint32_t portid, seq;
     void *buf;
+    /* the running dump */
+    sp_loop *loop;
+    bool busy;
+    sp_sockdiag_query q[MAX_QUERIES];
+    size_t nq, at;
+    sp_sockdiag_msg_fn *msg;
+    sp_sockdiag_done_fn *done;
+    void *ud;
+    uint64_t stall_timer, fail_timer;
+    int fail_errno;
+    listen_dump ld;
 };
 
-size_t sp_sockdiag_request(void *buf, int family, uint32_t seq)
+size_t sp_sockdiag_request_for(void *buf, const sp_sockdiag_query *q, uint32_t seq)
 {
     memset(buf, 0, SP_SOCKDIAG_REQ_SIZE);
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -46,29 +63,43 @@ size_t sp_sockdiag_request(void *buf, int family, uint32_t seq)
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = seq;
     struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
-    r->sdiag_family = (uint8_t)family;
-    r->sdiag_protocol = IPPROTO_TCP;
-    r->idiag_states = 1u << TCP_LISTEN;
+    r->sdiag_family = q->family;
+    r->sdiag_protocol = q->proto;
+    r->idiag_ext = q->ext;
+    r->idiag_states = q->states;
     return nlh->nlmsg_len;
+}
+
+size_t sp_sockdiag_request(void *buf, int family, uint32_t seq)
+{
+    sp_sockdiag_query q = { .family = (uint8_t)family, .proto = IPPROTO_TCP, .states = 1u << TCP_LISTEN };
+    return sp_sockdiag_request_for(buf, &q, seq);
 }
 
 /* ---- the answer ---- */
 
-typedef struct parse_ctx {
-    sp_listen_set *s;
-} parse_ctx;
+typedef struct walk_ctx {
+    sp_sockdiag_msg_fn *fn;
+    void *ud;
+} walk_ctx;
 
-static int on_socket(const struct nlmsghdr *nlh, void *data)
+static int on_message(const struct nlmsghdr *nlh, void *data)
 {
-    parse_ctx *c = data;
-    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-        return MNL_CB_OK;
+    const walk_ctx *c = data;
+    if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY)
+        c->fn(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), c->ud);
+    return MNL_CB_OK;
+}
+
+static void on_listener(const void *payload, size_t len, void *ud)
+{
+    sp_listen_set *s = ud;
     struct inet_diag_msg m;
-    if (mnl_nlmsg_get_payload_len(nlh) < sizeof m) {
-        c->s->malformed++;
-        return MNL_CB_OK;
+    if (len < sizeof m) {
+        s->malformed++;
+        return;
     }
-    memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof m);
+    memcpy(&m, payload, sizeof m);
     sp_listener l = { .proto = SP_PROTO_TCP, .port = ntohs(m.id.idiag_sport), .uid = m.idiag_uid,
                       .inode = m.idiag_inode };
     if (m.idiag_family == AF_INET) {
@@ -78,13 +109,11 @@ static int on_socket(const struct nlmsghdr *nlh, void *data)
         l.family = 6;
         memcpy(l.addr, m.id.idiag_src, 16);
     } else {
-        c->s->malformed++;
-        return MNL_CB_OK;
+        s->malformed++;
+        return;
     }
-    if (m.idiag_state != TCP_LISTEN)
-        return MNL_CB_OK;
-    sp_listen_add(c->s, &l);
-    return MNL_CB_OK;
+    if (m.idiag_state == TCP_LISTEN)
+        sp_listen_add(s, &l);
 }
 
 static int on_error(const struct nlmsghdr *nlh, void *data)
@@ -138,13 +167,18 @@ static size_t fitting(const void *buf, size_t len)
     return at;
 }
 
-int sp_sockdiag_parse(sp_listen_set *s, const void *buf, size_t len, uint32_t seq, uint32_t portid)
+int sp_sockdiag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid, sp_sockdiag_msg_fn *fn, void *ud)
 {
     len = fitting(buf, len);
     static mnl_cb_t ctl[NLMSG_DONE + 1] = { [NLMSG_ERROR] = on_error, [NLMSG_DONE] = on_done };
-    parse_ctx c = { s };
-    int rc = mnl_cb_run2(buf, len, seq, portid, on_socket, &c, ctl, NLMSG_DONE + 1);
+    walk_ctx c = { fn, ud };
+    int rc = mnl_cb_run2(buf, len, seq, portid, on_message, &c, ctl, NLMSG_DONE + 1);
     return rc == MNL_CB_ERROR ? -1 : rc == MNL_CB_STOP ? 0 : 1;
+}
+
+int sp_sockdiag_parse(sp_listen_set *s, const void *buf, size_t len, uint32_t seq, uint32_t portid)
+{
+    return sp_sockdiag_walk(buf, len, seq, portid, on_listener, s);
 }
 
 /* ---- the socket ---- */
@@ -178,74 +212,209 @@ sp_sockdiag *sp_sockdiag_open(void)
     return d;
 }
 
+/* Stops watching and forgets the dump; after a failure the socket goes too
+ * (the kernel runs one dump per socket: a broken one would keep it busy). */
+static void stop(sp_sockdiag *d, bool drop_socket)
+{
+    if (d->loop) {
+        if (d->nl)
+            sp_loop_unwatch(d->loop, mnl_socket_get_fd(d->nl));
+        if (d->stall_timer)
+            sp_loop_cancel(d->loop, d->stall_timer);
+        if (d->fail_timer)
+            sp_loop_cancel(d->loop, d->fail_timer);
+    }
+    d->stall_timer = d->fail_timer = 0;
+    d->busy = false;
+    d->loop = NULL;
+    if (drop_socket && d->nl) {
+        mnl_socket_close(d->nl);
+        d->nl = NULL;
+    }
+}
+
+static void finish(sp_sockdiag *d, int rc, int err)
+{
+    sp_sockdiag_done_fn *done = d->done;
+    void *ud = d->ud;
+    stop(d, rc < 0);
+    if (done)
+        done(rc, err, ud);
+}
+
+void sp_sockdiag_cancel(sp_sockdiag *d)
+{
+    if (d && d->busy)
+        stop(d, true);
+}
+
 void sp_sockdiag_close(sp_sockdiag *d)
 {
     if (!d)
         return;
+    sp_sockdiag_cancel(d);
     if (d->nl)
         mnl_socket_close(d->nl);
     free(d->buf);
     free(d);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+bool sp_sockdiag_busy(const sp_sockdiag *d) { return d->busy; }
 
-static int dump(sp_sockdiag *d, int family, sp_listen_set *s, int64_t deadline)
+const sp_sockdiag_query *sp_sockdiag_running(const sp_sockdiag *d) { return &d->q[d->at < d->nq ? d->at : 0]; }
+
+static int send_query(sp_sockdiag *d)
 {
     char req[SP_SOCKDIAG_REQ_SIZE] __attribute__((aligned(4)));
-    uint32_t seq = ++d->seq;
-    size_t n = sp_sockdiag_request(req, family, seq);
-    if (mnl_socket_sendto(d->nl, req, n) < 0)
-        return -1;
-    for (;;) {
+    size_t n = sp_sockdiag_request_for(req, &d->q[d->at], ++d->seq);
+    return mnl_socket_sendto(d->nl, req, n) < 0 ? -1 : 0;
+}
+
+static void on_readable(sp_loop *loop, int fd, unsigned events, void *ud)
+{
+    (void)loop;
+    (void)fd;
+    (void)events;
+    sp_sockdiag *d = ud;
+    for (int i = 0; i < READS_PER_WAKE; i++) {
         ssize_t r = mnl_socket_recvfrom(d->nl, d->buf, RECV_BUF);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int64_t left = deadline - now_ms();
-            if (left <= 0) {
-                errno = ETIMEDOUT;
-                return -1;
-            }
-            struct pollfd p = { .fd = mnl_socket_get_fd(d->nl), .events = POLLIN };
-            if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-                return -1;
-            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (r < 0) {
+            finish(d, -1, errno);
+            return;
         }
-        if (r < 0)
-            return -1;
-        int rc = sp_sockdiag_parse(s, d->buf, (size_t)r, seq, d->portid);
-        if (rc <= 0)
-            return rc;
+        int rc = sp_sockdiag_walk(d->buf, (size_t)r, d->seq, d->portid, d->msg, d->ud);
+        if (rc > 0)
+            continue;
+        /* A kernel without IPv6 has no AF_INET6 handler: an empty dump. */
+        if (rc < 0 && errno != ENOENT && errno != EAFNOSUPPORT) {
+            finish(d, -1, errno);
+            return;
+        }
+        if (++d->at == d->nq) {
+            finish(d, 0, 0);
+            return;
+        }
+        if (send_query(d) < 0) {
+            finish(d, -1, errno);
+            return;
+        }
     }
 }
 
-int sp_sockdiag_tcp_listeners(sp_sockdiag *d, sp_listen_set *s)
+static void on_stall(sp_loop *loop, uint64_t id, void *ud)
 {
+    (void)loop;
+    (void)id;
+    sp_sockdiag *d = ud;
+    d->stall_timer = 0;
+    finish(d, -1, ETIMEDOUT);
+}
+
+/* A failure found while starting is reported from the loop, as promised. */
+static void on_fail(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    sp_sockdiag *d = ud;
+    d->fail_timer = 0;
+    finish(d, -1, d->fail_errno);
+}
+
+int sp_sockdiag_start(sp_sockdiag *d, sp_loop *loop, const sp_sockdiag_query *q, size_t nq, sp_sockdiag_msg_fn *msg,
+                      sp_sockdiag_done_fn *done, void *ud)
+{
+    if (d->busy) {
+        errno = EBUSY;
+        return -1;
+    }
+    if (nq == 0 || nq > MAX_QUERIES) {
+        errno = EINVAL;
+        return -1;
+    }
     if (!d->nl && open_socket(d) < 0)
         return -1;
-    size_t n = s->n, malformed = s->malformed;
-    int64_t deadline = now_ms() + DEADLINE_MS;
-    int rc = dump(d, AF_INET, s, deadline);
-    if (rc == 0 && dump(d, AF_INET6, s, deadline) < 0) {
-        /* A kernel without IPv6 has no AF_INET6 handler: no IPv6 listeners. */
-        rc = errno == ENOENT || errno == EAFNOSUPPORT ? 0 : -1;
-    }
-    if (rc < 0) {
-        /* A dump broken half-way would leave the socket busy with it (the
-         * kernel runs one dump per socket): start over on a new one. */
+    memcpy(d->q, q, nq * sizeof *q);
+    d->nq = nq;
+    d->at = 0;
+    d->msg = msg;
+    d->done = done;
+    d->ud = ud;
+    d->loop = loop;
+    d->busy = true;
+    if (sp_loop_watch(loop, mnl_socket_get_fd(d->nl), SP_IO_READ, on_readable, d) < 0) {
         int e = errno;
-        s->n = n;
-        s->malformed = malformed;
-        mnl_socket_close(d->nl);
-        d->nl = NULL;
+        d->busy = false;
+        d->loop = NULL;
         errno = e;
         return -1;
     }
+    d->stall_timer = sp_loop_timer(loop, STALL_SECONDS, 0, on_stall, d);
+    if (send_query(d) < 0) {
+        d->fail_errno = errno;
+        d->fail_timer = sp_loop_timer(loop, 0, 0, on_fail, d);
+    }
     return 0;
+}
+
+/* ---- the listeners ---- */
+
+static void on_listener_msg(const void *payload, size_t len, void *ud)
+{
+    const sp_sockdiag *d = ud;
+    on_listener(payload, len, d->ld.s);
+}
+
+static void listeners_done(int rc, int err, void *ud)
+{
+    sp_sockdiag *d = ud;
+    listen_dump *ld = &d->ld;
+    if (rc < 0) {
+        ld->s->n = ld->n;
+        ld->s->malformed = ld->malformed;
+    }
+    if (ld->done)
+        ld->done(rc, err, ld->ud);
+}
+
+typedef struct sync_wait {
+    bool over;
+    int rc, err;
+} sync_wait;
+
+static void sync_done(int rc, int err, void *ud)
+{
+    sync_wait *w = ud;
+    w->over = true;
+    w->rc = rc;
+    w->err = err;
+}
+
+int sp_sockdiag_tcp_listeners(sp_sockdiag *d, sp_loop *loop, sp_listen_set *s, sp_sockdiag_done_fn *done, void *ud)
+{
+    static const sp_sockdiag_query q[] = {
+        { .family = AF_INET, .proto = IPPROTO_TCP, .states = 1u << TCP_LISTEN },
+        { .family = AF_INET6, .proto = IPPROTO_TCP, .states = 1u << TCP_LISTEN },
+    };
+    sync_wait w = { 0 };
+    sp_loop *own = loop ? NULL : sp_loop_new();
+    if (!loop && !own)
+        return -1;
+    d->ld = (listen_dump){ s, s->n, s->malformed, loop ? done : sync_done, loop ? ud : &w };
+    if (sp_sockdiag_start(d, loop ? loop : own, q, 2, on_listener_msg, listeners_done, d) < 0) {
+        int e = errno;
+        sp_loop_free(own);
+        errno = e;
+        return -1;
+    }
+    if (loop)
+        return 0;
+    while (!w.over)
+        sp_loop_once(own, -1);
+    sp_loop_free(own);
+    errno = w.err;
+    return w.rc;
 }

@@ -24,7 +24,7 @@
 #define MIN_ROWS 10
 
 const sp_pane_ops *const sp_shell_panes[SP_NPANES] = {
-    &sp_services_pane, &sp_hosts_pane, &sp_watch_pane, &sp_chat_pane, &sp_forward_pane,
+    &sp_services_pane, &sp_hosts_pane, &sp_watch_pane, &sp_chat_pane, &sp_conns_pane, &sp_forward_pane,
 };
 
 /* ---- what panes may ask ---- */

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     if (sd) {
         timing t = TIME(rounds, {
             sp_listen_clear(&s);
-            sp_sockdiag_tcp_listeners(sd, &s);
+            sp_sockdiag_tcp_listeners(sd, NULL, &s, NULL, NULL);
         });
         printf("  parts: sock_diag TCP dumps (AF_INET + AF_INET6) %8.3f %8.3f\n", t.wall, t.cpu);
         sp_sockdiag_close(sd);

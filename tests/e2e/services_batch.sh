@@ -65,19 +65,39 @@ python3 -c '
 import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", s.getsockname()[1]))
-print(s.getsockname()[1], flush=True)
+# A second port our services file does not name, TCP and UDP.
+s2 = socket.socket(); s2.bind(("127.0.0.1", 0)); s2.listen()
+u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u2.bind(("127.0.0.1", s2.getsockname()[1]))
+print(s.getsockname()[1], s2.getsockname()[1], flush=True)
 time.sleep(600)' > "$T/port" 2>/dev/null &
 LPID=$!
 for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T/port")
-[ -n "$PORT" ] || fail "listener"
+read -r PORT PORT2 < "$T/port"
+[ -n "$PORT2" ] || fail "listener"
 printf 'live\t%s/tcp\nlive\t%s/udp\nidle\t%s/sctp\n' "$PORT" "$PORT" "$PORT" > "$T/services"
 "$SOCKPIT" services --services-file "$T/services" --listening --json > "$T/l.json" || fail "--listening exit"
-[ "$(wc -l < "$T/l.json")" -eq 2 ] || fail "want tcp+udp rows: $(cat "$T/l.json")"
+[ "$(grep -c "\"port\":$PORT," "$T/l.json")" -eq 2 ] || fail "want tcp+udp rows: $(cat "$T/l.json")"
 grep -q "\"proto\":\"tcp\",\"aliases\":\[\],\"listening\":true,\"addresses\":\[\"127.0.0.1:$PORT\"\],\"processes\":\[\"python3/$LPID\"\]" \
     "$T/l.json" || fail "listening row: $(cat "$T/l.json")"
 "$SOCKPIT" services --services-file "$T/services" --listening | grep -q "127.0.0.1:$PORT python3/$LPID" \
     || fail "plain listening"
+# Ports the file does not name: their own rows, service "-", with the process.
+for proto in tcp udp; do
+    grep -qx "{\"service\":\"-\",\"port\":$PORT2,\"proto\":\"$proto\",\"aliases\":\[\],\"listening\":true,\"addresses\":\[\"127.0.0.1:$PORT2\"\],\"processes\":\[\"python3/$LPID\"\]}" \
+        "$T/l.json" || fail "unnamed $proto row: $(cat "$T/l.json")"
+done
+"$SOCKPIT" services --services-file "$T/services" --listening | grep -Eq "^-  +$PORT2  +udp  .*127.0.0.1:$PORT2 python3/$LPID" \
+    || fail "plain unnamed row"
+"$SOCKPIT" services --services-file "$T/services" --listening --proto udp --json | grep -q '"proto":"tcp"' \
+    && fail "--listening --proto udp printed tcp"
+# Port order holds with the unnamed rows merged in.
+python3 - "$T/l.json" <<'PY' || fail "--listening rows out of port order"
+import json, sys
+ports = [json.loads(l)["port"] for l in open(sys.argv[1])]
+sys.exit(ports != sorted(ports))
+PY
+# A closed reader is not an error (exit 0, like head(1) expects).
+"$SOCKPIT" services | head -1 > /dev/null; [ "${PIPESTATUS[0]}" -eq 0 ] || fail "services | head -1: exit ${PIPESTATUS[0]}"
 "$SOCKPIT" services --services-file "$T/services" --json | grep -q '"service":"idle".*"listening":false' \
     || fail "sctp row"
 

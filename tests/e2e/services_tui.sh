@@ -22,11 +22,12 @@ fail() { echo "FAIL: $*"; echo "--- screen:"; tmux -L "$SOCK" capture-pane -p 2>
 python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
-print(s.getsockname()[1], flush=True)
+s2 = socket.socket(); s2.bind(("127.0.0.1", 0)); s2.listen()
+print(s.getsockname()[1], s2.getsockname()[1], flush=True)
 time.sleep(600)' > "$T/port" &
 LPID=$!
 for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T/port")
+read -r PORT PORT2 < "$T/port"
 [ -n "$PORT" ] || fail "the listener did not start"
 cp "$SOCKPIT_SRC/tests/data/services/services.sample" "$T/services"
 printf 'sptest-live\t%s/tcp\tlivealias\n' "$PORT" >> "$T/services"
@@ -48,6 +49,8 @@ wait_for() { # TEXT [absent]
 }
 keys() { tmux -L "$SOCK" send-keys "$@"; }
 row() { screen | sed -n "$1p"; }
+# The first row of a named service (this host's unnamed ports, "-", may come first).
+named() { screen | sed -n '3,$p' | grep -v '^-  ' | head -1; }
 
 wait_for "Port(s)"
 wait_for "3 malformed lines skipped"
@@ -55,6 +58,29 @@ wait_for "$T/services"
 wait_for "日本語サービス"
 # The listener shows with its process name within one refresh.
 wait_for "tcp 127.0.0.1:$PORT python3"
+
+# A port the file does not name is its own row (service "-"), found by
+# port or by process, with its own detail box.
+keys / $(echo "$PORT2" | sed 's/./& /g')
+wait_for "tcp 127.0.0.1:$PORT2 python3"
+wait_for "sptest-live" absent
+[[ "$(row 3)" == "-  "* ]] || fail "unnamed row: $(row 3)"
+keys Enter
+wait_for "port $PORT2: not in the services file, python3 listens"
+keys Enter
+wait_for " $PORT2/tcp "
+wait_for "python3 (pid $LPID)"
+keys Escape
+wait_for "python3 (pid" absent
+keys Escape
+wait_for "filter '" absent
+keys / p y t h o n
+wait_for "filter 'python'"
+wait_for "tcp 127.0.0.1:$PORT2 python3"
+wait_for "tcp 127.0.0.1:$PORT python3"
+wait_for "mysql" absent
+keys Escape
+wait_for "mysql"
 
 # Filter as you type: names and aliases.
 keys /; keys h t t
@@ -70,13 +96,13 @@ wait_for "mysql"
 # Sort: listening first (the default), then port, then name with s; the
 # column keys and header clicks as htop has them.
 wait_for "Listening▾"
-[[ "$(row 3)" == sptest-live* ]] || fail "listening first: $(row 3)"
+[[ "$(named)" == sptest-live* ]] || fail "listening first: $(named)"
 keys s
 wait_for "Port(s)▴"
 [[ "$(row 3)" == tcpmux* ]] || fail "port order: $(row 3)"
 keys s
 wait_for "Service▴"
-[[ "$(row 3)" == amqp* ]] || fail "name order should start with amqp: $(row 3)"
+[[ "$(named)" == amqp* ]] || fail "name order should start with amqp: $(named)"
 keys I
 wait_for "Service▾"
 [[ "$(row 3)" == amqp* ]] && fail "inverted name order still starts with amqp"

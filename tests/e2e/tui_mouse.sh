@@ -13,7 +13,9 @@ click() { # click X Y (0-based screen cell)
 # Forty services s01..s40 on ports 1..40, so the list is longer than the
 # screen and the wheel has something to scroll.
 for i in $(seq 1 40); do printf 's%02d %d/tcp\n' "$i" "$i"; done > "$TUI_DIR/services"
-TUI_TERM=xterm-256color tui_start 100 30 --services-file "$TUI_DIR/services"
+# In port order: this host's own listeners on ports the file does not name
+# (rows "-") come after s40.
+TUI_TERM=xterm-256color tui_start 100 30 --services-file "$TUI_DIR/services" --sort-services port
 tui_wait "[1 Services]"
 click 30 0; tui_wait "[3 DNS watch]"
 click 16 0; tui_wait "[2 Hosts]"

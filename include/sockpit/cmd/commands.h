@@ -9,6 +9,7 @@ int cmd_hosts(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_conns(int argc, char **argv);
 int cmd_forward(int argc, char **argv);
 int cmd_wake(int argc, char **argv);
 

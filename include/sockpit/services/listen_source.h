@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "sockpit/core/loop.h"
 #include "sockpit/services/listen.h"
 
 /* Reads and parses the four files under procroot ("/proc" but for tests),
@@ -28,8 +29,19 @@ typedef struct sp_listen_source sp_listen_source;
 
 sp_listen_source *sp_listen_source_new(const char *procroot);
 void sp_listen_source_free(sp_listen_source *src);
-/* Like sp_listen_read, through the source. */
+/* Like sp_listen_read, through the source; waits for the dump (for batch
+ * commands). */
 int sp_listen_source_read(sp_listen_source *src, sp_listen_set *s, char *err, size_t errlen);
+
+/* The end of a refresh: rc as sp_listen_source_read, err its reason. */
+typedef void sp_listen_source_fn(void *ud, int rc, const char *err);
+/* The same on the loop: s is filled while the dump runs and cb is called
+ * when it is complete (at once when sock_diag is not used). Returns -1
+ * when a refresh is already running (nothing is done), else 0. */
+int sp_listen_source_refresh(sp_listen_source *src, sp_loop *loop, sp_listen_set *s, sp_listen_source_fn *cb,
+                             void *ud);
+/* Stops a running refresh without calling back. */
+void sp_listen_source_cancel(sp_listen_source *src);
 /* Where the last read found the TCP listeners: "sock_diag" or
  * "/proc/net/tcp"; and why sock_diag is not used ("" when it is). */
 const char *sp_listen_source_tcp(const sp_listen_source *src);

@@ -1,15 +1,40 @@
-/* Listening TCP sockets through NETLINK_SOCK_DIAG (inet_diag), the way
- * `ss -lt` finds them. A dump asking only for TCP_LISTEN makes the kernel
- * walk the listening hash alone, where reading /proc/net/tcp or tcp6 walks
- * every established and TIME_WAIT socket as well (milliseconds on a busy
- * host, even for a file that ends up empty). */
+/* NETLINK_SOCK_DIAG (inet_diag) dumps: the requests, the walk over the
+ * kernel's answer, and a dump driven by the event loop on a non-blocking
+ * socket. The listening TCP sockets, the way `ss -lt` finds them, are built
+ * on it: a dump asking only for TCP_LISTEN makes the kernel walk the
+ * listening hash alone, where reading /proc/net/tcp or tcp6 walks every
+ * established and TIME_WAIT socket as well (milliseconds on a busy host,
+ * even for a file that ends up empty). The Connections pane (src/conns)
+ * asks for everything else through the same pieces. */
 #ifndef SOCKPIT_SOCKDIAG_H
 #define SOCKPIT_SOCKDIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockpit/core/loop.h"
 #include "sockpit/services/listen.h"
+
+/* One dump: a family (AF_INET, AF_INET6), a protocol (IPPROTO_TCP,
+ * IPPROTO_UDP), the states wanted (bit 1 << TCP state) and the extensions
+ * (bit 1 << (INET_DIAG_x - 1)). */
+typedef struct sp_sockdiag_query {
+    uint8_t family, proto, ext;
+    uint32_t states;
+} sp_sockdiag_query;
+
+/* Builds the dump request of a query in buf (SP_SOCKDIAG_REQ_SIZE bytes,
+ * 4-byte aligned). Returns its length. */
+size_t sp_sockdiag_request_for(void *buf, const sp_sockdiag_query *q, uint32_t seq);
+
+/* Called with the payload of each SOCK_DIAG_BY_FAMILY message (an
+ * inet_diag_msg and its attributes, len bytes as the header says). */
+typedef void sp_sockdiag_msg_fn(const void *payload, size_t len, void *ud);
+
+/* Walks one datagram of the kernel's answer (buf 4-byte aligned): fn for
+ * each socket message; the return value and errno as sp_sockdiag_parse. */
+int sp_sockdiag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid, sp_sockdiag_msg_fn *fn, void *ud);
 
 /* The request: a netlink header + struct inet_diag_req_v2. */
 #define SP_SOCKDIAG_REQ_SIZE 72
@@ -32,16 +57,38 @@ int sp_sockdiag_parse(sp_listen_set *s, const void *buf, size_t len, uint32_t se
 
 typedef struct sp_sockdiag sp_sockdiag;
 
-/* Opens the netlink socket. NULL with errno when the kernel or a sandbox
- * refuses it (EPROTONOSUPPORT, EACCES, EPERM...). */
+/* Opens the netlink socket (non-blocking). NULL with errno when the kernel
+ * or a sandbox refuses it (EPROTONOSUPPORT, EACCES, EPERM...). */
 sp_sockdiag *sp_sockdiag_open(void);
+/* Cancels a running dump (no callback) and closes. */
 void sp_sockdiag_close(sp_sockdiag *d);
 
+/* The end of sp_sockdiag_start: rc 0 when every query's dump completed
+ * (a family the kernel does not have, ENOENT or EAFNOSUPPORT, counts as an
+ * empty dump), or -1 with the errno in err. */
+typedef void sp_sockdiag_done_fn(int rc, int err, void *ud);
+
+/* Runs the queries' dumps one after the other on the loop: the socket is
+ * watched for reading, at most a few datagrams are read per wake-up (a
+ * dump of 100,000 sockets never holds the loop for long), msg is called for
+ * each socket and done once at the end (never from inside this call).
+ * A dump that has not ended after 2 s fails with ETIMEDOUT. After a
+ * failure the socket is replaced, so a broken dump never lingers. Returns
+ * 0, or -1 with errno (EBUSY: a dump is running). q is copied. */
+int sp_sockdiag_start(sp_sockdiag *d, sp_loop *loop, const sp_sockdiag_query *q, size_t nq, sp_sockdiag_msg_fn *msg,
+                      sp_sockdiag_done_fn *done, void *ud);
+bool sp_sockdiag_busy(const sp_sockdiag *d);
+/* The query whose answer is being read (valid in the msg callback). */
+const sp_sockdiag_query *sp_sockdiag_running(const sp_sockdiag *d);
+/* Stops a running dump without calling done. */
+void sp_sockdiag_cancel(sp_sockdiag *d);
+
 /* Appends the TCP listeners of AF_INET and AF_INET6 to s (none of AF_INET6
- * on a kernel without IPv6). Never blocks for long: see the comment in
- * sockdiag.c (ETIMEDOUT after 250 ms). Returns 0, or -1 with errno and s as
- * it was before the call; the socket is then replaced by a new one at the
- * next call, so a broken dump never lingers. */
-int sp_sockdiag_tcp_listeners(sp_sockdiag *d, sp_listen_set *s);
+ * on a kernel without IPv6) through the same dump, on the loop given, or
+ * on a private one when loop is NULL (batch commands, which have nothing
+ * else to run meanwhile). With a loop it returns at once and calls done;
+ * without, it returns when the dump ended: 0, or -1 with errno and s as it
+ * was before the call. */
+int sp_sockdiag_tcp_listeners(sp_sockdiag *d, sp_loop *loop, sp_listen_set *s, sp_sockdiag_done_fn *done, void *ud);
 
 #endif

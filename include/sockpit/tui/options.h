@@ -12,7 +12,7 @@
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
     SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
-    SP_SET_CHAT_ROOM, SP_SET_NICK, SP_SET_COUNT
+    SP_SET_CHAT_ROOM, SP_SET_NICK, SP_SET_CONNS_REFRESH, SP_SET_COUNT
 } sp_setting;
 
 typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
@@ -20,7 +20,7 @@ typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_C
 /* Options of the TUI (`sockpit [OPTIONS]`). Strings point into argv unless
  * noted. */
 typedef struct sp_opts {
-    const char *pane;          /* services|hosts|watch|chat (static) */
+    const char *pane;          /* services|hosts|watch|chat|conns (static) */
     char *dns_servers;         /* c-ares CSV (malloc'd) or NULL: system resolver */
     bool no_color;
     const char *services_file; /* NULL: /etc/services */
@@ -30,6 +30,7 @@ typedef struct sp_opts {
     unsigned name_sources;
     double probe_rate;         /* probes per second */
     double watch_interval;     /* seconds */
+    double conns_refresh;      /* the Connections pane's refresh, seconds */
     bool ttl_mode;
     const char *state_dir, *config_dir;
     char *chat;                /* [tls://]HOST:PORT (malloc'd) or NULL: embedded default */
@@ -42,11 +43,11 @@ typedef struct sp_opts {
     bool print_config;
     bool chat_room;            /* the Chat pane starts in room mode */
     bool tls_insecure;         /* tls:// chat: no certificate verification */
+    bool config_found;
     sp_source from[SP_SET_COUNT];
+    int from_line[SP_SET_COUNT];
     char *config_path;         /* the config file looked for (malloc'd), NULL: none */
     char *notice;              /* the first config warning, for the status line (malloc'd) */
-    bool config_found;
-    int from_line[SP_SET_COUNT];
 } sp_opts;
 
 #define SP_RESOLVE_GIVEN 0x80000000u

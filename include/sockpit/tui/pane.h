@@ -67,6 +67,7 @@ extern const sp_pane_ops sp_services_pane;
 extern const sp_pane_ops sp_hosts_pane;
 extern const sp_pane_ops sp_watch_pane;
 extern const sp_pane_ops sp_chat_pane;
+extern const sp_pane_ops sp_conns_pane;
 extern const sp_pane_ops sp_forward_pane;
 
 #endif

@@ -41,6 +41,9 @@ typedef struct svc_pane {
     sp_listen_set shown;   /* what the rows were built from */
     sp_listen_source *src;
     sp_procmap *procmap;
+    bool force;            /* the running read publishes even when unchanged */
+    bool say_count;        /* ... and says how many sockets it found (`r`) */
+    bool reloaded;
     char listen_err[256];
     uint64_t timer;
 
@@ -49,6 +52,10 @@ typedef struct svc_pane {
     size_t nlisten_untabled;   /* listening sockets on ports the file does not name */
     uint32_t *rows;        /* the groups the filter and the well-known toggle keep */
     size_t nrows;
+    /* Ports the file does not name that something listens on: one row per
+     * port and protocol (service "-"), as first index into shown. */
+    size_t *unnamed;
+    size_t nunnamed, capunnamed;
     bool well_known;
     char filter[256];
     sp_services_filter f;
@@ -63,6 +70,34 @@ static uint64_t name_key(const char *name)
     return sp_table_key_add(SP_TABLE_KEY_START, name, strlen(name));
 }
 
+/* An unnamed port's key: "-", then the port and protocol. */
+static uint64_t port_key(const sp_listener *l)
+{
+    uint8_t id[3] = { (uint8_t)(l->port >> 8), (uint8_t)l->port, l->proto };
+    return sp_table_key_add(sp_table_key_add(SP_TABLE_KEY_START, "-", 1), id, sizeof id);
+}
+
+/* How many listeners of shown share the port and protocol of shown.v[first]. */
+static size_t same_port(const sp_listen_set *ls, size_t first)
+{
+    size_t n = 1;
+    while (first + n < ls->n && ls->v[first + n].port == ls->v[first].port &&
+           ls->v[first + n].proto == ls->v[first].proto)
+        n++;
+    return n;
+}
+
+static const sp_listener *selected_unnamed(const svc_pane *s)
+{
+    uint64_t key;
+    if (!sp_table_selected(s->table, &key))
+        return NULL;
+    for (size_t i = 0; i < s->nunnamed; i++)
+        if (port_key(&s->shown.v[s->unnamed[i]]) == key)
+            return &s->shown.v[s->unnamed[i]];
+    return NULL;
+}
+
 static const sp_service_group *selected_group(const svc_pane *s)
 {
     uint64_t key;
@@ -74,10 +109,57 @@ static const sp_service_group *selected_group(const svc_pane *s)
     return NULL;
 }
 
+static size_t group_listeners(const svc_pane *s, const sp_service_group *g, const sp_listener **out, size_t max);
+
+/* The filter's text in a listener's process name (not for digits: those
+ * are ports). */
+static bool process_matches(const svc_pane *s, const sp_listener *l)
+{
+    if (s->f.digits || !l->comm[0])
+        return false;
+    char low[sizeof l->comm];
+    size_t i = 0;
+    for (; l->comm[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)(l->comm[i] >= 'A' && l->comm[i] <= 'Z' ? l->comm[i] - 'A' + 'a' : l->comm[i]);
+    low[i] = '\0';
+    return strstr(low, s->f.text) != NULL;
+}
+
 static bool row_wanted(const svc_pane *s, uint32_t g)
 {
     const sp_service_group *grp = &s->t->groups[g];
-    return (!s->well_known || grp->well_known) && sp_services_group_matches(s->t, grp, &s->f);
+    if (s->well_known && !grp->well_known)
+        return false;
+    if (sp_services_group_matches(s->t, grp, &s->f))
+        return true;
+    if (!s->glisten[g] || s->f.digits)
+        return false;
+    const sp_listener *ls[64];
+    size_t n = group_listeners(s, grp, ls, 64);
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (process_matches(s, ls[i]))
+            return true;
+    return false;
+}
+
+/* An unnamed port's row through the same filter: port prefix or process. */
+static bool unnamed_wanted(const svc_pane *s, size_t first)
+{
+    const sp_listener *l = &s->shown.v[first];
+    if (s->well_known && (l->port == 0 || l->port > 1024))
+        return false;
+    if (s->f.len == 0)
+        return true;
+    if (s->f.ndigits) {
+        char port[8];
+        snprintf(port, sizeof port, "%u", l->port);
+        return strncmp(port, s->f.text, s->f.len) == 0;
+    }
+    size_t n = same_port(&s->shown, first);
+    for (size_t i = 0; i < n; i++)
+        if (process_matches(s, &s->shown.v[first + i]))
+            return true;
+    return false;
 }
 
 /* The groups in port order through the filter and the toggle. */
@@ -101,11 +183,17 @@ static void mark_listening(svc_pane *s)
     memset(s->glisten, 0, t->ngroups ? t->ngroups : 1);
     s->nlisten_groups = 0;
     s->nlisten_untabled = 0;
+    s->nunnamed = 0;
     for (size_t i = 0; i < s->shown.n; i++) {
         const sp_listener *l = &s->shown.v[i];
         size_t first, n = sp_services_port_entries(t, l->port, l->proto, &first);
-        if (n == 0)
+        if (n == 0) {
             s->nlisten_untabled++;
+            if (i == 0 || l->port != s->shown.v[i - 1].port || l->proto != s->shown.v[i - 1].proto) {
+                SP_GROW(s->unnamed, s->capunnamed, s->nunnamed + 1);
+                s->unnamed[s->nunnamed++] = i;
+            }
+        }
         /* Every line for that port and protocol, hidden ones too, but each
          * group once per socket. */
         for (size_t k = 0; k < n; k++) {
@@ -125,10 +213,12 @@ static void mark_listening(svc_pane *s)
 
 /* ---- data ---- */
 
-static void refresh_listening(svc_pane *s, bool force)
+static void listening_read(void *ud, int rc, const char *err)
 {
-    char err[256];
-    if (sp_listen_source_read(s->src, &s->live, err, sizeof err) < 0) {
+    svc_pane *s = ud;
+    bool force = s->force;
+    s->force = false;
+    if (rc < 0) {
         if (!s->listen_err[0])
             sp_app_error(s->base.app, "cannot tell what this host listens on: %s", err);
         snprintf(s->listen_err, sizeof s->listen_err, "%s", err);
@@ -136,11 +226,27 @@ static void refresh_listening(svc_pane *s, bool force)
         s->listen_err[0] = '\0';
     }
     sp_procmap_resolve(s->procmap, &s->live);
+    if (s->say_count) {
+        s->say_count = false;
+        sp_app_status(s->base.app, "%s%zu listening socket%s", s->reloaded ? "services file reloaded; " : "",
+                      s->live.n, s->live.n == 1 ? "" : "s");
+    }
     if (!force && sp_listen_equal(&s->live, &s->shown))
         return;
     sp_listen_copy(&s->shown, &s->live);
     mark_listening(s);
+    /* A process filter follows the owners as they change. */
+    if (s->f.len)
+        select_rows(s);
     publish(s);
+}
+
+/* Starts a read on the loop (the sock_diag dump); a read still running
+ * simply answers this one too. */
+static void refresh_listening(svc_pane *s, bool force)
+{
+    s->force |= force;
+    sp_listen_source_refresh(s->src, sp_app_loop(s->base.app), &s->live, listening_read, s);
 }
 
 static void on_timer(sp_loop *loop, uint64_t id, void *ud)
@@ -219,10 +325,12 @@ static void destroy(sp_pane *p)
     sp_listen_free(&s->live);
     sp_listen_free(&s->shown);
     sp_procmap_free(s->procmap);
+    sp_listen_source_cancel(s->src);
     sp_listen_source_free(s->src);
     sp_table_free(s->table);
     free(s->rows);
     free(s->glisten);
+    free(s->unnamed);
     free(s);
 }
 
@@ -357,7 +465,7 @@ static void draw_footer(svc_pane *s, WINDOW *win, int y, int w)
 static void publish(svc_pane *s)
 {
     sp_table *tb = s->table;
-    sp_table_begin(tb, s->t->ngroups);
+    sp_table_begin(tb, s->t->ngroups + s->nunnamed);
     for (size_t i = 0; i < s->nrows; i++) {
         const sp_service_group *g = &s->t->groups[s->rows[i]];
         char ports[96], protos[32], text[512];
@@ -381,6 +489,26 @@ static void publish(svc_pane *s)
         } else {
             sp_table_cell(tb, "", 0, 0, 0);
         }
+    }
+    for (size_t i = 0; i < s->nunnamed; i++) {
+        size_t first = s->unnamed[i];
+        if (!unnamed_wanted(s, first))
+            continue;
+        const sp_listener *l = &s->shown.v[first];
+        size_t nl = same_port(&s->shown, first);
+        char port[8], one[160], text[200];
+        snprintf(port, sizeof port, "%u", l->port);
+        sp_table_row(tb, port_key(l));
+        sp_table_cell(tb, "-", 1, 0, SP_STYLE_DIM);
+        sp_table_cell(tb, port, (size_t)-1, l->port, 0);
+        sp_table_cell(tb, sp_proto_name(l->proto), (size_t)-1, 0, 0);
+        sp_table_cell(tb, "", 0, 0, 0);
+        listener_text(l, one, sizeof one, false);
+        if (nl > 1)
+            snprintf(text, sizeof text, "%s +%zu", one, nl - 1);
+        else
+            snprintf(text, sizeof text, "%s", one);
+        sp_table_cell(tb, text, (size_t)-1, (int64_t)nl, SP_STYLE_GOOD);
     }
     sp_table_commit(tb);
     sp_app_dirty(s->base.app, &s->base);
@@ -408,8 +536,35 @@ static void draw(sp_pane *p, WINDOW *win)
 
 /* ---- keys ---- */
 
+/* The box of a port the services file does not name. */
+static void unnamed_details(svc_pane *s, const sp_listener *l)
+{
+    size_t first = (size_t)(l - s->shown.v), nl = same_port(&s->shown, first);
+    char **lines = sp_xcalloc(nl + 4, sizeof *lines);
+    size_t n = 0;
+    lines[n++] = sp_xasprintf("Port %u/%s: not in %s", l->port, sp_proto_name(l->proto), s->path);
+    lines[n++] = sp_xasprintf("%s", "");
+    lines[n++] = sp_xasprintf("Listening (%zu socket%s):", nl, nl == 1 ? "" : "s");
+    for (size_t i = 0; i < nl; i++) {
+        char t[200];
+        listener_text(&s->shown.v[first + i], t, sizeof t, true);
+        lines[n++] = sp_xasprintf("  %s", t);
+    }
+    char title[32];
+    snprintf(title, sizeof title, "%u/%s", l->port, sp_proto_name(l->proto));
+    sp_app_box(s->base.app, title, (const char *const *)lines, n);
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
 static void details(svc_pane *s)
 {
+    const sp_listener *u = selected_unnamed(s);
+    if (u) {
+        unnamed_details(s, u);
+        return;
+    }
     const sp_service_group *g = selected_group(s);
     if (!g)
         return;
@@ -504,9 +659,9 @@ static void reload(svc_pane *s)
     if ((changed || s->load_err[0]) && !load(s))
         return;
     sp_procmap_forget(s->procmap);
+    s->say_count = true;
+    s->reloaded = changed;
     refresh_listening(s, true);
-    sp_app_status(s->base.app, "%s%zu listening socket%s", changed ? "services file reloaded; " : "",
-                  s->shown.n, s->shown.n == 1 ? "" : "s");
 }
 
 static sp_redraw act_details(void *ud, const sp_key *k)
@@ -565,10 +720,15 @@ static void filter_change(sp_pane *p, const char *text)
     snprintf(s->filter, sizeof s->filter, "%s", text);
     sp_services_filter_set(&s->f, text);
     /* Typing on narrows the list: filter the rows already kept. */
-    if (narrows)
-        s->nrows = sp_services_filter_run(s->t, &s->f, s->rows, s->nrows, s->rows);
-    else
+    if (narrows) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->nrows; i++)
+            if (row_wanted(s, s->rows[i]))
+                s->rows[n++] = s->rows[i];
+        s->nrows = n;
+    } else {
         select_rows(s);
+    }
     publish(s);
 }
 
@@ -591,6 +751,15 @@ static void filter_submit(sp_pane *p, const char *text)
             }
         }
     }
+    for (size_t i = 0; i < s->nunnamed; i++) {
+        const sp_listener *l = &s->shown.v[s->unnamed[i]];
+        if (l->port == q.port && (q.proto < 0 || l->proto == q.proto) && unnamed_wanted(s, s->unnamed[i])) {
+            sp_table_select_key(s->table, port_key(l));
+            sp_app_status(p->app, "port %u: not in the services file, %s listens", q.port,
+                          l->comm[0] ? l->comm : "-");
+            return;
+        }
+    }
     sp_app_error(p->app, "no service for port %u%s", q.port, s->well_known ? " among ports 1-1024" : "");
 }
 
@@ -603,7 +772,7 @@ static const sp_binding keymap[] = {
       act_lookup },
     { { 'r' }, "r", "refresh the listening sockets now (reloads a changed file)", "Refresh", NULL, 5,
       SP_WHEN_BROWSING, act_reload },
-    { { 0 }, "/ then digits, Enter", "filter by name, alias or port; Enter jumps to the port", NULL, NULL, 0,
+    { { 0 }, "/ then digits, Enter", "filter by name, alias, port or process; Enter jumps to the port", NULL, NULL, 0,
       SP_WHEN_BROWSING, NULL },
     { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -235,7 +235,7 @@ static void test_diag_real(void **state)
     sp_listen_init(&p);
     for (int round = 0; round < 3; round++) { /* the socket is reused */
         sp_listen_clear(&s);
-        assert_int_equal(sp_sockdiag_tcp_listeners(d, &s), 0);
+        assert_int_equal(sp_sockdiag_tcp_listeners(d, NULL, &s, NULL, NULL), 0);
         assert_int_equal(s.malformed, 0);
         const sp_listener *l = find_inode(&s, inode_of(t));
         assert_non_null(l);
