@@ -19,7 +19,7 @@ typedef struct command {
 
 static const command commands[] = {
     { "services", cmd_services }, { "hosts", cmd_hosts }, { "watch", cmd_watch },
-    { "chat", cmd_chat },         { "serve", cmd_serve },
+    { "chat", cmd_chat },         { "serve", cmd_serve }, { "probe", cmd_probe },
 };
 
 static const command *find_command(const char *name)

@@ -9,5 +9,6 @@ int cmd_hosts(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif
