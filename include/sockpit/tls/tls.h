@@ -1,6 +1,22 @@
 /* TLS over a non-blocking socket, driven by the one event loop. OpenSSL does the
  * protocol; this wrapper turns its results into want-read/want-write for the loop
- * and its failures into one line a user can act on. */
+ * and its failures into one line a user can act on.
+ *
+ * Both ends: TLS 1.2 or later, no renegotiation, a TCP close without
+ * close_notify is an ordinary EOF. Nothing here blocks and nothing has a timer:
+ * a handshake that never ends is the caller's timeout ("handshake timed out").
+ * Driving a connection: call sp_tls_handshake until SP_TLS_DONE, waiting on the
+ * fd for what each WANT_* names (a read may want a write and the other way
+ * round); then sp_tls_read/sp_tls_write. A write that returned WANT_* is called
+ * again with the same bytes (the buffer may move); *n says how many were taken.
+ * After a read, sp_tls_pending() bytes may already be decrypted: read them
+ * before waiting on the fd. SIGPIPE must be ignored (main does).
+ *
+ * Verification (client): the chain against the system store or ca_file, and
+ * host (a DNS name, or an IP literal matched against IP SANs). VERIFY ends the
+ * handshake on the first problem with its reason in sp_tls_error(); REPORT and
+ * INSECURE complete it, and sp_tls_peer_info() tells the verdict in either
+ * (INSECURE only stops it from being enforced). */
 #ifndef SOCKPIT_TLS_TLS_H
 #define SOCKPIT_TLS_TLS_H
 
@@ -63,8 +79,13 @@ typedef struct {
     char verify_reason[160]; /* "" when verified */
 } sp_cert_info;
 
-/* After the handshake; false when the peer sent no certificate. */
+/* After the handshake (or after VERIFY refused the certificate: then the fields
+ * of the refused certificate, with verified false); false when the peer sent no
+ * certificate (a server's client). Free with sp_cert_info_free. */
 bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out);
+/* Parses one DER certificate: the certificate's own fields (protocol, cipher
+ * and the verdict stay empty/false). False on anything else. Pure: no I/O. */
+bool sp_cert_info_from_der(const unsigned char *der, size_t len, sp_cert_info *out);
 void sp_cert_info_free(sp_cert_info *ci);
 
 #endif
