@@ -23,7 +23,7 @@
 #define SYNC_TIMEOUT 5.0
 
 typedef struct probe_opts {
-    bool json, all_states, banner, http, any_address;
+    bool json, all_states, banner, http, tls, any_address;
     long concurrency, rate, timeout;
     char *servers;
     const char *services_file;
@@ -38,6 +38,9 @@ static const sp_optspec options[] = {
       .help = "read what each open port says first (at most\n1 KiB within 1 s)" },
     { .name = "http", .kind = SP_OPT_FLAG, SP_OPT_AT(probe_opts, http),
       .help = "send GET / to each open port: status, Server,\nLocation and <title>" },
+    { .name = "tls", .kind = SP_OPT_FLAG, SP_OPT_AT(probe_opts, tls),
+      .help = "a TLS handshake with each open port (SNI: the\nTARGET name): the certificate's subject, SANs,\n"
+              "issuer, validity, SHA-256; expired, self-signed\nand wrong-host certificates are flagged" },
     { .name = "concurrency", .kind = SP_OPT_LONG, .lo = 1, .hi = 65536, .def = SP_PROBE_CONCURRENCY_DEFAULT,
       .metavar = "N", SP_OPT_AT(probe_opts, concurrency), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT,
       .help = "sockets in flight (bounded by the open-file limit)" },
@@ -437,7 +440,7 @@ int cmd_probe(int argc, char **argv)
     r.services = load_services(o.services_file);
     sp_probe_request req = { .target = target, .ports = ports, .concurrency = (unsigned)o.concurrency,
                              .rate = (double)o.rate, .timeout_ms = (int)o.timeout, .banner = o.banner,
-                             .http = o.http, .any_address = o.any_address };
+                             .http = o.http, .tls = o.tls, .any_address = o.any_address };
     sp_probe_job_cbs cbs = { NULL, on_over };
     job = sp_probe_job_start(r.loop, dns, hosts ? &hs.table : NULL, &req, &cbs, &r, err, sizeof err);
     if (!job) {

@@ -17,13 +17,18 @@
 #include <unistd.h>
 
 #include "sockpit/core/mem.h"
+#include "sockpit/probe/certmatch.h"
+#include "sockpit/tls/tls.h"
 
 #define TICK 0.01
 
 /* The state byte of a pair: state, reason, and whether it timed out once. */
 enum { ST_MASK = 0x03, REASON_SHIFT = 2, REASON_MASK = 0x1c, ST_RETRIED = 0x80 };
 
-typedef enum phase { PH_FREE, PH_CONNECT, PH_BANNER, PH_HTTP_SEND, PH_HTTP_READ } phase;
+typedef enum phase {
+    PH_FREE, PH_CONNECT, PH_BANNER, PH_HTTP_SEND, PH_HTTP_READ,
+    PH_TLS_CONNECT, PH_TLS_HANDSHAKE, PH_TLS_SEND, PH_TLS_READ,
+} phase;
 
 typedef struct slot {
     sp_scan *scan;
@@ -37,6 +42,7 @@ typedef struct slot {
     size_t sent;
     char req[512];
     size_t reqlen;
+    sp_tls *tls;
 } slot;
 
 typedef struct fifo {
@@ -51,6 +57,7 @@ struct sp_scan {
     uint16_t *ports;
     sp_scan_cbs cbs;
     void *ud;
+    sp_tls_ctx *tls_ctx;
     uint8_t *state;
     uint64_t total, next, done, open, closed, filtered, requeued, retried;
     fifo again;
@@ -106,8 +113,11 @@ static slot *slot_take(sp_scan *s)
     return sl;
 }
 
-static void slot_release(sp_scan *s, slot *sl)
+/* Closes the slot's socket (with an RST) and its TLS state. */
+static void slot_close(sp_scan *s, slot *sl)
 {
+    sp_tls_free(sl->tls);
+    sl->tls = NULL;
     if (sl->fd >= 0) {
         sp_loop_unwatch(s->loop, sl->fd);
         /* An RST, not a FIN: no TIME_WAIT, so a full scan does not run out
@@ -117,6 +127,11 @@ static void slot_release(sp_scan *s, slot *sl)
         close(sl->fd);
     }
     sl->fd = -1;
+}
+
+static void slot_release(sp_scan *s, slot *sl)
+{
+    slot_close(s, sl);
     sl->ph = PH_FREE;
     sl->port = NULL;
     sl->len = 0;
@@ -204,6 +219,7 @@ static void requeue(sp_scan *s, uint32_t item)
 /* ---- follow-ups on an open port ---- */
 
 static void on_io(sp_loop *loop, int fd, unsigned events, void *ud);
+static void start_tls_connect(sp_scan *s, slot *sl);
 
 static void port_finished(sp_scan *s, sp_probe_port *p)
 {
@@ -254,8 +270,197 @@ static void end_plain(sp_scan *s, slot *sl, const char *why)
         if (!sp_http_parse(sl->buf, sl->len, &p->http))
             snprintf(p->http_error, sizeof p->http_error, "%s", sl->len ? "not an HTTP answer" : why);
     }
+    if (s->cfg.tls) {
+        start_tls_connect(s, sl);
+        return;
+    }
     slot_release(s, sl);
     port_finished(s, p);
+}
+
+/* ---- TLS ---- */
+
+static const char *tls_host(const sp_scan *s, const sp_probe_port *p, char *buf, size_t cap)
+{
+    if (s->cfg.host)
+        return s->cfg.host;
+    sp_probe_addr_format(&p->addr, false, buf, cap);
+    return buf;
+}
+
+static void tls_over(sp_scan *s, slot *sl, const char *why)
+{
+    sp_probe_port *p = sl->port;
+    if (why && !p->tls.ok && !p->tls.error[0])
+        snprintf(p->tls.error, sizeof p->tls.error, "%s", why);
+    if (sl->ph == PH_TLS_SEND || sl->ph == PH_TLS_READ) {
+        sp_http_head h;
+        if (sp_http_parse(sl->buf, sl->len, &h)) {
+            p->http = h;
+            p->http_tls = true;
+            p->http_error[0] = '\0';
+        }
+    }
+    slot_release(s, sl);
+    port_finished(s, p);
+}
+
+static void start_handshake(sp_scan *s, slot *sl)
+{
+    char buf[64];
+    sp_probe_port *p = sl->port;
+    p->tls.done = true;
+    sl->tls = sp_tls_client(s->tls_ctx, sl->fd, tls_host(s, p, buf, sizeof buf));
+    sl->ph = PH_TLS_HANDSHAKE;
+    sl->len = 0;
+    sl->deadline = sp_now() + SP_PROBE_STEP_WAIT;
+    sp_loop_set_events(s->loop, sl->fd, SP_IO_READ | SP_IO_WRITE);
+}
+
+/* After the plain step: a fresh connection for the handshake (the plain
+ * one has had its say). */
+static void start_tls_connect(sp_scan *s, slot *sl)
+{
+    sp_probe_port *p = sl->port;
+    slot_close(s, sl);
+    p->tls.done = true;
+    int fd = socket(p->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(p->tls.error, sizeof p->tls.error, "no socket for the handshake: %s", strerror(errno));
+        slot_release(s, sl);
+        port_finished(s, p);
+        return;
+    }
+    sl->fd = fd;
+    struct sockaddr_storage ss;
+    socklen_t len = sockaddr_of(&p->addr, p->port, &ss);
+    if ((connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) ||
+        sp_loop_watch(s->loop, fd, SP_IO_WRITE, on_io, sl) < 0) {
+        snprintf(p->tls.error, sizeof p->tls.error, "the connect for the handshake failed: %s", strerror(errno));
+        slot_release(s, sl);
+        port_finished(s, p);
+        return;
+    }
+    sl->ph = PH_TLS_CONNECT;
+    sl->deadline = sp_now() + SP_PROBE_STEP_WAIT;
+}
+
+static void want(sp_scan *s, slot *sl, sp_tls_status st)
+{
+    sp_loop_set_events(s->loop, sl->fd, st == SP_TLS_WANT_WRITE ? SP_IO_WRITE : SP_IO_READ);
+}
+
+static void record_cert(sp_scan *s, slot *sl)
+{
+    sp_probe_tls *t = &sl->port->tls;
+    sp_cert_info ci;
+    t->ok = true;
+    if (!sp_tls_peer_info(sl->tls, &ci)) {
+        snprintf(t->error, sizeof t->error, "the server sent no certificate");
+        t->ok = false;
+        return;
+    }
+    snprintf(t->subject, sizeof t->subject, "%s", ci.subject);
+    snprintf(t->issuer, sizeof t->issuer, "%s", ci.issuer);
+    snprintf(t->sha256, sizeof t->sha256, "%s", ci.sha256);
+    snprintf(t->protocol, sizeof t->protocol, "%s", ci.protocol);
+    snprintf(t->cipher, sizeof t->cipher, "%s", ci.cipher);
+    snprintf(t->verify_reason, sizeof t->verify_reason, "%s", ci.verify_reason);
+    t->not_before = ci.not_before;
+    t->not_after = ci.not_after;
+    t->self_signed = ci.self_signed;
+    t->verified = ci.verified;
+    t->sans = ci.sans;
+    t->nsans = ci.nsans;
+    ci.sans = NULL;
+    ci.nsans = 0;
+    sp_cert_info_free(&ci);
+    time_t now = time(NULL);
+    double left = difftime(t->not_after, now) / 86400.0;
+    t->days_left = (long)(left < 0 ? left - 1 : left);
+    t->expired = t->not_after < now;
+    char buf[64];
+    t->wrong_host = !sp_probe_cert_matches(tls_host(s, sl->port, buf, sizeof buf), t->sans, t->nsans, t->subject);
+}
+
+static void tls_io(sp_scan *s, slot *sl)
+{
+    sp_tls_status st;
+    switch (sl->ph) {
+    case PH_TLS_CONNECT: {
+        int e = 0;
+        socklen_t len = sizeof e;
+        if (getsockopt(sl->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+            e = errno;
+        if (e) {
+            char why[120];
+            snprintf(why, sizeof why, "the connect for the handshake failed: %s", strerror(e));
+            tls_over(s, sl, why);
+            return;
+        }
+        start_handshake(s, sl);
+        return;
+    }
+    case PH_TLS_HANDSHAKE:
+        st = sp_tls_handshake(sl->tls);
+        if (st == SP_TLS_WANT_READ || st == SP_TLS_WANT_WRITE) {
+            want(s, sl, st);
+            return;
+        }
+        if (st != SP_TLS_DONE) {
+            const char *e = sp_tls_error(sl->tls);
+            tls_over(s, sl, st == SP_TLS_EOF ? "closed during the handshake" : e[0] ? e : "handshake failed");
+            return;
+        }
+        record_cert(s, sl);
+        if (!s->cfg.http || sl->port->http.http) {
+            tls_over(s, sl, NULL);
+            return;
+        }
+        {
+            char buf[64];
+            sl->reqlen = sp_http_request(tls_host(s, sl->port, buf, sizeof buf), sl->req, sizeof sl->req);
+        }
+        sl->sent = 0;
+        sl->len = 0;
+        sl->ph = PH_TLS_SEND;
+        sl->port->http_done = true;
+        /* fall through */
+    case PH_TLS_SEND:
+        while (sl->sent < sl->reqlen) {
+            size_t n = 0;
+            st = sp_tls_write(sl->tls, sl->req + sl->sent, sl->reqlen - sl->sent, &n);
+            sl->sent += n;
+            if (st == SP_TLS_WANT_READ || st == SP_TLS_WANT_WRITE) {
+                want(s, sl, st);
+                return;
+            }
+            if (st != SP_TLS_DONE) {
+                tls_over(s, sl, NULL);
+                return;
+            }
+        }
+        sl->ph = PH_TLS_READ;
+        /* fall through */
+    case PH_TLS_READ:
+        ensure_buf(sl, SP_HTTP_READ_MAX + 1);
+        while (sl->len < SP_HTTP_READ_MAX) {
+            size_t n = 0;
+            st = sp_tls_read(sl->tls, sl->buf + sl->len, SP_HTTP_READ_MAX - sl->len, &n);
+            sl->len += n;
+            if (st == SP_TLS_DONE)
+                continue;
+            if (st == SP_TLS_WANT_READ || st == SP_TLS_WANT_WRITE) {
+                want(s, sl, st);
+                return;
+            }
+            break;
+        }
+        tls_over(s, sl, NULL);
+        return;
+    default:
+        return;
+    }
 }
 
 static void banner_over(sp_scan *s, slot *sl, const char *why)
@@ -331,6 +536,12 @@ static void follow_up_io(sp_scan *s, slot *sl, unsigned events)
         if (read_some(sl, SP_HTTP_READ_MAX, &why))
             end_plain(s, sl, why);
         return;
+    case PH_TLS_CONNECT:
+    case PH_TLS_HANDSHAKE:
+    case PH_TLS_SEND:
+    case PH_TLS_READ:
+        tls_io(s, sl);
+        return;
     case PH_FREE:
     case PH_CONNECT:
         break;
@@ -349,14 +560,16 @@ static void port_open(sp_scan *s, slot *sl)
     p->addr = s->addrs[p->addr_index];
     p->port = s->ports[port_of(s, item)];
     p->rtt_ms = (now - sl->start) * 1000.0;
-    if (!s->cfg.banner && !s->cfg.http) {
+    if (!s->cfg.banner && !s->cfg.http && !s->cfg.tls) {
         slot_release(s, sl);
         port_finished(s, p);
         return;
     }
     sl->port = p;
     sl->len = 0;
-    if (s->cfg.banner) {
+    if (!s->cfg.banner && !s->cfg.http) {
+        start_handshake(s, sl);
+    } else if (s->cfg.banner) {
         sl->ph = PH_BANNER;
         sl->deadline = now + SP_PROBE_BANNER_WAIT;
         sp_loop_set_events(s->loop, sl->fd, SP_IO_READ);
@@ -502,6 +715,10 @@ static void expire(sp_scan *s, double now)
         case PH_BANNER: banner_over(s, sl, "no answer"); break;
         case PH_HTTP_SEND:
         case PH_HTTP_READ: end_plain(s, sl, "no answer in time"); break;
+        case PH_TLS_CONNECT: tls_over(s, sl, "the connect for the handshake timed out"); break;
+        case PH_TLS_HANDSHAKE: tls_over(s, sl, "handshake timed out"); break;
+        case PH_TLS_SEND:
+        case PH_TLS_READ: tls_over(s, sl, NULL); break;
         case PH_FREE: break;
         }
     }
@@ -578,8 +795,18 @@ sp_scan *sp_scan_start(sp_loop *loop, const sp_scan_config *cfg, const sp_scan_c
         snprintf(err, errlen, "too many address and port pairs (%zu x %zu)", cfg->naddrs, cfg->nports);
         return NULL;
     }
+    sp_tls_ctx *ctx = NULL;
+    if (cfg->tls) {
+        char why[200];
+        ctx = sp_tls_client_ctx(NULL, SP_TLS_REPORT, why, sizeof why);
+        if (!ctx) {
+            snprintf(err, errlen, "TLS: %s", why);
+            return NULL;
+        }
+    }
     sp_scan *s = sp_xcalloc(1, sizeof *s);
     s->loop = loop;
+    s->tls_ctx = ctx;
     s->cfg = *cfg;
     if (!s->cfg.concurrency)
         s->cfg.concurrency = SP_PROBE_CONCURRENCY_DEFAULT;
@@ -711,5 +938,6 @@ void sp_scan_free(sp_scan *s)
     free(s->addrs);
     free(s->ports);
     free((char *)s->cfg.host);
+    sp_tls_ctx_free(s->tls_ctx);
     free(s);
 }
