@@ -7,7 +7,7 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|probe|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
@@ -22,7 +22,7 @@ _sockpit() {
         --state-dir|--config-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
-        --timeout) return ;;
+        --timeout|--concurrency|--rate) return ;;
     esac
 
     local opts
@@ -31,10 +31,10 @@ _sockpit() {
                   --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve probe help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve probe" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
@@ -43,6 +43,8 @@ _sockpit() {
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout
                      --idle-timeout --keepalive --help" ;;
+        probe) opts="--json --all-states --banner --http --tls --concurrency --rate --timeout --any-address
+                     --dns-server --services-file --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -197,7 +197,8 @@ static void detail(const sp_probe_port *p, char *out, size_t cap)
             ADD("%sTLS %s %s, %ld days left%s%s%s", used ? "; " : "", p->tls.protocol, p->tls.subject,
                 p->tls.days_left, p->tls.expired ? ", EXPIRED" : "", p->tls.self_signed ? ", SELF-SIGNED" : "",
                 p->tls.wrong_host ? ", WRONG HOST" : "");
-        else
+        else if (!p->banner && !(p->http_done && p->http.http))
+            /* A port that spoke plain text is not a broken TLS port. */
             ADD("%sTLS failed: %s", used ? "; " : "", p->tls.error);
     }
 #undef ADD
