@@ -181,8 +181,12 @@ static void detail(const sp_probe_port *p, char *out, size_t cap)
         if (used < cap)                                                            \
             used += (size_t)snprintf(out + used, cap - used, __VA_ARGS__);         \
     } while (0)
-    if (p->banner)
-        ADD("%.*s", (int)sp_banner_trim(p->banner, p->banner_len), p->banner);
+    if (p->banner) {
+        /* Escaped here already: a NUL inside would end the cell. */
+        char esc[SP_PROBE_BANNER_MAX * 4 + 1];
+        sp_banner_text(p->banner, p->banner_len, esc, sizeof esc);
+        ADD("%s", esc);
+    }
     if (p->http_done && p->http.http) {
         ADD("%s%s%d", used ? "; " : "", p->http_tls ? "HTTPS " : "HTTP ", p->http.status);
         if (p->http.title[0])

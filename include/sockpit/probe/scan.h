@@ -27,7 +27,7 @@
 #define SP_PROBE_BANNER_MAX 1024
 #define SP_PROBE_BANNER_WAIT 1.0
 /* The time an HTTP exchange or a TLS handshake (and its HTTP) may take. */
-#define SP_PROBE_STEP_WAIT 3.0
+#define SP_PROBE_STEP_WAIT 2.0
 /* File descriptors kept free for everything else the program holds. */
 #define SP_PROBE_FD_RESERVE 64
 
