@@ -15,7 +15,8 @@ static void set_field(char out[SP_HTTP_FIELD_MAX], const char *in, size_t n)
     bool space = false;
     for (size_t i = 0; i < n && used < SP_HTTP_FIELD_MAX - 1; i++) {
         char c = in[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        /* A NUL would end the field early: it counts as white space. */
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0') {
             space = used > 0;
             continue;
         }
