@@ -43,6 +43,7 @@ typedef struct slot {
     char req[512];
     size_t reqlen;
     sp_tls *tls;
+    bool connected;          /* a connection exists (reset it on close) */
 } slot;
 
 typedef struct fifo {
@@ -121,11 +122,15 @@ static void slot_close(sp_scan *s, slot *sl)
     if (sl->fd >= 0) {
         sp_loop_unwatch(s->loop, sl->fd);
         /* An RST, not a FIN: no TIME_WAIT, so a full scan does not run out
-         * of local ports, and the service sees the probe end at once. */
-        struct linger lg = { 1, 0 };
-        setsockopt(sl->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+         * of local ports, and the service sees the probe end at once. A
+         * refused connect has no connection to reset. */
+        if (sl->connected) {
+            struct linger lg = { 1, 0 };
+            setsockopt(sl->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        }
         close(sl->fd);
     }
+    sl->connected = false;
     sl->fd = -1;
 }
 
@@ -398,6 +403,7 @@ static void tls_io(sp_scan *s, slot *sl)
             tls_over(s, sl, why);
             return;
         }
+        sl->connected = true;
         start_handshake(s, sl);
         return;
     }
@@ -555,6 +561,7 @@ static void port_open(sp_scan *s, slot *sl)
     double now = sp_now();
     s->state[item] = (uint8_t)((s->state[item] & ST_RETRIED) | SP_PORT_OPEN);
     s->open++;
+    sl->connected = true;
     sp_probe_port *p = sp_xcalloc(1, sizeof *p);
     p->addr_index = addr_of(s, item);
     p->addr = s->addrs[p->addr_index];
