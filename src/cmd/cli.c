@@ -7,7 +7,7 @@
 
 #include "sockpit/cmd/shared_opts.h"
 
-static const char *const panes[] = { "services", "hosts", "watch", "chat", NULL };
+static const char *const panes[] = { "services", "hosts", "watch", "chat", "probes", NULL };
 
 static const sp_optspec tui_options[] = {
     { .name = "pane", .kind = SP_OPT_ENUM, .names = panes, .noun = "pane", SP_OPT_AT(sp_opts, pane),

@@ -16,7 +16,7 @@
 #include "sockpit/tui/pane.h"
 #include "sockpit/tui/prompt.h"
 
-#define SP_NPANES 4
+#define SP_NPANES 5
 
 struct sp_app {
     sp_opts *opts;
