@@ -12,7 +12,7 @@ _sockpit() {
     done
 
     case $prev in
-        --pane) COMPREPLY=($(compgen -W "services hosts watch chat" -- "$cur")); return ;;
+        --pane) COMPREPLY=($(compgen -W "services hosts watch chat probes" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
         --sort-services) COMPREPLY=($(compgen -W "listening port name" -- "$cur")); return ;;
