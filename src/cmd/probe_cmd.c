@@ -163,11 +163,10 @@ static int open_cmp(const void *a, const void *b)
     return (int)x->port - (int)y->port;
 }
 
-static const sp_probe_addr *g_addrs;
-
-static int addr_index_cmp(const void *a, const void *b)
+static int addr_index_cmp(const void *a, const void *b, void *addrs)
 {
-    return sp_probe_addr_cmp(&g_addrs[*(const size_t *)a], &g_addrs[*(const size_t *)b]);
+    const sp_probe_addr *v = addrs;
+    return sp_probe_addr_cmp(&v[*(const size_t *)a], &v[*(const size_t *)b]);
 }
 
 /* A one-line summary of what the follow-ups found, raw (escaped when
@@ -300,8 +299,7 @@ static void print_results(run *r, sp_probe_job *job)
     size_t *order = sp_xreallocarray(NULL, naddrs, sizeof *order);
     for (size_t i = 0; i < naddrs; i++)
         order[i] = i;
-    g_addrs = addrs;
-    qsort(order, naddrs, sizeof *order, addr_index_cmp);
+    qsort_r(order, naddrs, sizeof *order, addr_index_cmp, (void *)addrs);
 
     static const char *const head[] = { "ADDRESS", "PORT", "STATE", "SERVICE", "RTT", "DETAIL" };
     sp_texttable *tt = r->o->json ? NULL : sp_texttable_new(6, head);

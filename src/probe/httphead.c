@@ -91,6 +91,8 @@ static void title(sp_http_head *h, const char *body, size_t n)
 bool sp_http_parse(const char *buf, size_t len, sp_http_head *out)
 {
     memset(out, 0, sizeof *out);
+    if (len == 0)
+        return false;
     const char *nl = memchr(buf, '\n', len);
     size_t first = nl ? (size_t)(nl - buf) : len;
     if (!status_line(buf, first, &out->status)) {

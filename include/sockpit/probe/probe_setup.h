@@ -32,8 +32,8 @@ typedef struct sp_probe_job sp_probe_job;
 typedef struct sp_probe_job_cbs {
     /* As sp_scan_cbs.on_port. */
     void (*on_port)(void *ud, sp_probe_job *j, size_t ai, uint16_t port, sp_port_state st, const sp_probe_port *p);
-    /* The job is over: done, failed (sp_probe_job_error says why) or
-     * cancelled. Do not free the job inside. */
+    /* The job is over: done or failed (sp_probe_job_error says why); not
+     * called after sp_probe_job_cancel. Do not free the job inside. */
     void (*on_over)(void *ud, sp_probe_job *j);
 } sp_probe_job_cbs;
 

@@ -203,6 +203,7 @@ static void test_http_head(void **state)
     assert_false(sp_http_parse("HTTP/1.1 20 OK\r\n", 16, &h));
     assert_false(sp_http_parse("HTTP/ 200 OK\r\n", 14, &h));
     assert_false(sp_http_parse("", 0, &h));
+    assert_false(sp_http_parse(NULL, 0, &h));
     const char *r4 = "HTTP/1.1 200 OK\r\n\r\n<titlex>no</titlex>";
     assert_true(sp_http_parse(r4, strlen(r4), &h));
     assert_string_equal(h.title, "");
