@@ -294,7 +294,8 @@ static void print_results(run *r, sp_probe_job *job)
     size_t nopen;
     const sp_probe_port *const *got = sp_scan_open_ports(scan, &nopen);
     const sp_probe_port **opens = sp_xreallocarray(NULL, nopen + 1, sizeof *opens);
-    memcpy(opens, got, nopen * sizeof *opens);
+    if (nopen)
+        memcpy(opens, got, nopen * sizeof *opens);
     qsort(opens, nopen, sizeof *opens, open_cmp);
     size_t *order = sp_xreallocarray(NULL, naddrs, sizeof *order);
     for (size_t i = 0; i < naddrs; i++)

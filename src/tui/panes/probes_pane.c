@@ -158,7 +158,8 @@ static void publish(probes_pane *s)
         size_t n;
         const sp_probe_port *const *v = sp_scan_open_ports(scan, &n);
         const sp_probe_port **sorted = sp_xreallocarray(NULL, n + 1, sizeof *sorted);
-        memcpy(sorted, v, n * sizeof *sorted);
+        if (n)
+            memcpy(sorted, v, n * sizeof *sorted);
         qsort(sorted, n, sizeof *sorted, cmp_port);
         for (size_t k = 0; k < n; k++) {
             const sp_probe_port *p = sorted[k];
