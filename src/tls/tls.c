@@ -28,14 +28,13 @@
 
 struct sp_tls_ctx {
     SSL_CTX *ssl;
-    sp_tls_verify_mode mode;
 };
 
 struct sp_tls {
     SSL *ssl;
     int fd;
     bool server;
-    bool handshake_done;
+    bool established; /* the handshake completed, through any of the calls */
     bool failed;
     bool closed;
     bool first_byte_seen;
@@ -69,8 +68,9 @@ static const char *first_reason(void)
     return r ? r : "unknown error";
 }
 
-/* PEM files are small; this bounds what a wrong path can cost. */
-#define SP_TLS_PEM_MAX (1u << 20)
+/* PEM files are small (the whole Mozilla bundle is 200 KiB); this bounds
+ * what a wrong path can cost. */
+#define SP_TLS_PEM_MAX (4u << 20)
 
 /* Reads a PEM file through core's reader (which never blocks on a FIFO) into
  * a memory BIO; NULL with the reason in err. *pem keeps the bytes for a
@@ -92,6 +92,16 @@ static BIO *pem_file(const char *what, const char *path, char **pem, char *err, 
 static bool holds(const char *pem, const char *s)
 {
     return strstr(pem, s) != NULL;
+}
+
+/* The end of a "not PEM" message: DER (a binary file starting with an ASN.1
+ * SEQUENCE) is the usual mistake, and openssl converts it. */
+static const char *der_hint(const char *pem, const char *kind)
+{
+    if ((unsigned char)pem[0] != 0x30)
+        return "";
+    return strcmp(kind, "key") == 0 ? "; it looks like DER: convert it with openssl pkey -inform der"
+                                    : "; it looks like DER: convert it with openssl x509 -inform der";
 }
 
 static SSL_CTX *new_ctx(const SSL_METHOD *method)
@@ -159,8 +169,8 @@ static bool load_ca(SSL_CTX *c, const char *ca_file, char *err, size_t errlen)
     ERR_clear_error();
     BIO_free(b);
     if (!added)
-        set_err(err, errlen, "the CA file %s holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)",
-                ca_file);
+        set_err(err, errlen, "the CA file %s holds no PEM certificate (no -----BEGIN CERTIFICATE----- line%s)",
+                ca_file, der_hint(pem, "cert"));
     free(pem);
     return added > 0;
 }
@@ -184,7 +194,6 @@ sp_tls_ctx *sp_tls_client_ctx(const char *ca_file, sp_tls_verify_mode mode, char
     SSL_CTX_set_verify(c, mode == SP_TLS_VERIFY ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
-    ctx->mode = mode;
     return ctx;
 }
 
@@ -199,7 +208,8 @@ static bool load_chain(SSL_CTX *c, const char *cert_file, char *err, size_t errl
     X509 *x = PEM_read_bio_X509_AUX(b, NULL, no_passphrase, NULL);
     if (!x) {
         if (!holds(pem, "-----BEGIN "))
-            set_err(err, errlen, "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)", cert_file);
+            set_err(err, errlen, "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line%s)", cert_file,
+                    der_hint(pem, "cert"));
         else if (!holds(pem, "-----BEGIN CERTIFICATE-----") && !holds(pem, "-----BEGIN TRUSTED CERTIFICATE-----"))
             set_err(err, errlen, "%s holds no certificate (a PEM file without -----BEGIN CERTIFICATE-----)",
                     cert_file);
@@ -208,7 +218,11 @@ static bool load_chain(SSL_CTX *c, const char *cert_file, char *err, size_t errl
         goto out;
     }
     if (SSL_CTX_use_certificate(c, x) != 1) {
-        set_err(err, errlen, "cannot use the certificate %s (%s)", cert_file, first_reason());
+        if (ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_EE_KEY_TOO_SMALL)
+            set_err(err, errlen, "the key of the certificate %s is too weak (%d bits; use EC P-256 or RSA 2048+)",
+                    cert_file, EVP_PKEY_get_bits(X509_get0_pubkey(x)));
+        else
+            set_err(err, errlen, "cannot use the certificate %s (%s)", cert_file, first_reason());
         X509_free(x);
         goto out;
     }
@@ -239,7 +253,8 @@ static bool load_key(SSL_CTX *c, const char *key_file, const char *cert_file, ch
     EVP_PKEY *k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
     if (!k) {
         if (!holds(pem, "-----BEGIN "))
-            set_err(err, errlen, "%s is not a PEM private key (no -----BEGIN PRIVATE KEY----- line)", key_file);
+            set_err(err, errlen, "%s is not a PEM private key (no -----BEGIN PRIVATE KEY----- line%s)", key_file,
+                    der_hint(pem, "key"));
         else if (holds(pem, "ENCRYPTED"))
             set_err(err, errlen, "the key %s is encrypted (decrypt it with: openssl pkey -in %s -out NEW.key)",
                     key_file, key_file);
@@ -277,9 +292,10 @@ sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char 
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(c, 0);
     SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+    /* The file's chain is sent as it is, never completed from a store. */
+    SSL_CTX_set_mode(c, SSL_MODE_NO_AUTO_CHAIN);
     sp_tls_ctx *ctx = sp_xcalloc(1, sizeof *ctx);
     ctx->ssl = c;
-    ctx->mode = SP_TLS_INSECURE;
     return ctx;
 }
 
@@ -291,12 +307,85 @@ void sp_tls_ctx_free(sp_tls_ctx *ctx)
     free(ctx);
 }
 
+/* The connection's socket BIO: OpenSSL's own writes with write(2), which
+ * raises SIGPIPE on a closed peer; this one sends with MSG_NOSIGNAL, so the
+ * library is safe whatever the process does with the signal. */
+static int bio_write(BIO *b, const char *buf, size_t len, size_t *written)
+{
+    const sp_tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            BIO_set_retry_write(b);
+        return 0;
+    }
+    *written = (size_t)n;
+    return 1;
+}
+
+static int bio_read(BIO *b, char *buf, size_t len, size_t *readbytes)
+{
+    const sp_tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t n = recv(t->fd, buf, len, 0);
+    if (n > 0) {
+        *readbytes = (size_t)n;
+        return 1;
+    }
+    if (n == 0)
+        BIO_set_flags(b, BIO_FLAGS_IN_EOF); /* BIO_eof: how OpenSSL tells EOF from an error */
+    else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        BIO_set_retry_read(b);
+    return 0;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)num;
+    const sp_tls *t = BIO_get_data(b);
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_CTRL_EOF:
+        return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
+    case BIO_C_GET_FD:
+        if (ptr)
+            *(int *)ptr = t->fd;
+        return t->fd;
+    default:
+        return 0;
+    }
+}
+
+static int bio_create(BIO *b)
+{
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+/* Made once and kept for the life of the process. */
+static BIO_METHOD *bio_method(void)
+{
+    static BIO_METHOD *m;
+    if (!m) {
+        m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "sockpit socket");
+        if (!m || !BIO_meth_set_write_ex(m, bio_write) || !BIO_meth_set_read_ex(m, bio_read) ||
+            !BIO_meth_set_ctrl(m, bio_ctrl) || !BIO_meth_set_create(m, bio_create))
+            sp_oom();
+    }
+    return m;
+}
+
 static sp_tls *new_conn(sp_tls_ctx *ctx, int fd, bool server)
 {
     sp_tls *t = sp_xcalloc(1, sizeof *t);
     t->ssl = SSL_new(ctx->ssl);
-    if (!t->ssl || SSL_set_fd(t->ssl, fd) != 1)
+    BIO *b = BIO_new(bio_method());
+    if (!t->ssl || !b)
         sp_oom();
+    BIO_set_data(b, t);
+    SSL_set_bio(t->ssl, b, b);
     SSL_set_app_data(t->ssl, t);
     t->fd = fd;
     t->server = server;
@@ -304,7 +393,8 @@ static sp_tls *new_conn(sp_tls_ctx *ctx, int fd, bool server)
     return t;
 }
 
-/* An address literal, bare or in brackets, into buf without the brackets. */
+/* An address literal, bare or in brackets, into buf without the brackets
+ * or an IPv6 zone (certificates name no zones). */
 static bool ip_literal(const char *host, char *buf, size_t len)
 {
     size_t n = strlen(host);
@@ -317,7 +407,12 @@ static bool ip_literal(const char *host, char *buf, size_t len)
     memcpy(buf, host, n);
     buf[n] = '\0';
     unsigned char a[16];
-    return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+    if (inet_pton(AF_INET, buf, a) == 1)
+        return true;
+    char *zone = strchr(buf, '%');
+    if (zone)
+        *zone = '\0';
+    return inet_pton(AF_INET6, buf, a) == 1;
 }
 
 sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host)
@@ -476,6 +571,16 @@ static void verify_reason(const sp_tls *t, char *buf, size_t len)
     case X509_V_ERR_INVALID_PURPOSE:
         snprintf(buf, len, "certificate is not for a TLS server (its key usage or extended key usage)");
         return;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL: {
+        EVP_PKEY *k = c ? X509_get0_pubkey(c) : NULL;
+        snprintf(buf, len, "%s key is too weak (%d bits)", leaf ? "the certificate's" : "an issuer's",
+                 k ? EVP_PKEY_get_bits(k) : 0);
+        return;
+    }
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+        snprintf(buf, len, "a certificate in the chain is signed with a weak hash (such as SHA-1 or MD5)");
+        return;
     case X509_V_ERR_CERT_CHAIN_TOO_LONG:
         snprintf(buf, len, "certificate chain too long");
         return;
@@ -543,7 +648,8 @@ static void ssl_failure(sp_tls *t)
         else if (cert)
             snprintf(t->err, sizeof t->err, "the peer rejected the certificate (alert: %s)", what);
         else
-            snprintf(t->err, sizeof t->err, "the peer ended the handshake (alert: %s)", what);
+            snprintf(t->err, sizeof t->err, "the peer ended the %s (alert: %s)",
+                     t->established ? "connection" : "handshake", what);
     } else if (r == SSL_R_UNSUPPORTED_PROTOCOL || r == SSL_R_NO_PROTOCOLS_AVAILABLE ||
                r == SSL_R_VERSION_TOO_LOW) {
         snprintf(t->err, sizeof t->err, "the peer only offers TLS older than 1.2");
@@ -559,6 +665,9 @@ static sp_tls_status status_of(sp_tls *t, int ret)
 {
     int saved = errno;
     int e = SSL_get_error(t->ssl, ret);
+    /* False after a fatal error, so this only ever records a completion. */
+    if (SSL_is_init_finished(t->ssl))
+        t->established = true;
     sp_tls_status st;
     switch (e) {
     case SSL_ERROR_WANT_READ:
@@ -588,7 +697,7 @@ static sp_tls_status status_of(sp_tls *t, int ret)
         st = SP_TLS_FAIL;
         break;
     default:
-        snprintf(t->err, sizeof t->err, "TLS failed (OpenSSL error %d)", e);
+        snprintf(t->err, sizeof t->err, "TLS failed (unexpected OpenSSL state %d)", e);
         st = SP_TLS_FAIL;
         break;
     }
@@ -621,7 +730,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
 {
     if (t->failed)
         return SP_TLS_FAIL;
-    if (t->handshake_done)
+    if (t->established)
         return SP_TLS_DONE;
     if (plain_text_peer(t)) {
         snprintf(t->err, sizeof t->err, "%s", not_tls);
@@ -632,7 +741,7 @@ sp_tls_status sp_tls_handshake(sp_tls *t)
     errno = 0;
     int ret = SSL_do_handshake(t->ssl);
     if (ret == 1) {
-        t->handshake_done = true;
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -647,10 +756,13 @@ sp_tls_status sp_tls_read(sp_tls *t, void *buf, size_t len, size_t *n)
     *n = 0;
     if (t->failed)
         return SP_TLS_FAIL;
+    if (len == 0)
+        return SP_TLS_DONE;
     ERR_clear_error();
     errno = 0;
     int ret = SSL_read_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true; /* a read or write may complete the handshake itself */
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -669,6 +781,7 @@ sp_tls_status sp_tls_write(sp_tls *t, const void *buf, size_t len, size_t *n)
     errno = 0;
     int ret = SSL_write_ex(t->ssl, buf, len, n);
     if (ret == 1) {
+        t->established = true;
         ERR_clear_error();
         return SP_TLS_DONE;
     }
@@ -684,7 +797,7 @@ size_t sp_tls_pending(const sp_tls *t)
 
 void sp_tls_close(sp_tls *t)
 {
-    if (t->closed || t->failed || !t->handshake_done)
+    if (t->closed || t->failed || !t->established)
         return;
     t->closed = true;
     ERR_clear_error();
@@ -791,7 +904,7 @@ bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out)
     if (!x)
         return false;
     cert_fields(x, out);
-    if (t->handshake_done) {
+    if (t->established) {
         snprintf(out->protocol, sizeof out->protocol, "%s", SSL_get_version(t->ssl));
         const char *c = SSL_get_cipher_name(t->ssl);
         snprintf(out->cipher, sizeof out->cipher, "%s", c ? c : "");
@@ -801,6 +914,9 @@ bool sp_tls_peer_info(const sp_tls *t, sp_cert_info *out)
         snprintf(out->verify_reason, sizeof out->verify_reason, "client certificates are not verified");
         return true;
     }
+    if (t->host[0])
+        out->host_mismatch = t->host_is_ip ? X509_check_ip_asc(x, t->host, 0) != 1
+                                           : X509_check_host(x, t->host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) != 1;
     verify_reason(t, out->verify_reason, sizeof out->verify_reason);
     out->verified = t->verify_ran && !out->verify_reason[0];
     if (!t->verify_ran && !out->verify_reason[0])

@@ -5,8 +5,8 @@
  * inside its array; the SAN count matches the array (non-NULL when there are
  * SANs, at most 1024) and every SAN is "DNS:..." or "IP:..." with no NUL
  * inside the name; the fingerprint is "" or 32 colon-separated upper-case hex
- * bytes; the connection fields stay empty and verified false; and reading the
- * same bytes twice gives the same result. */
+ * bytes; the connection fields stay empty, verified and host_mismatch
+ * false; and reading the same bytes twice gives the same result. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,7 @@ static void check(const sp_cert_info *ci)
     if (!FIELD_OK(ci->subject) || !FIELD_OK(ci->issuer) || !FIELD_OK(ci->sha256) || !FIELD_OK(ci->protocol) ||
         !FIELD_OK(ci->cipher) || !FIELD_OK(ci->verify_reason))
         abort();
-    if (ci->protocol[0] || ci->cipher[0] || ci->verified || ci->verify_reason[0])
+    if (ci->protocol[0] || ci->cipher[0] || ci->verified || ci->verify_reason[0] || ci->host_mismatch)
         abort();
     if (ci->nsans > 1024 || (ci->nsans > 0 && !ci->sans))
         abort();

@@ -10,7 +10,7 @@
  * round); then sp_tls_read/sp_tls_write. A write that returned WANT_* is called
  * again with the same bytes (the buffer may move); *n says how many were taken.
  * After a read, sp_tls_pending() bytes may already be decrypted: read them
- * before waiting on the fd. SIGPIPE must be ignored (main does).
+ * before waiting on the fd. Writes never raise SIGPIPE (MSG_NOSIGNAL).
  *
  * Verification (client): the chain against the system store or ca_file, and
  * host (a DNS name, or an IP literal matched against IP SANs). VERIFY ends the
@@ -39,7 +39,7 @@ sp_tls_ctx *sp_tls_client_ctx(const char *ca_file, sp_tls_verify_mode mode, char
 sp_tls_ctx *sp_tls_server_ctx(const char *cert_file, const char *key_file, char *err, size_t errlen);
 void sp_tls_ctx_free(sp_tls_ctx *ctx);
 
-/* The connection never owns fd. host: sent as SNI and verified (an IP literal is
+/* fd: a connected non-blocking stream socket; the connection never owns it. host: sent as SNI and verified (an IP literal is
  * matched against IP SANs and not sent as SNI); NULL for neither. */
 sp_tls *sp_tls_client(sp_tls_ctx *ctx, int fd, const char *host);
 sp_tls *sp_tls_server(sp_tls_ctx *ctx, int fd);
@@ -61,7 +61,8 @@ size_t sp_tls_pending(const sp_tls *t);
 /* Sends close_notify once, best effort; never blocks. */
 void sp_tls_close(sp_tls *t);
 /* One line, e.g. "certificate has expired (notAfter 2026-01-01)" or
- * "the peer does not speak TLS (plain text?)"; "" when nothing failed. */
+ * "the peer does not speak TLS (plain text?)"; "" when nothing failed. After
+ * SP_TLS_EOF from sp_tls_handshake it says the peer closed mid-handshake. */
 const char *sp_tls_error(const sp_tls *t);
 
 /* What the peer's certificate says; strings are raw (escape before display). */
@@ -77,6 +78,10 @@ typedef struct {
     bool self_signed;
     bool verified;          /* chain and host both verified */
     char verify_reason[160]; /* "" when verified */
+    /* The client gave a host and the certificate does not name it, found by
+     * OpenSSL's matcher (RFC 6125 wildcards, IP SANs) whatever else failed
+     * first: a scanner's "wrong host" next to "self-signed" or "expired". */
+    bool host_mismatch;
 } sp_cert_info;
 
 /* After the handshake (or after VERIFY refused the certificate: then the fields

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +131,6 @@ static void leaf(const char *name, const char *cn, const char *san, X509 *issuer
 static int setup(void **state)
 {
     (void)state;
-    signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof dir, "/tmp/sockpit-tls-XXXXXX");
     assert_non_null(mkdtemp(dir));
     made_at = time(NULL);
@@ -156,6 +154,7 @@ static int setup(void **state)
     leaf("wronghost.pem", "www.a.test", "DNS:www.a.test", ca, ca_key, -DAY, 30 * DAY);
     leaf("self.pem", "good.test", "DNS:good.test", NULL, NULL, -DAY, 30 * DAY);
     leaf("unknown.pem", "good.test", "DNS:good.test", other_ca, other_ca_key, -DAY, 30 * DAY);
+    leaf("self-wronghost.pem", "www.a.test", "DNS:www.a.test", NULL, NULL, -DAY, 30 * DAY);
     leaf("wildcard.pem", "*.a.test", "DNS:*.a.test,DNS:b.test,DNS:c.test,DNS:d.test,IP:10.0.0.1", ca, ca_key, -DAY,
          30 * DAY);
     write_text("garbage.pem", "this is not a certificate\n");
@@ -274,6 +273,7 @@ static void test_good_chain_verifies(void **state)
     assert_false(ci.self_signed);
     assert_true(ci.verified);
     assert_string_equal(ci.verify_reason, "");
+    assert_false(ci.host_mismatch);
     sp_cert_info_free(&ci);
     /* The server's peer sent no certificate. */
     assert_false(sp_tls_peer_info(p.s, &ci));
@@ -288,6 +288,9 @@ static void test_good_chain_verifies(void **state)
     handshake(&p);
     assert_int_equal(p.cs, SP_TLS_FAIL);
     assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not 127.0.0.2");
+    assert_true(sp_tls_peer_info(p.c, &ci));
+    assert_true(ci.host_mismatch);
+    sp_cert_info_free(&ci);
     close_pair(&p);
 }
 
@@ -329,7 +332,7 @@ static void test_chains_and_names(void **state)
     assert_string_equal(sp_tls_error(p.c), "certificate is for *.a.test, b.test, c.test (+2 more), not y.x.a.test");
     close_pair(&p);
     /* An IPv6 literal in brackets is an address, not a name. */
-    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "[::1]");
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "[::1%lo]");
     handshake(&p);
     assert_int_equal(p.cs, SP_TLS_FAIL);
     assert_string_equal(sp_tls_error(p.c), "certificate is for good.test, 127.0.0.1, not ::1");
@@ -365,6 +368,90 @@ static void test_old_protocol_refused(void **state)
     close_pair(&p);
 }
 
+/* A raw OpenSSL end limited to TLS 1.2, on fd. */
+static SSL *raw_tls12(SSL_CTX **ctx, bool server, int fd, const char *cert)
+{
+    *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+    assert_non_null(*ctx);
+    SSL_CTX_set_max_proto_version(*ctx, TLS1_2_VERSION);
+    if (server) {
+        assert_int_equal(SSL_CTX_use_certificate_file(*ctx, path(cert), SSL_FILETYPE_PEM), 1);
+        assert_int_equal(SSL_CTX_use_PrivateKey_file(*ctx, path("key.pem"), SSL_FILETYPE_PEM), 1);
+    }
+    SSL *r = SSL_new(*ctx);
+    assert_non_null(r);
+    SSL_set_fd(r, fd);
+    if (server)
+        SSL_set_accept_state(r);
+    else
+        SSL_set_connect_state(r);
+    return r;
+}
+
+static void test_tls12(void **state)
+{
+    (void)state;
+    const char *certs[] = {"good.pem", "expired.pem"};
+    for (size_t i = 0; i < 2; i++) {
+        pair p;
+        open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+        SSL_CTX *ctx;
+        SSL *srv = raw_tls12(&ctx, true, p.fd[1], certs[i]);
+        for (int k = 0; k < 20 && !terminal(p.cs); k++) {
+            p.cs = sp_tls_handshake(p.c);
+            SSL_do_handshake(srv);
+        }
+        if (i == 0) {
+            assert_int_equal(p.cs, SP_TLS_DONE);
+            sp_cert_info ci;
+            assert_true(sp_tls_peer_info(p.c, &ci));
+            assert_string_equal(ci.protocol, "TLSv1.2");
+            assert_non_null(strstr(ci.cipher, "ECDHE-ECDSA-"));
+            assert_true(ci.verified);
+            sp_cert_info_free(&ci);
+        } else {
+            assert_int_equal(p.cs, SP_TLS_FAIL);
+            assert_non_null(strstr(sp_tls_error(p.c), "certificate has expired (notAfter "));
+        }
+        SSL_free(srv);
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
+        close_pair(&p);
+    }
+
+    /* A TLS 1.2 client is served, and its renegotiation is refused. */
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    SSL_CTX *ctx;
+    SSL *cli = raw_tls12(&ctx, false, p.fd[0], NULL);
+    int done = 0;
+    for (int k = 0; k < 20 && !(done == 1 && p.ss == SP_TLS_DONE); k++) {
+        done = SSL_do_handshake(cli);
+        if (!terminal(p.ss))
+            p.ss = sp_tls_handshake(p.s);
+    }
+    assert_int_equal(done, 1);
+    assert_int_equal(p.ss, SP_TLS_DONE);
+    assert_int_equal(SSL_renegotiate(cli), 1);
+    int again = SSL_do_handshake(cli);
+    char buf[16];
+    size_t n;
+    for (int k = 0; k < 20 && again <= 0 && SSL_get_error(cli, again) == SSL_ERROR_WANT_READ; k++) {
+        sp_tls_status st = sp_tls_read(p.s, buf, sizeof buf, &n);
+        assert_true(st == SP_TLS_WANT_READ || st == SP_TLS_FAIL || st == SP_TLS_EOF);
+        again = SSL_do_handshake(cli);
+    }
+    /* The server answered with its no_renegotiation alert and stays up. */
+    assert_true(again <= 0);
+    assert_int_equal(SSL_get_error(cli, again), SSL_ERROR_SSL);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_error()), SSL_R_NO_RENEGOTIATION);
+    assert_string_equal(sp_tls_error(p.s), "");
+    SSL_free(cli);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    close_pair(&p);
+}
+
 static void day(time_t t, char *buf)
 {
     struct tm tm;
@@ -382,16 +469,20 @@ static void test_bad_certificates(void **state)
     snprintf(notyet, sizeof notyet, "certificate is not yet valid (notBefore %s)", d);
     const struct {
         const char *cert, *ca, *reason;
-        bool self_signed;
+        bool self_signed, host_mismatch;
     } cases[] = {
-        {"expired.pem", "ca.pem", expired, false},
-        {"notyet.pem", "ca.pem", notyet, false},
-        {"wronghost.pem", "ca.pem", "certificate is for www.a.test, not good.test", false},
-        {"self.pem", "ca.pem", "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true},
+        {"expired.pem", "ca.pem", expired, false, false},
+        {"notyet.pem", "ca.pem", notyet, false, false},
+        {"wronghost.pem", "ca.pem", "certificate is for www.a.test, not good.test", false, true},
+        {"self.pem", "ca.pem", "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true,
+         false},
+        /* The first problem is the reason; the host is flagged anyway. */
+        {"self-wronghost.pem", "ca.pem",
+         "self-signed certificate (pass --tls-ca FILE to trust it, or --tls-insecure)", true, true},
         {"unknown.pem", "ca.pem", "unknown issuer (CN=other CA,O=sockpit test; pass --tls-ca FILE to trust it)",
-         false},
+         false, false},
         {"good.pem", NULL, "unknown issuer (CN=sockpit test CA,O=sockpit test; pass --tls-ca FILE to trust it)",
-         false},
+         false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pair p;
@@ -417,6 +508,7 @@ static void test_bad_certificates(void **state)
         assert_true(sp_tls_peer_info(p.c, &ci));
         assert_false(ci.verified);
         assert_string_equal(ci.verify_reason, cases[i].reason);
+        assert_int_equal(ci.host_mismatch, cases[i].host_mismatch);
         assert_string_equal(ci.protocol, "TLSv1.3");
         sp_cert_info_free(&ci);
         close_pair(&p);
@@ -488,6 +580,33 @@ static void test_round_trip(void **state)
     close_pair(&p);
 }
 
+/* A caller may skip sp_tls_handshake: the first read or write does it. */
+static void test_implicit_handshake(void **state)
+{
+    (void)state;
+    pair p;
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    char buf[16];
+    size_t n;
+    for (int i = 0; i < 20 && p.ss != SP_TLS_DONE; i++) {
+        assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+        p.ss = sp_tls_handshake(p.s);
+    }
+    assert_int_equal(p.ss, SP_TLS_DONE);
+    assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+    assert_int_equal(sp_tls_handshake(p.c), SP_TLS_DONE);
+    sp_cert_info ci;
+    assert_true(sp_tls_peer_info(p.c, &ci));
+    assert_string_equal(ci.protocol, "TLSv1.3");
+    assert_true(ci.verified);
+    sp_cert_info_free(&ci);
+    assert_int_equal(sp_tls_read(p.s, buf, 0, &n), SP_TLS_DONE);
+    assert_int_equal(n, 0);
+    sp_tls_close(p.c);
+    assert_int_equal(sp_tls_read(p.s, buf, sizeof buf, &n), SP_TLS_EOF);
+    close_pair(&p);
+}
+
 static void test_tcp_close_is_eof(void **state)
 {
     (void)state;
@@ -503,6 +622,21 @@ static void test_tcp_close_is_eof(void **state)
     close(p.fd[0]);
     p.fd[0] = -1;
     assert_int_equal(sp_tls_read(p.s, buf, sizeof buf, &n), SP_TLS_EOF);
+    assert_int_equal(sp_tls_write(p.s, "late", 4, &n), SP_TLS_EOF);
+    assert_string_equal(sp_tls_error(p.s), "");
+    close_pair(&p);
+
+    /* Writing to a closed peer before reading its EOF is a failure, not a
+     * SIGPIPE (the test does not ignore it). */
+    open_pair(&p, "ca.pem", SP_TLS_VERIFY, "good.pem", "good.test");
+    handshake(&p);
+    assert_int_equal(sp_tls_read(p.c, buf, sizeof buf, &n), SP_TLS_WANT_READ);
+    close(p.fd[0]);
+    p.fd[0] = -1;
+    assert_int_equal(sp_tls_write(p.s, "late", 4, &n), SP_TLS_FAIL);
+    assert_string_equal(sp_tls_error(p.s), "the peer reset the connection");
+    assert_int_equal(n, 0);
+    sp_tls_close(p.s);
     close_pair(&p);
 }
 
@@ -581,6 +715,33 @@ static void test_context_errors(void **state)
     snprintf(want, sizeof want, "the key %s is encrypted", path("locked.pem"));
     expect_server_error(path("good.pem"), path("locked.pem"), want);
 
+    /* DER instead of PEM. */
+    unsigned char *der = NULL;
+    int len = i2d_X509(good, &der);
+    assert_true(len > 0);
+    FILE *f = fopen(path("good.der"), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(der, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    OPENSSL_free(der);
+    snprintf(want, sizeof want,
+             "%s is not a PEM certificate (no -----BEGIN CERTIFICATE----- line; it looks like DER: convert it with "
+             "openssl x509 -inform der)",
+             path("good.der"));
+    expect_server_error(path("good.der"), path("key.pem"), want);
+
+    /* A key too small for any security level. */
+    EVP_PKEY *weak = EVP_RSA_gen(512);
+    assert_non_null(weak);
+    X509 *x = make_cert(weak, "weak.test", "DNS:weak.test", ca, ca_key, -DAY, DAY, false);
+    write_cert("weak.pem", x);
+    write_key("weak-key.pem", weak, NULL);
+    X509_free(x);
+    EVP_PKEY_free(weak);
+    snprintf(want, sizeof want, "the key of the certificate %s is too weak (512 bits; use EC P-256 or RSA 2048+)",
+             path("weak.pem"));
+    expect_server_error(path("weak.pem"), path("weak-key.pem"), want);
+
     char err[256];
     assert_null(sp_tls_client_ctx("/nonexistent/ca.pem", SP_TLS_VERIFY, err, sizeof err));
     assert_string_equal(err, "cannot read the CA file /nonexistent/ca.pem: No such file or directory");
@@ -623,8 +784,10 @@ int main(void)
         cmocka_unit_test(test_good_chain_verifies),
         cmocka_unit_test(test_chains_and_names),
         cmocka_unit_test(test_old_protocol_refused),
+        cmocka_unit_test(test_tls12),
         cmocka_unit_test(test_bad_certificates),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_implicit_handshake),
         cmocka_unit_test(test_tcp_close_is_eof),
         cmocka_unit_test(test_plain_text_peers),
         cmocka_unit_test(test_context_errors),
