@@ -56,6 +56,13 @@ for i in 1 2 3; do
         grep -o '[0-9]*/open/' "$T/nm.gnmap" | cut -d/ -f1 | sort >"$T/nm"
     fi
 done
+# CPU seconds of one run each: what the scan costs, whatever else the
+# machine is doing (wall-clock rates suffer on a loaded machine).
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%U %S" -o "$T/cpu.sp" "${run[@]}" "$S" probe "$ADDR" all --concurrency 4096 --rate 200000 >/dev/null
+    /usr/bin/time -f "%U %S" -o "$T/cpu.nm" "${run[@]}" nmap -sT -p- -T5 --min-rate 100000 -n -Pn "$ADDR" >/dev/null
+    echo "probe_bench: CPU (user+sys) for 65,535 ports: sockpit $(awk '{print $1 + $2}' "$T/cpu.sp") s, nmap $(awk '{print $1 + $2}' "$T/cpu.nm") s"
+fi
 same=yes
 cmp -s "$T/sp" "$T/nm" || same=no
 cmp -s "$T/sp" "$T/want" || same="no (sockpit differs from the listeners)"
