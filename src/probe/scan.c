@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "sockpit/core/mem.h"
-#include "sockpit/probe/certmatch.h"
 #include "sockpit/tls/tls.h"
 
 #define TICK 0.01
@@ -356,7 +355,7 @@ static void want(sp_scan *s, slot *sl, sp_tls_status st)
     sp_loop_set_events(s->loop, sl->fd, st == SP_TLS_WANT_WRITE ? SP_IO_WRITE : SP_IO_READ);
 }
 
-static void record_cert(sp_scan *s, slot *sl)
+static void record_cert(slot *sl)
 {
     sp_probe_tls *t = &sl->port->tls;
     sp_cert_info ci;
@@ -376,6 +375,7 @@ static void record_cert(sp_scan *s, slot *sl)
     t->not_after = ci.not_after;
     t->self_signed = ci.self_signed;
     t->verified = ci.verified;
+    t->wrong_host = ci.host_mismatch;
     t->sans = ci.sans;
     t->nsans = ci.nsans;
     ci.sans = NULL;
@@ -385,8 +385,6 @@ static void record_cert(sp_scan *s, slot *sl)
     double left = difftime(t->not_after, now) / 86400.0;
     t->days_left = (long)(left < 0 ? left - 1 : left);
     t->expired = t->not_after < now;
-    char buf[64];
-    t->wrong_host = !sp_probe_cert_matches(tls_host(s, sl->port, buf, sizeof buf), t->sans, t->nsans, t->subject);
 }
 
 static void tls_io(sp_scan *s, slot *sl)
@@ -419,7 +417,7 @@ static void tls_io(sp_scan *s, slot *sl)
             tls_over(s, sl, st == SP_TLS_EOF ? "closed during the handshake" : e[0] ? e : "handshake failed");
             return;
         }
-        record_cert(s, sl);
+        record_cert(sl);
         if (!s->cfg.http || sl->port->http.http) {
             tls_over(s, sl, NULL);
             return;

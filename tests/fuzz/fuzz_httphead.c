@@ -4,15 +4,13 @@
  * "HTTP/", and then its status is 100-999 and its status line starts the
  * buffer; a complete head has its blank line in the buffer; a title comes
  * only from after the head. Port lists: a parsed set is ascending, without
- * repeats, within 1-65535. Targets: a parsed one names its kind's fields.
- * Certificate names: a host always matches a SAN list naming it exactly. */
+ * repeats, within 1-65535. Targets: a parsed one names its kind's fields. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "sockpit/probe/certmatch.h"
 #include "sockpit/probe/httphead.h"
 #include "sockpit/probe/target.h"
 
@@ -84,15 +82,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         for (size_t i = 0; i < n; i++)
             (void)sp_probe_scope(&addrs[i], NULL);
-    }
-    /* The text as a DNS name in a SAN list: it must match itself unless
-     * it starts with "*." (then it is a pattern) or is empty. */
-    if (size > 0 && size < 200 && !memchr(data, '\0', size) && !strchr(text, ':') && !strchr(text, '.')) {
-        char san[256];
-        snprintf(san, sizeof san, "DNS:%s", text);
-        char *sans[] = { san };
-        if (text[0] != '*' && !sp_probe_cert_matches(text, sans, 1, NULL))
-            abort();
     }
     free(text);
     return 0;

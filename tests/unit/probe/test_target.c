@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 
 #include "sockpit/hosts/neigh.h"
-#include "sockpit/probe/certmatch.h"
 #include "sockpit/probe/httphead.h"
 #include "sockpit/probe/probe_setup.h"
 #include "sockpit/probe/target.h"
@@ -233,30 +232,11 @@ static void test_banner(void **state)
     assert_int_equal(sp_banner_trim("\r\n", 2), 0);
 }
 
-static void test_cert_matches(void **state)
-{
-    (void)state;
-    char *sans[] = { "DNS:lab.test", "DNS:*.wild.test", "IP:198.18.0.2", "IP:2001:db8::1" };
-    assert_true(sp_probe_cert_matches("lab.test", sans, 4, "CN=x"));
-    assert_true(sp_probe_cert_matches("LAB.test.", sans, 4, NULL));
-    assert_true(sp_probe_cert_matches("a.wild.test", sans, 4, NULL));
-    assert_false(sp_probe_cert_matches("a.b.wild.test", sans, 4, NULL));
-    assert_false(sp_probe_cert_matches("wild.test", sans, 4, NULL));
-    assert_true(sp_probe_cert_matches("198.18.0.2", sans, 4, NULL));
-    assert_true(sp_probe_cert_matches("2001:db8:0::1", sans, 4, NULL));
-    assert_false(sp_probe_cert_matches("198.18.0.3", sans, 4, NULL));
-    assert_false(sp_probe_cert_matches("other.test", sans, 4, "CN=other.test"));
-    /* No DNS names: the CN counts for a name, never for an address. */
-    assert_true(sp_probe_cert_matches("other.test", sans + 2, 2, "CN=other.test,O=Lab"));
-    assert_false(sp_probe_cert_matches("198.18.0.9", NULL, 0, "CN=198.18.0.9"));
-    assert_false(sp_probe_cert_matches("x.test", NULL, 0, "O=Lab"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_target_parse), cmocka_unit_test(test_portset), cmocka_unit_test(test_top_ports_named),
-        cmocka_unit_test(test_scope),        cmocka_unit_test(test_http_head), cmocka_unit_test(test_banner), cmocka_unit_test(test_cert_matches),
+        cmocka_unit_test(test_scope),        cmocka_unit_test(test_http_head), cmocka_unit_test(test_banner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
