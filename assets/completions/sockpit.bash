@@ -7,12 +7,12 @@ _sockpit() {
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            services|hosts|watch|chat|serve|forward|wake|conns|help) cmd=${COMP_WORDS[i]}; break ;;
+            services|hosts|watch|chat|serve|forward|wake|conns|probe|help) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
     case $prev in
-        --pane) COMPREPLY=($(compgen -W "services hosts watch chat conns forward" -- "$cur")); return ;;
+        --pane) COMPREPLY=($(compgen -W "services hosts watch chat conns forward probes" -- "$cur")); return ;;
         --proxy-protocol) COMPREPLY=($(compgen -W "v1 v2 off" -- "$cur")); return ;;
         --proto) COMPREPLY=($(compgen -W "tcp udp sctp dccp ddp" -- "$cur")); return ;;
         --keepalive) COMPREPLY=($(compgen -W "off 60,30,10" -- "$cur")); return ;;
@@ -26,7 +26,7 @@ _sockpit() {
         --dns-server|--range|--find|--sweep|--sweep-concurrency|--probe-rate|--interval|--count|\
         --duration|--max-frame|--max-clients|--max-memory|--frame-timeout|--idle-timeout|--listen|--chat|\
         --timeout|--nick|--linger|--allow|--deny|--source|--rate|--total-rate|--burst|--max-conns|\
-        --max-conns-per-ip|--connect-timeout|--drain|--resolve|--gone-after|--port|--rates|--process|--pid|--conns-refresh) return ;;
+        --max-conns-per-ip|--connect-timeout|--drain|--resolve|--gone-after|--port|--rates|--process|--pid|--conns-refresh|--concurrency) return ;;
         --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")); return ;;
     esac
 
@@ -36,10 +36,10 @@ _sockpit() {
                   --interval --ttl-mode --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --conns-refresh --print-config --version --help"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns help" -- "$cur"))
+                COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns probe help" -- "$cur"))
                 return
             fi ;;
-        help) COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns" -- "$cur")); return ;;
+        help) COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns probe" -- "$cur")); return ;;
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
@@ -54,6 +54,8 @@ _sockpit() {
         forward) opts="--allow --deny --source --rate --total-rate --burst --max-conns --max-conns-per-ip
                        --connect-timeout --idle-timeout --proxy-protocol --drain --json --dns-server
                        --config-dir --help" ;;
+        probe) opts="--json --all-states --banner --http --tls --concurrency --rate --timeout --any-address
+                     --dns-server --services-file --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -8,7 +8,7 @@
 #include "sockpit/cmd/shared_opts.h"
 #include "sockpit/hosts/neigh.h"
 
-static const char *const panes[] = { "services", "hosts", "watch", "chat", "conns", "forward", NULL };
+static const char *const panes[] = { "services", "hosts", "watch", "chat", "conns", "forward", "probes", NULL };
 
 static int set_resolve(void *base, const char *s, const char *what, char *err, size_t errlen)
 {

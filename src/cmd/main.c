@@ -21,6 +21,7 @@ static const command commands[] = {
     { "services", cmd_services }, { "hosts", cmd_hosts }, { "watch", cmd_watch },
     { "chat", cmd_chat },         { "serve", cmd_serve },       { "forward", cmd_forward },
     { "wake", cmd_wake },         { "conns", cmd_conns },
+    { "probe", cmd_probe },
 };
 
 static const command *find_command(const char *name)

@@ -24,7 +24,8 @@
 #define MIN_ROWS 10
 
 const sp_pane_ops *const sp_shell_panes[SP_NPANES] = {
-    &sp_services_pane, &sp_hosts_pane, &sp_watch_pane, &sp_chat_pane, &sp_conns_pane, &sp_forward_pane,
+    &sp_services_pane, &sp_hosts_pane, &sp_watch_pane, &sp_chat_pane,
+    &sp_conns_pane,    &sp_forward_pane, &sp_probes_pane,
 };
 
 /* ---- what panes may ask ---- */
@@ -32,6 +33,18 @@ const sp_pane_ops *const sp_shell_panes[SP_NPANES] = {
 sp_loop *sp_app_loop(sp_app *app) { return app->loop; }
 sp_dns *sp_app_dns(sp_app *app) { return app->dns; }
 const sp_opts *sp_app_opts(sp_app *app) { return app->opts; }
+
+void sp_app_probe(sp_app *app, const char *target, const char *ports)
+{
+    for (int i = 0; i < SP_NPANES; i++) {
+        if (sp_shell_panes[i] == &sp_probes_pane) {
+            sp_probes_pane_start(app->panes[i], target, ports);
+            sp_shell_switch(app, i);
+            app->dirty |= SP_REDRAW_ALL;
+            return;
+        }
+    }
+}
 
 /* A frozen pane is drawn too: it shows what waits ("FROZEN · 3 updates"). */
 void sp_app_dirty(sp_app *app, sp_pane *p)

@@ -3,7 +3,7 @@
  * A key goes, in this order, to: the shell's keys that work from anywhere
  * (F1, Tab, F10, Alt-1..4, clicks on the tab bar); an open overlay; an open
  * prompt or question; the pane's key map in the pane's mode; the shell's
- * browsing keys (q ? 1-5 Space / Esc); the keys of the pane's focused
+ * browsing keys (q ? 1-7 Space / Esc); the keys of the pane's focused
  * table (moves, the wheel, clicks, sorting, search). Refinements: a pane
  * row that takes "any text" (SP_KEY_TEXT) comes last, so that it never
  * hides a key bound by name; a modified function key nothing binds is the
@@ -206,11 +206,11 @@ static const sp_binding shell_map[] = {
     { { SP_FN(KEY_F(1)) }, "F1 ?", "this help (arrows scroll it, Esc closes it)", "Help", "F1", 0, A | FIRST, act_help },
     { { '?' }, "?", NULL, NULL, NULL, 0, B, act_help },
     { { '\t', SP_FN(KEY_BTAB) }, "Tab S-Tab", "next / previous pane", "Pane", "Tab", 4, A | FIRST, act_tab },
-    { { '1', '2', '3', '4' }, "1-5 Alt-1..5", "switch to pane 1-5 (Alt-1..5 also while typing)", NULL, NULL, 0, B,
+    { { '1', '2', '3', '4' }, "1-7 Alt-1..7", "switch to pane 1-7 (Alt-1..7 also while typing)", NULL, NULL, 0, B,
       act_pane },
-    { { '5' }, "5", NULL, NULL, NULL, 0, B, act_pane },
+    { { '5', '6', '7' }, "5-7", NULL, NULL, NULL, 0, B, act_pane },
     { { SP_ALT('1'), SP_ALT('2'), SP_ALT('3'), SP_ALT('4') }, "Alt-1..4", NULL, NULL, NULL, 0, A | FIRST, act_pane },
-    { { SP_ALT('5') }, "Alt-5", NULL, NULL, NULL, 0, A | FIRST, act_pane },
+    { { SP_ALT('5'), SP_ALT('6'), SP_ALT('7') }, "Alt-5..7", NULL, NULL, NULL, 0, A | FIRST, act_pane },
     { { SP_FN(KEY_MOUSE) }, "click a tab", "switch to that pane", NULL, NULL, 0, A | FIRST, act_tab_click },
     { { '/' }, "/", "filter the list (Esc clears the filter)", "Filter", NULL, 2, B, act_filter },
     { { SP_KEY_ESC }, "Esc", NULL, NULL, NULL, 0, B, act_clear_filter },

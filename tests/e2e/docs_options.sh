@@ -44,7 +44,7 @@ check() { # check SOURCE HELP-COMMAND...
 }
 
 check "$SOCKPIT_SRC/src/cmd/cli.c" "$SOCKPIT" --help
-for cmd in services hosts watch chat serve forward conns; do
+for cmd in services hosts watch chat serve forward conns probe; do
     check "$SOCKPIT_SRC/src/cmd/${cmd}_cmd.c" "$SOCKPIT" "$cmd" --help
 done
 echo "docs_options: $checked options checked"

@@ -12,5 +12,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
 int cmd_forward(int argc, char **argv);
 int cmd_wake(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif

@@ -43,6 +43,10 @@ void sp_app_prompt(sp_app *app, const char *label, const char *initial,
 /* "QUESTION (y/n)" in the status line; yes runs on y. */
 void sp_app_confirm(sp_app *app, const char *question, void (*yes)(void *ud), void *ud);
 
+/* Starts a probe of a host a pane shows (ports NULL: top100) and switches
+ * to the Probes pane. */
+void sp_app_probe(sp_app *app, const char *target, const char *ports);
+
 /* A centred, scrollable box of text lines over the pane (Esc, q or Enter
  * closes it). Lines are copied; they are drawn through safe text. */
 void sp_app_box(sp_app *app, const char *title, const char *const *lines, size_t n);

@@ -69,5 +69,9 @@ extern const sp_pane_ops sp_watch_pane;
 extern const sp_pane_ops sp_chat_pane;
 extern const sp_pane_ops sp_conns_pane;
 extern const sp_pane_ops sp_forward_pane;
+extern const sp_pane_ops sp_probes_pane;
+
+/* Starts a probe of target (ports NULL: top100) in the Probes pane p. */
+void sp_probes_pane_start(sp_pane *p, const char *target, const char *ports);
 
 #endif

@@ -16,7 +16,7 @@
 #include "sockpit/tui/pane.h"
 #include "sockpit/tui/prompt.h"
 
-#define SP_NPANES 5
+#define SP_NPANES 7
 
 struct sp_app {
     sp_opts *opts;

@@ -1029,6 +1029,22 @@ static sp_redraw act_wake(void *ud, const sp_key *k)
     return SP_REDRAW_STATUS;
 }
 
+/* p: a probe of the selected neighbour, in the Probes pane. */
+static sp_redraw act_probe(void *ud, const sp_key *k)
+{
+    (void)k;
+    hosts_pane *h = ud;
+    const sp_table *tb = h->tables[VIEW_NEIGH];
+    if (!sp_table_count(tb))
+        return SP_REDRAW_NONE;
+    size_t len;
+    const char *ip = sp_table_text(tb, sp_table_sel(tb), C_IP, &len);
+    char target[SP_IPSTR_MAX];
+    snprintf(target, sizeof target, "%.*s", (int)len, ip);
+    sp_app_probe(h->base.app, target, NULL);
+    return SP_REDRAW_ALL;
+}
+
 static sp_redraw act_all(void *ud, const sp_key *k)
 {
     (void)k;
@@ -1139,6 +1155,8 @@ static sp_table *focused_table(sp_pane *p) { return H(p)->tables[H(p)->view]; }
 static const sp_binding keymap[] = {
     { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details of the selected neighbour", "Details", NULL, 6,
       MODE_NEIGH, act_details },
+    { { 'p' }, "p", "probe the selected host's common TCP ports (Probes pane)", "Probe", NULL, 7, MODE_NEIGH,
+      act_probe },
     { { 'a' }, "a", "show or hide FAILED, INCOMPLETE, NOARP and remembered gone neighbours", "All", NULL, 4,
       SP_WHEN_BROWSING,
       act_all },

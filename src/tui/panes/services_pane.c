@@ -1,5 +1,6 @@
 /* The Services pane: the services table grouped by name, searchable, with
  * what this host listens on refreshed every 2 s while the pane is visible. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,6 +674,30 @@ static sp_redraw act_details(void *ud, const sp_key *k)
 
 /* s cycles through the three orders people ask for: listening first, port,
  * name (any column sorts with < > or a header click). */
+/* p: a probe of the selected service's first listener, on its port (a
+ * wildcard address is reached through loopback). */
+static sp_redraw act_probe(void *ud, const sp_key *k)
+{
+    (void)k;
+    svc_pane *s = ud;
+    const sp_service_group *g = selected_group(s);
+    const sp_listener *l[1];
+    if (!g || !group_listeners(s, g, l, 1) || l[0]->proto != SP_PROTO_TCP) {
+        sp_app_error(s->base.app, "p probes a TCP listener: this service has none here");
+        return SP_REDRAW_STATUS;
+    }
+    static const unsigned char any[16];
+    bool v4 = l[0]->family == 4, wild = memcmp(l[0]->addr, any, v4 ? 4 : 16) == 0;
+    char target[INET6_ADDRSTRLEN], port[8];
+    if (wild)
+        snprintf(target, sizeof target, "%s", v4 ? "127.0.0.1" : "::1");
+    else
+        inet_ntop(v4 ? AF_INET : AF_INET6, l[0]->addr, target, sizeof target);
+    snprintf(port, sizeof port, "%u", l[0]->port);
+    sp_app_probe(s->base.app, target, port);
+    return SP_REDRAW_ALL;
+}
+
 static sp_redraw act_sort(void *ud, const sp_key *k)
 {
     (void)k;
@@ -767,6 +792,8 @@ static const sp_binding keymap[] = {
     { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details: every port/protocol, aliases, local listeners",
       "Details", NULL, 1, SP_WHEN_BROWSING, act_details },
     { { 's' }, "s", "sort: listening first / port / name", "Sort", NULL, 2, SP_WHEN_BROWSING, act_sort },
+    { { 'p' }, "p", "probe the selected service's listener (Probes pane)", "Probe", NULL, 6, SP_WHEN_BROWSING,
+      act_probe },
     { { 'w' }, "w", "well-known ports only (1-1024) or all", "1-1024", NULL, 4, SP_WHEN_BROWSING, act_well_known },
     { { 'f' }, "f", "look up a name or port: http, http/udp, 443, 443/udp", "Lookup", NULL, 3, SP_WHEN_BROWSING,
       act_lookup },
