@@ -15,6 +15,7 @@
 #include "sockpit/core/readfile.h"
 
 #define ARROW " \xe2\x86\x92 " /* " → " */
+#define NONE "(none)"            /* an empty answer */
 
 static const char *const kind_names[] = { "first", "change", "error", "recover" };
 
@@ -64,6 +65,8 @@ static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
 
 static void put_set(out *o, const sp_addrset *s, const char *prefix)
 {
+    if (s->n == 0 && !prefix[0])
+        puts_(o, NONE);
     for (size_t i = 0; i < s->n; i++) {
         char a[SP_ADDR_STRLEN];
         if (i)
@@ -87,15 +90,21 @@ size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
     puts_(&o, "  ");
     puts_(&o, ev->name);
     puts_(&o, "  ");
+    if (ev->kind != SP_WEV_CHANGE) {
+        puts_(&o, sp_wev_kind_name(ev->kind));
+        puts_(&o, "  ");
+    }
+    char types[SP_RRMASK_STRLEN];
+    if (ev->rrtype) {
+        puts_(&o, sp_rrmask_format(ev->rrtype, types));
+        puts_(&o, ": ");
+    }
     switch (ev->kind) {
     case SP_WEV_FIRST:
     case SP_WEV_RECOVER:
-        puts_(&o, sp_wev_kind_name(ev->kind));
-        puts_(&o, "  ");
         put_set(&o, &ev->new, "");
         break;
     case SP_WEV_ERROR:
-        puts_(&o, "error  ");
         puts_(&o, ev->error);
         break;
     case SP_WEV_CHANGE: {
@@ -134,6 +143,37 @@ static int num(const char *s, size_t n, int *v)
 static const char *find(const char *s, size_t len, const char *needle)
 {
     return memmem(s, len, needle, strlen(needle));
+}
+
+/* "A,AAAA: " at the start of s: the types, and s moved past them. Lines
+ * without them are from before types were logged: A and AAAA. */
+static int parse_types(const char **s, size_t *len, unsigned *mask)
+{
+    const char *colon = find(*s, *len < SP_RRMASK_STRLEN + 2 ? *len : SP_RRMASK_STRLEN + 2, ": ");
+    *mask = SP_RRMASK_ADDR;
+    if (!colon)
+        return 0;
+    for (const char *c = *s; c < colon; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || *c == ','))
+            return 0;
+    char err[128];
+    if (sp_rrmask_parse(*s, (size_t)(colon - *s), mask, err, sizeof err) < 0)
+        return -1;
+    *len -= (size_t)(colon + 2 - *s);
+    *s = colon + 2;
+    return 0;
+}
+
+/* A set, or "(none)" for the empty one. */
+static int parse_set(const char *s, size_t len, sp_addrset *set)
+{
+    if (len == strlen(NONE) && memcmp(s, NONE, len) == 0) {
+        sp_addrset_clear(set);
+        return 0;
+    }
+    if (sp_addrset_parse(s, len, set) < 0 || set->n == 0)
+        return -1;
+    return 0;
 }
 
 int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
@@ -185,6 +225,8 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
         ev->kind = words[i].kind;
         s += wl;
         len -= wl;
+        if (parse_types(&s, &len, &ev->rrtype) < 0)
+            return -1;
         if (ev->kind == SP_WEV_ERROR) {
             if (len == 0 || len >= sizeof ev->error)
                 return -1;
@@ -195,9 +237,11 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
             ev->error[len] = '\0';
             return 0;
         }
-        return sp_addrset_parse(s, len, &ev->new) == 0 && ev->new.n ? 0 : -1;
+        return parse_set(s, len, &ev->new);
     }
     ev->kind = SP_WEV_CHANGE;
+    if (parse_types(&s, &len, &ev->rrtype) < 0)
+        return -1;
     const char *arrow = find(s, len, ARROW);
     if (!arrow)
         return -1;
@@ -205,8 +249,8 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     if (!diff || s[len - 1] != ')')
         return -1;
     const char *ns = arrow + strlen(ARROW);
-    if (sp_addrset_parse(s, (size_t)(arrow - s), &ev->old) < 0 ||
-        sp_addrset_parse(ns, (size_t)(diff - ns), &ev->new) < 0 || ev->new.n == 0 || ev->old.n == 0)
+    if (parse_set(s, (size_t)(arrow - s), &ev->old) < 0 || parse_set(ns, (size_t)(diff - ns), &ev->new) < 0 ||
+        sp_addrset_equal(&ev->old, &ev->new))
         return -1;
     return 0;
 }
@@ -257,6 +301,8 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
     sp_json_str(&j, "time", full);
     sp_json_str(&j, "name", ev->name);
     sp_json_str(&j, "event", sp_wev_kind_name(ev->kind));
+    char types[SP_RRMASK_STRLEN];
+    sp_json_str(&j, "rrtype", sp_rrmask_format(ev->rrtype, types));
     const sp_addrset *sets[2] = { &ev->old, &ev->new };
     const char *keys[2] = { "old", "new" };
     for (int k = 0; k < 2; k++) {

@@ -116,7 +116,7 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
     for (size_t e = 0; e < s->list.n; e++) {
         const sp_watchlist_entry *x = &s->list.v[e];
         if (x->name[0])
-            sp_watch_add(s->watch, x->name, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
+            sp_watch_add(s->watch, x->name, 0, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
     }
     return SP_WATCH_SETUP_OK;
 }

@@ -1,10 +1,16 @@
 /* DNS watch events and their log, dns-changes.log: one line per event, in
  * local time,
  *
- *   2026-11-29 08:00:01  www.example.com  first  198.18.5.1
- *   2026-11-29 08:00:01  www.example.com  198.18.5.1 → 198.18.5.1, 198.18.5.9  (+198.18.5.9)
- *   2026-11-29 08:00:01  www.example.com  error  NXDOMAIN
- *   2026-11-29 08:00:01  www.example.com  recover  198.18.5.1, 198.18.5.9
+ *   2026-11-29 08:00:01  www.example.com  first  A: 198.18.5.1
+ *   2026-11-29 08:00:01  www.example.com  A: 198.18.5.1 → 198.18.5.1, 198.18.5.9  (+198.18.5.9)
+ *   2026-11-29 08:00:01  www.example.com  error  AAAA: REFUSED
+ *   2026-11-29 08:00:01  www.example.com  recover  AAAA: (none)
+ *   2026-11-29 08:00:01  gone.example.com  error  A,AAAA: NXDOMAIN
+ *
+ * Each event is about the record types before the colon (several when they
+ * had the same outcome in one lookup); "(none)" is an empty answer (NODATA).
+ * Lines from before the types were written (no "TYPE: ") are about A and
+ * AAAA together.
  *
  * Each line goes to the file with a single write(2) on an O_APPEND
  * descriptor before the event is shown anywhere, so once it is on screen it
@@ -19,21 +25,23 @@
 
 #include "sockpit/dns/addrset.h"
 #include "sockpit/dns/dnsname.h"
+#include "sockpit/dns/rrtype.h"
 
 #define SP_CHANGELOG_FILE "dns-changes.log"
 #define SP_CHANGELOG_KEEP 1000 /* events loaded back on start */
 
 typedef enum sp_wev_kind {
-    SP_WEV_FIRST,   /* first successful answer */
-    SP_WEV_CHANGE,  /* the address set differs from the last one */
+    SP_WEV_FIRST,   /* first answer with records */
+    SP_WEV_CHANGE,  /* the set of records differs from the last one */
     SP_WEV_ERROR,   /* a failure, or a different failure than before */
-    SP_WEV_RECOVER, /* first success after errors */
+    SP_WEV_RECOVER, /* first answer after errors */
 } sp_wev_kind;
 
 typedef struct sp_wevent {
     int64_t time_ms;               /* wall clock, ms since the epoch */
     char name[SP_DNSNAME_MAX + 1];
     sp_wev_kind kind;
+    unsigned rrtype; /* the record types (SP_RRBIT mask) it is about */
     sp_addrset old;  /* change: before; recover/error: the last good set */
     sp_addrset new;  /* first/change/recover: the answer */
     char error[16];  /* error: NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout... */

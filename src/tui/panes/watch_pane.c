@@ -44,7 +44,7 @@ static const sp_column columns[NCOLS] = {
     [C_CHG] = { .title = "Chg", .min = 4, .max = 6, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
     [C_SINCE] = { .title = "Last change", .min = 12, .max = 12, .prio = 1, .right = true, .sort = SP_SORT_NUM,
                   .desc = true },
-    [C_ERR] = { .title = "Error", .min = 8, .max = 15, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
+    [C_ERR] = { .title = "Error", .min = 8, .max = 26, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
 };
 
 typedef struct watch_pane {
@@ -164,6 +164,15 @@ static bool event_matches(const watch_pane *p, const sp_wevent *ev, const char *
     return !p->filter[0] || contains_ci(ev->name, p->filter) || contains_ci(line, p->filter);
 }
 
+/* Every type the name watches fails now: what it shows is from before. */
+static bool all_failing(const sp_watch_name *n)
+{
+    for (int t = 0; t < SP_RR_N; t++)
+        if ((n->types & SP_RRBIT(t)) && !n->rr[t].error[0])
+            return false;
+    return true;
+}
+
 /* Rebuilds the names table from the watcher. */
 static void publish_names(watch_pane *p)
 {
@@ -181,8 +190,8 @@ static void publish_names(watch_pane *p)
             continue;
         sp_table_row(t, name_key(n->name));
         sp_table_cell(t, n->name, (size_t)-1, 0, 0);
-        /* Addresses from before the current error are dimmed. */
-        sp_table_cell(t, addrs, (size_t)-1, 0, n->error[0] && n->have_set ? SP_STYLE_DIM : 0);
+        /* Addresses from before a failure of every type are dimmed. */
+        sp_table_cell(t, addrs, (size_t)-1, 0, all_failing(n) && n->have_set ? SP_STYLE_DIM : 0);
         if (n->ttl >= 0)
             sp_table_cellf(t, n->ttl, 0, "%ld", n->ttl);
         else
@@ -450,7 +459,7 @@ static void add_submit(void *ud, const char *text)
         select_name(p, name);
         return;
     }
-    sp_watch_add(p->ws.watch, name, SP_WMODE_DEFAULT, 0, 0);
+    sp_watch_add(p->ws.watch, name, 0, SP_WMODE_DEFAULT, 0, 0);
     sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
     sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
     save_list(p);
@@ -532,7 +541,21 @@ static void show_history(watch_pane *p, const char *name)
             sum += h[i];
             got++;
         }
-        lines[n++] = sp_xasprintf("Addresses: %s", w->have_set ? addrs : "(none yet)");
+        lines[n++] = sp_xasprintf("Addresses: %s", w->have_set ? (w->set.n ? addrs : "(no records)") : "(none yet)");
+        for (int t = 0; t < SP_RR_N; t++) {
+            const sp_watch_rr *rr = &w->rr[t];
+            if (!(w->types & SP_RRBIT(t)))
+                continue;
+            char vals[2048];
+            sp_addrset_format(&rr->set, ", ", vals, sizeof vals);
+            if (rr->error[0])
+                lines[n++] = sp_xasprintf("  %-5s %s (last answer: %s)", sp_rrtype_name((sp_rrtype)t), rr->error,
+                                          !rr->known ? "none yet" : rr->set.n ? vals : "no records");
+            else
+                lines[n++] = sp_xasprintf("  %-5s %s", sp_rrtype_name((sp_rrtype)t),
+                                          !rr->known ? "(looking up)" : rr->set.n ? vals : "no records (NODATA)");
+            SP_GROW(lines, cap, n + 8);
+        }
         lines[n++] = sp_xasprintf("Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ", ttl ? "" : iv);
         lines[n++] = sp_xasprintf("State:     %s%s, %llu lookups, %llu answered, %u changes",
                                   w->error[0] ? "error " : "ok", w->error, (unsigned long long)w->rounds,
