@@ -28,7 +28,7 @@ _sockpit() {
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate
-                  --interval --ttl-mode --state-dir --config-dir --chat --keepalive --max-frame
+                  --interval --ttl-mode --log-size --state-dir --config-dir --chat --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve help" -- "$cur"))
@@ -38,7 +38,7 @@ _sockpit() {
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --help" ;;
-        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
+        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --log-size --state-dir
                      --config-dir --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --help" ;;
         serve) opts="--listen --replies --room --max-frame --max-clients --max-memory --frame-timeout

@@ -24,7 +24,7 @@ typedef struct watch_opts {
     char *servers;
     double interval, duration;
     bool interval_given, ttl_mode, json, stats;
-    long count;
+    long count, log_size;
     const char *state_dir, *config_dir;
 } watch_opts;
 
@@ -44,6 +44,8 @@ static const sp_optspec options[] = {
     { .name = "config-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(watch_opts, config_dir),
       .help = "where watch.list is read\n"
               "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
+    { SP_OPTDEF_WATCH_LOG_SIZE(watch_opts, log_size),
+      .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
     { SP_OPTDEF_HELP },
@@ -207,6 +209,7 @@ int cmd_watch(int argc, char **argv)
     }
     sp_watch_settings set = { .config_dir = config_dir, .state_dir = state_dir,
                               .names = first < argc ? &names : NULL, .interval = interval, .ttl_mode = ttl_mode,
+                              .log_max = o.log_size,
                               .need_names = true, .on_event = on_event, .ud = &r };
     sp_watch_setup ws;
     int setup = sp_watch_set_up(&ws, r.loop, dns, &set, err, sizeof err);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -375,22 +376,100 @@ int sp_changelog_append(int fd, const sp_wevent *ev)
     return -1;
 }
 
+int sp_changelog_append_rotate(int *fd, const char *path, int64_t max, const sp_wevent *ev)
+{
+    struct stat now, named;
+    char line[8];
+    /* The size this line takes is not known before formatting: a bound. */
+    size_t need = sp_changelog_format(ev, line, sizeof line) + 1;
+    if (max > 0 && fstat(*fd, &now) == 0 && now.st_size > 0 && (int64_t)now.st_size + (int64_t)need > max) {
+        bool ours = stat(path, &named) == 0 && named.st_dev == now.st_dev && named.st_ino == now.st_ino;
+        char old[4200];
+        snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+        /* Rename, then open the new file, then write: a crash in between
+         * leaves every written line in one of the two files. */
+        if (!ours || rename(path, old) == 0) {
+            int nfd = sp_open_append(path);
+            if (nfd >= 0) {
+                close(*fd);
+                *fd = nfd;
+            }
+        }
+    }
+    return sp_changelog_append(*fd, ev);
+}
+
+/* Walks one file's events backwards; false when fn asked to stop. */
+static bool scan_file(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, int *rc, char *err,
+                      size_t errlen)
+{
+    char *buf;
+    size_t got, skipped;
+    if (sp_read_file(AT_FDCWD, path, max, SP_READ_TAIL | SP_READ_REGULAR, &buf, &got, &skipped) < 0) {
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
+            *rc = -1;
+        }
+        return true;
+    }
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    bool go = true;
+    size_t pos = got;
+    while (pos > 0 && go) {
+        size_t line_end = buf[pos - 1] == '\n' ? pos - 1 : pos;
+        size_t start = line_end;
+        while (start > 0 && buf[start - 1] != '\n')
+            start--;
+        /* A first line that may be cut off is not read. */
+        if (line_end > start && !(start == 0 && skipped > 0) &&
+            sp_changelog_parse_line(buf + start, line_end - start, &ev) == 0)
+            go = fn(ud, &ev);
+        pos = start;
+    }
+    sp_wevent_free(&ev);
+    free(buf);
+    return go;
+}
+
+int sp_changelog_scan(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, char *err, size_t errlen)
+{
+    int rc = 0;
+    char old[4200];
+    snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+    if (scan_file(path, max, fn, ud, &rc, err, errlen))
+        scan_file(old, max, fn, ud, &rc, err, errlen);
+    return rc;
+}
+
+/* sp_changelog_load's visitor: fills a ring from its end. */
+typedef struct loader {
+    sp_wevent *v;
+    size_t keep, n;
+} loader;
+
+static bool load_one(void *ud, const sp_wevent *ev)
+{
+    loader *l = ud;
+    sp_wevent *slot = &l->v[l->keep - 1 - l->n++];
+    sp_wevent_init(slot);
+    sp_wevent_copy(slot, ev);
+    return l->n < l->keep;
+}
+
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    char *buf;
-    size_t got, skipped;
+    if (keep == 0)
+        return 0;
+    loader l = { sp_xcalloc(keep, sizeof *l.v), keep, 0 };
     /* The newest events are at the end: the last 4 MiB hold far more than
      * the 1,000 kept. */
-    if (sp_read_file(AT_FDCWD, path, (size_t)4 << 20, SP_READ_TAIL | SP_READ_REGULAR, &buf, &got, &skipped) < 0) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
-        return -1;
-    }
-    size_t bad;
-    *n = sp_changelog_parse(buf, got, skipped > 0, keep, out, &bad);
-    free(buf);
-    return 0;
+    int rc = sp_changelog_scan(path, (size_t)4 << 20, load_one, &l, err, errlen);
+    if (l.n < keep)
+        memmove(l.v, l.v + (keep - l.n), l.n * sizeof *l.v);
+    *out = l.v;
+    *n = l.n;
+    return rc;
 }

@@ -72,6 +72,8 @@ struct sp_watch {
     double interval;
     bool ttl_mode;
     int log_fd, log_errno;
+    char *log_path;
+    int64_t log_max;
     sp_watch_event_fn *on_event;
     sp_watch_answer_fn *on_answer;
     void *ud;
@@ -124,7 +126,11 @@ static void emit(sp_watch *w, const sp_watch_name *n, const pending_ev *p, doubl
     ev->ttl = p->ttl;
     ev->rtt_ms = rtt_ms;
     /* The log first: an event on screen is an event on disk. */
-    if (w->log_fd >= 0 && sp_changelog_append(w->log_fd, ev) < 0)
+    int rc = 0;
+    if (w->log_fd >= 0)
+        rc = w->log_path ? sp_changelog_append_rotate(&w->log_fd, w->log_path, w->log_max, ev)
+                         : sp_changelog_append(w->log_fd, ev);
+    if (rc < 0)
         w->log_errno = errno ? errno : EIO;
     if (w->on_event)
         w->on_event(w->ud, ev);
@@ -238,8 +244,10 @@ void sp_watch_remember(sp_watch *w, sp_watch_name *n, sp_rrtype t, const sp_addr
     if ((unsigned)t >= SP_RR_N || !(n->types & SP_RRBIT(t)))
         return;
     sp_watch_rr *st = &n->rr[t];
-    st->known = true;
-    sp_addrset_copy(&st->set, set);
+    n->remembered |= SP_RRBIT(t);
+    st->known = set != NULL;
+    if (set)
+        sp_addrset_copy(&st->set, set);
     snprintf(st->error, sizeof st->error, "%s", error ? error : "");
     if (since_ms > n->since_ms)
         n->since_ms = since_ms;
@@ -419,6 +427,10 @@ sp_watch *sp_watch_new(sp_loop *loop, const sp_watch_config *cfg)
     w->interval = cfg->interval > 0 ? cfg->interval : 5.0;
     w->ttl_mode = cfg->ttl_mode;
     w->log_fd = cfg->log_fd;
+    if (cfg->log_path && cfg->log_max > 0) {
+        w->log_path = sp_xstrdup(cfg->log_path);
+        w->log_max = cfg->log_max;
+    }
     w->on_event = cfg->on_event;
     w->on_answer = cfg->on_answer;
     w->ud = cfg->ud;
@@ -440,6 +452,7 @@ void sp_watch_free(sp_watch *w)
     free(w->v);
     sp_strset_free(&w->index);
     sp_wevent_free(&w->ev);
+    free(w->log_path);
     for (size_t i = 0; i < MAX_PENDING; i++) {
         sp_addrset_free(&w->pend[i].old);
         sp_addrset_free(&w->pend[i].new);
@@ -542,3 +555,5 @@ size_t sp_watch_rtt_history(const sp_watch_name *n, float *out, size_t max)
 }
 
 int sp_watch_log_errno(const sp_watch *w) { return w->log_errno; }
+
+int sp_watch_log_fd(const sp_watch *w) { return w->log_fd; }

@@ -28,7 +28,10 @@
 #include "sockpit/dns/rrtype.h"
 
 #define SP_CHANGELOG_FILE "dns-changes.log"
+#define SP_CHANGELOG_OLD ".1"   /* the previous file: dns-changes.log.1 */
 #define SP_CHANGELOG_KEEP 1000 /* events loaded back on start */
+#define SP_CHANGELOG_MAX_DEFAULT ((int64_t)16 << 20) /* rotated at this size */
+#define SP_CHANGELOG_MAX_MIN ((int64_t)4096)
 
 typedef enum sp_wev_kind {
     SP_WEV_FIRST,   /* first answer with records */
@@ -72,8 +75,24 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f);
 int sp_changelog_open(const char *path, char *err, size_t errlen);
 /* Writes ev's line with one write(2). Returns 0 or -1 with errno. */
 int sp_changelog_append(int fd, const sp_wevent *ev);
-/* Reads the end of the log (up to 4 MiB) and parses the last `keep` events.
- * A missing file gives 0 events. Returns 0, or -1 with err. */
+/* The same, but first, when the line would take the file at *fd past max
+ * bytes, rotates it: path becomes path.1 (replacing the one before) and
+ * *fd a new, empty path. The rename comes first and the line is written
+ * only into the new file, so at any instant (a kill -9 between any two
+ * steps) every line written is in path or path.1. A file some other
+ * sockpit rotated already (path is no longer the file at *fd) is only
+ * reopened. A rotation that fails keeps appending to the old file. */
+int sp_changelog_append_rotate(int *fd, const char *path, int64_t max, const sp_wevent *ev);
+
+/* Called for each event, newest first; returns false to stop. */
+typedef bool sp_changelog_visit_fn(void *ud, const sp_wevent *ev);
+/* Walks the events of path and then of path.1 (the rotated one), newest
+ * first, up to `max` bytes of each (their ends); missing files have none.
+ * Returns 0 (all seen or stopped), or -1 with err. */
+int sp_changelog_scan(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, char *err, size_t errlen);
+/* Reads the end of the log (up to 4 MiB; and of path.1 when path holds
+ * fewer) and parses the last `keep` events. A missing file gives 0
+ * events. Returns 0, or -1 with err. */
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen);
 
 #endif

@@ -79,6 +79,7 @@ typedef struct sp_watch_name {
     sp_addrset part[SP_RR_N];
     long part_ttl[SP_RR_N];
     bool dead;                 /* removed while queries were in flight */
+    unsigned remembered;       /* the types sp_watch_remember set */
 } sp_watch_name;
 
 typedef void sp_watch_event_fn(void *ud, const sp_wevent *ev);
@@ -91,6 +92,10 @@ typedef struct sp_watch_config {
     double interval;      /* default interval, seconds (0: 5) */
     bool ttl_mode;        /* default: TTL mode */
     int log_fd;           /* dns-changes.log opened by sp_changelog_open, -1: none */
+    const char *log_path; /* with log_max > 0: the log's path, rotated at log_max bytes
+                           * (sp_changelog_append_rotate); log_fd is then replaced at
+                           * each rotation: the caller closes sp_watch_log_fd() */
+    int64_t log_max;
     sp_watch_event_fn *on_event;   /* after the event is in the log */
     sp_watch_answer_fn *on_answer; /* after every lookup (tables, statistics) */
     void *ud;
@@ -106,9 +111,10 @@ void sp_watch_free(sp_watch *w);
 sp_watch_name *sp_watch_add(sp_watch *w, const char *name, unsigned types, sp_wmode mode, long interval_ms,
                             double delay);
 /* What the log says a record type of a name was when sockpit last ran:
- * its last answer (set, known since since_ms) and, when error is not "",
- * the failure it was in. Call before the first lookup: that lookup then
- * logs only what differs. Types the name does not watch are ignored. */
+ * its last answer (set; NULL when there was none) and, when error is not
+ * "", the failure it was in; since_ms is when that was logged. Call before
+ * the first lookup: that lookup then logs only what differs. Types the
+ * name does not watch are ignored. */
 void sp_watch_remember(sp_watch *w, sp_watch_name *n, sp_rrtype t, const sp_addrset *set, const char *error,
                        int64_t since_ms);
 bool sp_watch_remove(sp_watch *w, const char *name);
@@ -126,6 +132,8 @@ void sp_watch_requery(sp_watch *w, sp_watch_name *n);
 /* Round-trip history, oldest first, NAN for lookups with no answer.
  * Returns how many were written (at most max). */
 size_t sp_watch_rtt_history(const sp_watch_name *n, float *out, size_t max);
+/* The log's descriptor now (log_fd, or the one a rotation opened). */
+int sp_watch_log_fd(const sp_watch *w);
 /* errno of the last failed write to the log; 0 when all went well. */
 int sp_watch_log_errno(const sp_watch *w);
 

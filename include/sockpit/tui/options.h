@@ -12,6 +12,7 @@
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
     SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
+    SP_SET_WATCH_LOG_SIZE,
     SP_SET_COUNT
 } sp_setting;
 
@@ -28,6 +29,7 @@ typedef struct sp_opts {
     double probe_rate;         /* probes per second */
     double watch_interval;     /* seconds */
     bool ttl_mode;
+    long watch_log_size;       /* dns-changes.log is rotated at this many bytes */
     const char *state_dir, *config_dir;
     char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
     sp_keepalive keepalive;

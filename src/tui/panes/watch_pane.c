@@ -788,7 +788,7 @@ static sp_pane *create(sp_app *app)
     p->log = sp_table_new(&p->log_column, 1, 0, true);
     sp_watch_settings set = {
         .config_dir = o->config_dir, .state_dir = o->state_dir, .interval = o->watch_interval,
-        .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true,
+        .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true, .log_max = o->watch_log_size,
         .on_event = on_event, .on_answer = on_answer, .ud = p,
     };
     char err[4400];
