@@ -22,6 +22,8 @@ static const char *const kind_names[] = { "first", "change", "error", "recover" 
 
 const char *sp_wev_kind_name(sp_wev_kind k) { return kind_names[k]; }
 
+bool sp_wevent_is_addr(const sp_wevent *ev) { return (ev->rrtype & ~SP_RRMASK_ADDR) == 0; }
+
 void sp_wevent_init(sp_wevent *ev)
 {
     memset(ev, 0, sizeof *ev);
@@ -33,16 +35,23 @@ void sp_wevent_free(sp_wevent *ev)
 {
     sp_addrset_free(&ev->old);
     sp_addrset_free(&ev->new);
+    sp_valset_free(&ev->oldv);
+    sp_valset_free(&ev->newv);
 }
 
 void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src)
 {
     sp_addrset old = dst->old, new = dst->new;
+    sp_valset oldv = dst->oldv, newv = dst->newv;
     *dst = *src;
     dst->old = old;
     dst->new = new;
+    dst->oldv = oldv;
+    dst->newv = newv;
     sp_addrset_copy(&dst->old, &src->old);
     sp_addrset_copy(&dst->new, &src->new);
+    sp_valset_copy(&dst->oldv, &src->oldv);
+    sp_valset_copy(&dst->newv, &src->newv);
 }
 
 /* A growing string for formatting with snprintf semantics. */
@@ -77,6 +86,56 @@ static void put_set(out *o, const sp_addrset *s, const char *prefix)
     }
 }
 
+static void put_vals(out *o, const sp_valset *s, const char *prefix)
+{
+    if (s->n == 0 && !prefix[0])
+        puts_(o, NONE);
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            puts_(o, ", ");
+        puts_(o, prefix);
+        puts_(o, s->v[i]);
+    }
+}
+
+/* The old and new sets, and what was added and removed, of a change. */
+static void put_change(out *o, const sp_wevent *ev)
+{
+    if (!sp_wevent_is_addr(ev)) {
+        put_vals(o, &ev->oldv, "");
+        puts_(o, ARROW);
+        put_vals(o, &ev->newv, "");
+        sp_valset added, removed;
+        sp_valset_init(&added);
+        sp_valset_init(&removed);
+        sp_valset_diff(&ev->oldv, &ev->newv, &added, &removed);
+        puts_(o, "  (");
+        put_vals(o, &added, "+");
+        if (added.n && removed.n)
+            puts_(o, ", ");
+        put_vals(o, &removed, "-");
+        puts_(o, ")");
+        sp_valset_free(&added);
+        sp_valset_free(&removed);
+        return;
+    }
+    put_set(o, &ev->old, "");
+    puts_(o, ARROW);
+    put_set(o, &ev->new, "");
+    sp_addrset added, removed;
+    sp_addrset_init(&added);
+    sp_addrset_init(&removed);
+    sp_addrset_diff(&ev->old, &ev->new, &added, &removed);
+    puts_(o, "  (");
+    put_set(o, &added, "+");
+    if (added.n && removed.n)
+        puts_(o, ", ");
+    put_set(o, &removed, "-");
+    puts_(o, ")");
+    sp_addrset_free(&added);
+    sp_addrset_free(&removed);
+}
+
 size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
 {
     out o = { buf, cap, 0 };
@@ -103,29 +162,17 @@ size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
     switch (ev->kind) {
     case SP_WEV_FIRST:
     case SP_WEV_RECOVER:
-        put_set(&o, &ev->new, "");
+        if (sp_wevent_is_addr(ev))
+            put_set(&o, &ev->new, "");
+        else
+            put_vals(&o, &ev->newv, "");
         break;
     case SP_WEV_ERROR:
         puts_(&o, ev->error);
         break;
-    case SP_WEV_CHANGE: {
-        put_set(&o, &ev->old, "");
-        puts_(&o, ARROW);
-        put_set(&o, &ev->new, "");
-        sp_addrset added, removed;
-        sp_addrset_init(&added);
-        sp_addrset_init(&removed);
-        sp_addrset_diff(&ev->old, &ev->new, &added, &removed);
-        puts_(&o, "  (");
-        put_set(&o, &added, "+");
-        if (added.n && removed.n)
-            puts_(&o, ", ");
-        put_set(&o, &removed, "-");
-        puts_(&o, ")");
-        sp_addrset_free(&added);
-        sp_addrset_free(&removed);
+    case SP_WEV_CHANGE:
+        put_change(&o, ev);
         break;
-    }
     }
     return o.len;
 }
@@ -165,22 +212,33 @@ static int parse_types(const char **s, size_t *len, unsigned *mask)
     return 0;
 }
 
-/* A set, or "(none)" for the empty one. */
-static int parse_set(const char *s, size_t len, sp_addrset *set)
+/* A set (addresses, or the values of the event's one other type), or
+ * "(none)" for the empty one. */
+static int parse_set(const sp_wevent *ev, const char *s, size_t len, sp_addrset *set, sp_valset *vals)
 {
-    if (len == strlen(NONE) && memcmp(s, NONE, len) == 0) {
-        sp_addrset_clear(set);
+    sp_addrset_clear(set);
+    sp_valset_clear(vals);
+    if (len == strlen(NONE) && memcmp(s, NONE, len) == 0)
         return 0;
-    }
+    if (!sp_wevent_is_addr(ev))
+        return sp_valset_parse(s, len, vals) == 0 && vals->n ? 0 : -1;
     if (sp_addrset_parse(s, len, set) < 0 || set->n == 0)
         return -1;
     return 0;
+}
+
+/* Addresses for A and AAAA; one other type alone. */
+static bool good_mask(unsigned mask)
+{
+    return mask && ((mask & ~SP_RRMASK_ADDR) == 0 || (mask & (mask - 1)) == 0);
 }
 
 int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
 {
     sp_addrset_clear(&ev->old);
     sp_addrset_clear(&ev->new);
+    sp_valset_clear(&ev->oldv);
+    sp_valset_clear(&ev->newv);
     ev->error[0] = '\0';
     ev->ttl = -1;
     ev->rtt_ms = -1;
@@ -226,7 +284,7 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
         ev->kind = words[i].kind;
         s += wl;
         len -= wl;
-        if (parse_types(&s, &len, &ev->rrtype) < 0)
+        if (parse_types(&s, &len, &ev->rrtype) < 0 || !good_mask(ev->rrtype))
             return -1;
         if (ev->kind == SP_WEV_ERROR) {
             if (len == 0 || len >= sizeof ev->error)
@@ -238,10 +296,10 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
             ev->error[len] = '\0';
             return 0;
         }
-        return parse_set(s, len, &ev->new);
+        return parse_set(ev, s, len, &ev->new, &ev->newv);
     }
     ev->kind = SP_WEV_CHANGE;
-    if (parse_types(&s, &len, &ev->rrtype) < 0)
+    if (parse_types(&s, &len, &ev->rrtype) < 0 || !good_mask(ev->rrtype))
         return -1;
     const char *arrow = find(s, len, ARROW);
     if (!arrow)
@@ -250,10 +308,11 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     if (!diff || s[len - 1] != ')')
         return -1;
     const char *ns = arrow + strlen(ARROW);
-    if (parse_set(s, (size_t)(arrow - s), &ev->old) < 0 || parse_set(ns, (size_t)(diff - ns), &ev->new) < 0 ||
-        sp_addrset_equal(&ev->old, &ev->new))
+    if (parse_set(ev, s, (size_t)(arrow - s), &ev->old, &ev->oldv) < 0 ||
+        parse_set(ev, ns, (size_t)(diff - ns), &ev->new, &ev->newv) < 0)
         return -1;
-    return 0;
+    bool same = sp_wevent_is_addr(ev) ? sp_addrset_equal(&ev->old, &ev->new) : sp_valset_equal(&ev->oldv, &ev->newv);
+    return same ? -1 : 0;
 }
 
 size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad)
@@ -305,13 +364,16 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
     char types[SP_RRMASK_STRLEN];
     sp_json_str(&j, "rrtype", sp_rrmask_format(ev->rrtype, types));
     const sp_addrset *sets[2] = { &ev->old, &ev->new };
+    const sp_valset *vals[2] = { &ev->oldv, &ev->newv };
     const char *keys[2] = { "old", "new" };
     for (int k = 0; k < 2; k++) {
         sp_json_array_begin(&j, keys[k]);
-        for (size_t i = 0; i < sets[k]->n; i++) {
+        for (size_t i = 0; sp_wevent_is_addr(ev) && i < sets[k]->n; i++) {
             char a[SP_ADDR_STRLEN];
             sp_json_array_str(&j, sp_addr_str(&sets[k]->v[i], a));
         }
+        for (size_t i = 0; !sp_wevent_is_addr(ev) && i < vals[k]->n; i++)
+            sp_json_array_str(&j, vals[k]->v[i]);
         sp_json_array_end(&j);
     }
     if (ev->ttl >= 0)

@@ -7,8 +7,9 @@
 #include <strings.h>
 
 static const char *const names[SP_RR_N] = { "A", "AAAA", "CNAME", "MX", "NS", "TXT", "CAA", "SOA" };
-/* CAA (257) has no ns_t_ constant in every libc. */
-static const int qtypes[SP_RR_N] = { ns_t_a, ns_t_aaaa, ns_t_cname, ns_t_mx, ns_t_ns, ns_t_txt, 257, ns_t_soa };
+/* CAA (257) has no ns_t_ constant in every libc. The CNAME chain is read
+ * from an A reply, where a resolver gives every hop. */
+static const int qtypes[SP_RR_N] = { ns_t_a, ns_t_aaaa, ns_t_a, ns_t_mx, ns_t_ns, ns_t_txt, 257, ns_t_soa };
 
 const char *sp_rrtype_name(sp_rrtype t) { return (unsigned)t < SP_RR_N ? names[t] : "?"; }
 

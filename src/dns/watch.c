@@ -16,6 +16,7 @@
 
 #include "sockpit/core/mem.h"
 #include "sockpit/core/strset.h"
+#include "sockpit/dns/records.h"
 #include "sockpit/dns/rrtype.h"
 
 
@@ -57,6 +58,7 @@ typedef struct pending_ev {
     sp_wev_kind kind;
     unsigned mask;
     sp_addrset old, new;
+    sp_valset oldv, newv;
     char error[16];
     long ttl;
 } pending_ev;
@@ -81,10 +83,16 @@ struct sp_watch {
     pending_ev pend[MAX_PENDING];
     size_t npend;
     sp_addrset empty;
+    sp_valset emptyv, scratch;
 };
 
-static void queue(sp_watch *w, sp_rrtype t, sp_wev_kind kind, const sp_addrset *old, const sp_addrset *new,
-                  const char *error, long ttl)
+/* One type's sets: addresses for A and AAAA, values for the others. */
+typedef struct sets {
+    const sp_addrset *addr;
+    const sp_valset *vals;
+} sets;
+
+static void queue(sp_watch *w, sp_rrtype t, sp_wev_kind kind, sets old, sets new, const char *error, long ttl)
 {
     bool addr = (SP_RRBIT(t) & SP_RRMASK_ADDR) != 0;
     pending_ev *p = NULL;
@@ -98,17 +106,23 @@ static void queue(sp_watch *w, sp_rrtype t, sp_wev_kind kind, const sp_addrset *
         p->mask = 0;
         sp_addrset_clear(&p->old);
         sp_addrset_clear(&p->new);
+        sp_valset_clear(&p->oldv);
+        sp_valset_clear(&p->newv);
         snprintf(p->error, sizeof p->error, "%s", error ? error : "");
         p->ttl = -1;
     }
     p->mask |= SP_RRBIT(t);
     /* A holds IPv4 and AAAA IPv6 addresses only: the union keeps both. */
-    for (size_t i = 0; old && i < old->n; i++)
-        sp_addrset_add(&p->old, old->v[i].v6, old->v[i].b);
-    for (size_t i = 0; new && i < new->n; i++)
-        sp_addrset_add(&p->new, new->v[i].v6, new->v[i].b);
+    for (size_t i = 0; old.addr && i < old.addr->n; i++)
+        sp_addrset_add(&p->old, old.addr->v[i].v6, old.addr->v[i].b);
+    for (size_t i = 0; new.addr && i < new.addr->n; i++)
+        sp_addrset_add(&p->new, new.addr->v[i].v6, new.addr->v[i].b);
     sp_addrset_normalize(&p->old);
     sp_addrset_normalize(&p->new);
+    if (old.vals)
+        sp_valset_copy(&p->oldv, old.vals);
+    if (new.vals)
+        sp_valset_copy(&p->newv, new.vals);
     if (ttl >= 0 && (p->ttl < 0 || ttl < p->ttl))
         p->ttl = ttl;
 }
@@ -122,6 +136,8 @@ static void emit(sp_watch *w, const sp_watch_name *n, const pending_ev *p, doubl
     ev->rrtype = p->mask;
     sp_addrset_copy(&ev->old, &p->old);
     sp_addrset_copy(&ev->new, &p->new);
+    sp_valset_copy(&ev->oldv, &p->oldv);
+    sp_valset_copy(&ev->newv, &p->newv);
     snprintf(ev->error, sizeof ev->error, "%s", p->error);
     ev->ttl = p->ttl;
     ev->rtt_ms = rtt_ms;
@@ -196,23 +212,31 @@ void sp_watch_feed(sp_watch *w, sp_watch_name *n, const sp_watch_result *r)
         const sp_watch_answer *a = &r->rr[t];
         sp_watch_rr *st = &n->rr[t];
         all_answered = all_answered && a->answered;
+        bool addr = (SP_RRBIT(t) & SP_RRMASK_ADDR) != 0;
+        sets before = { addr ? &st->set : NULL, addr ? NULL : &st->vals };
+        sets none = { NULL, NULL };
         if (!a->error) {
-            const sp_addrset *set = a->set ? a->set : &w->empty;
+            sets now = { addr ? (a->set ? a->set : &w->empty) : NULL, addr ? NULL : (a->vals ? a->vals : &w->emptyv) };
+            size_t count = addr ? now.addr->n : now.vals->n;
+            bool same = addr ? sp_addrset_equal(&st->set, now.addr) : sp_valset_equal(&st->vals, now.vals);
             /* After an outage compare with the last good set: the outage
              * itself is never a change. */
-            if (!st->known && set->n)
-                queue(w, (sp_rrtype)t, SP_WEV_FIRST, NULL, set, NULL, a->ttl);
+            if (!st->known && count)
+                queue(w, (sp_rrtype)t, SP_WEV_FIRST, none, now, NULL, a->ttl);
             else if (st->error[0])
-                queue(w, (sp_rrtype)t, SP_WEV_RECOVER, st->known ? &st->set : NULL, set, NULL, a->ttl);
-            if (st->known && !sp_addrset_equal(&st->set, set))
-                queue(w, (sp_rrtype)t, SP_WEV_CHANGE, &st->set, set, NULL, a->ttl);
-            sp_addrset_copy(&st->set, set);
+                queue(w, (sp_rrtype)t, SP_WEV_RECOVER, st->known ? before : none, now, NULL, a->ttl);
+            if (st->known && !same)
+                queue(w, (sp_rrtype)t, SP_WEV_CHANGE, before, now, NULL, a->ttl);
+            if (addr)
+                sp_addrset_copy(&st->set, now.addr);
+            else
+                sp_valset_copy(&st->vals, now.vals);
             st->known = true;
             st->error[0] = '\0';
             st->ttl = a->ttl;
         } else {
             if (strcmp(st->error, a->error) != 0)
-                queue(w, (sp_rrtype)t, SP_WEV_ERROR, st->known ? &st->set : NULL, NULL, a->error, -1);
+                queue(w, (sp_rrtype)t, SP_WEV_ERROR, st->known ? before : none, none, a->error, -1);
             snprintf(st->error, sizeof st->error, "%s", a->error);
             st->ttl = -1;
         }
@@ -237,21 +261,39 @@ void sp_watch_feed(sp_watch *w, sp_watch_name *n, const sp_watch_result *r)
         w->on_answer(w->ud, n);
 }
 
-void sp_watch_remember(sp_watch *w, sp_watch_name *n, sp_rrtype t, const sp_addrset *set, const char *error,
-                       int64_t since_ms)
+unsigned sp_watch_remember(sp_watch *w, sp_watch_name *n, const sp_wevent *ev)
 {
+    unsigned set = 0;
+    for (int t = 0; t < SP_RR_N; t++) {
+        unsigned bit = SP_RRBIT(t);
+        if (!(ev->rrtype & bit) || !(n->types & bit) || (n->remembered & bit))
+            continue;
+        sp_watch_rr *st = &n->rr[t];
+        bool err = ev->kind == SP_WEV_ERROR;
+        n->remembered |= bit;
+        set++;
+        snprintf(st->error, sizeof st->error, "%s", err ? ev->error : "");
+        if (bit & SP_RRMASK_ADDR) {
+            /* The addresses of this type: A holds the IPv4 ones, AAAA the
+             * IPv6 ones. A failure tells the set before it; an empty one
+             * there tells nothing. */
+            const sp_addrset *from = err ? &ev->old : &ev->new;
+            sp_addrset_clear(&st->set);
+            for (size_t i = 0; i < from->n; i++)
+                if (from->v[i].v6 == (t == SP_RR_AAAA))
+                    sp_addrset_add(&st->set, from->v[i].v6, from->v[i].b);
+            st->known = !err || ev->old.n > 0;
+        } else {
+            sp_valset_copy(&st->vals, err ? &ev->oldv : &ev->newv);
+            st->known = !err || ev->oldv.n > 0;
+        }
+        if (ev->kind != SP_WEV_ERROR && ev->time_ms > n->since_ms)
+            n->since_ms = ev->time_ms;
+    }
     (void)w;
-    if ((unsigned)t >= SP_RR_N || !(n->types & SP_RRBIT(t)))
-        return;
-    sp_watch_rr *st = &n->rr[t];
-    n->remembered |= SP_RRBIT(t);
-    st->known = set != NULL;
     if (set)
-        sp_addrset_copy(&st->set, set);
-    snprintf(st->error, sizeof st->error, "%s", error ? error : "");
-    if (since_ms > n->since_ms)
-        n->since_ms = since_ms;
-    summarise(n);
+        summarise(n);
+    return set;
 }
 
 bool sp_watch_uses_ttl(const sp_watch *w, const sp_watch_name *n, double *interval)
@@ -305,6 +347,8 @@ static void free_name(sp_watch_name *n)
     for (int t = 0; t < SP_RR_N; t++) {
         sp_addrset_free(&n->rr[t].set);
         sp_addrset_free(&n->part[t]);
+        sp_valset_free(&n->rr[t].vals);
+        sp_valset_free(&n->partv[t]);
     }
     free(n);
 }
@@ -313,6 +357,8 @@ static void free_name(sp_watch_name *n)
  * (ARES_SUCCESS for an empty answer too). */
 static int parse_answer(sp_watch_name *n, int t, const unsigned char *abuf, int alen)
 {
+    if (!(SP_RRBIT(t) & SP_RRMASK_ADDR))
+        return sp_records_parse((sp_rrtype)t, n->name, abuf, alen, &n->partv[t]);
     /* A record takes at least 16 bytes of the message, so this many
      * slots always hold every address. */
     int max = alen / 16 + 1, cnt = max, rc;
@@ -355,6 +401,7 @@ static void complete_round(sp_watch *w, sp_watch_name *n)
         if (st == ARES_SUCCESS) {
             sp_addrset_normalize(&n->part[t]);
             a->set = &n->part[t];
+            a->vals = &n->partv[t];
             a->ttl = n->part_ttl[t];
         } else {
             a->error = sp_watch_error_name(st);
@@ -402,6 +449,7 @@ static void start_round(sp_watch *w, sp_watch_name *n)
         if (!(n->types & SP_RRBIT(t)))
             continue;
         sp_addrset_clear(&n->part[t]);
+        sp_valset_clear(&n->partv[t]);
         n->part_ttl[t] = -1;
         n->status[t] = ARES_ETIMEOUT;
         n->pending++;
@@ -456,6 +504,8 @@ void sp_watch_free(sp_watch *w)
     for (size_t i = 0; i < MAX_PENDING; i++) {
         sp_addrset_free(&w->pend[i].old);
         sp_addrset_free(&w->pend[i].new);
+        sp_valset_free(&w->pend[i].oldv);
+        sp_valset_free(&w->pend[i].newv);
     }
     free(w);
 }

@@ -38,8 +38,8 @@ static int load_names(sp_watch_setup *s, const sp_watch_settings *set, char *err
     if (set->names) {
         for (size_t i = 0; i < set->names->n; i++) {
             const sp_watchlist_entry *e = &set->names->v[i];
-            if (e->name[0])
-                sp_watchlist_add(&s->list, e->name, e->mode, e->interval_ms);
+            if (e->name[0] && sp_watchlist_add(&s->list, e->name, e->mode, e->interval_ms) == 0)
+                sp_watchlist_set_types(&s->list, e->name, e->types);
         }
         return 0;
     }
@@ -86,19 +86,7 @@ typedef struct resume {
     sp_wevent *recent;
     size_t keep, nrecent;
     size_t open; /* (name, type) pairs not found yet */
-    sp_addrset part;
 } resume;
-
-/* The addresses of set that belong to type t: A holds the IPv4 ones,
- * AAAA the IPv6 ones. */
-static const sp_addrset *of_type(resume *r, const sp_addrset *set, int t)
-{
-    sp_addrset_clear(&r->part);
-    for (size_t i = 0; i < set->n; i++)
-        if (set->v[i].v6 == (t == SP_RR_AAAA))
-            sp_addrset_add(&r->part, set->v[i].v6, set->v[i].b);
-    return &r->part;
-}
 
 static bool resume_one(void *ud, const sp_wevent *ev)
 {
@@ -109,18 +97,8 @@ static bool resume_one(void *ud, const sp_wevent *ev)
         sp_wevent_copy(slot, ev);
     }
     sp_watch_name *n = r->open ? sp_watch_find(r->watch, ev->name) : NULL;
-    for (int t = 0; n && t < SP_RR_N; t++) {
-        unsigned bit = SP_RRBIT(t);
-        if (!(ev->rrtype & bit) || !(n->types & bit) || (n->remembered & bit))
-            continue;
-        if (ev->kind == SP_WEV_ERROR)
-            /* The set before the failure; an empty one tells nothing. */
-            sp_watch_remember(r->watch, n, (sp_rrtype)t, ev->old.n ? of_type(r, &ev->old, t) : NULL, ev->error,
-                              ev->time_ms);
-        else
-            sp_watch_remember(r->watch, n, (sp_rrtype)t, of_type(r, &ev->new, t), "", ev->time_ms);
-        r->open--;
-    }
+    if (n)
+        r->open -= sp_watch_remember(r->watch, n, ev);
     return r->nrecent < r->keep || r->open > 0;
 }
 
@@ -134,13 +112,11 @@ static int resume_from_log(sp_watch_setup *s, const sp_watch_settings *set, int6
         for (int t = 0; t < SP_RR_N; t++)
             r.open += (types & SP_RRBIT(t)) != 0;
     }
-    sp_addrset_init(&r.part);
     char why[512], what[700];
     int rc = 0;
     /* Both files whole: a name's last event may be far back. */
     if (r.keep || r.open)
         rc = sp_changelog_scan(s->log_path, (size_t)log_max + 65536, resume_one, &r, why, sizeof why);
-    sp_addrset_free(&r.part);
     for (size_t i = r.keep - r.nrecent; i < r.keep; i++) {
         sp_eventring_push(&s->recent, &r.recent[i]);
         sp_wevent_free(&r.recent[i]);
@@ -176,7 +152,7 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
     for (size_t e = 0; e < s->list.n; e++) {
         const sp_watchlist_entry *x = &s->list.v[e];
         if (x->name[0])
-            sp_watch_add(s->watch, x->name, 0, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
+            sp_watch_add(s->watch, x->name, x->types, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
     }
     if (s->log_fd >= 0 && resume_from_log(s, set, log_max, err, errlen) < 0)
         return SP_WATCH_SETUP_FAILED;

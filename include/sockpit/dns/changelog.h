@@ -7,8 +7,12 @@
  *   2026-11-29 08:00:01  www.example.com  recover  AAAA: (none)
  *   2026-11-29 08:00:01  gone.example.com  error  A,AAAA: NXDOMAIN
  *
- * Each event is about the record types before the colon (several when they
- * had the same outcome in one lookup); "(none)" is an empty answer (NODATA).
+ * Each event is about the record types before the colon (A and AAAA together
+ * when they had the same outcome in one lookup); "(none)" is an empty answer
+ * (NODATA). Other types carry their canonical values (records.h):
+ *
+ *   2026-11-29 08:00:01  example.com  MX: 10 mx1.example.com → 10 mx2.example.com  (+10 mx2.example.com, -10 mx1.example.com)
+ *
  * Lines from before the types were written (no "TYPE: ") are about A and
  * AAAA together.
  *
@@ -26,6 +30,7 @@
 #include "sockpit/dns/addrset.h"
 #include "sockpit/dns/dnsname.h"
 #include "sockpit/dns/rrtype.h"
+#include "sockpit/dns/valset.h"
 
 #define SP_CHANGELOG_FILE "dns-changes.log"
 #define SP_CHANGELOG_OLD ".1"   /* the previous file: dns-changes.log.1 */
@@ -47,12 +52,15 @@ typedef struct sp_wevent {
     unsigned rrtype; /* the record types (SP_RRBIT mask) it is about */
     sp_addrset old;  /* change: before; recover/error: the last good set */
     sp_addrset new;  /* first/change/recover: the answer */
+    sp_valset oldv, newv; /* the same for the other types (one type per event) */
     char error[16];  /* error: NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout... */
     long ttl;        /* smallest TTL of the answer; -1 unknown */
     double rtt_ms;   /* round trip of the lookup; < 0 unknown */
 } sp_wevent;
 
 const char *sp_wev_kind_name(sp_wev_kind k);
+/* The event's sets are addresses (old/new), not values (oldv/newv). */
+bool sp_wevent_is_addr(const sp_wevent *ev);
 void sp_wevent_init(sp_wevent *ev);
 void sp_wevent_free(sp_wevent *ev);
 void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src);

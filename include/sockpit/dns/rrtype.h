@@ -26,7 +26,8 @@ typedef enum sp_rrtype {
 
 /* "A", "AAAA", "MX", ... */
 const char *sp_rrtype_name(sp_rrtype t);
-/* The DNS type number (ns_t_a, ...) a query asks for. */
+/* The DNS type number a query for t asks for (ns_t_a for CNAME: the chain
+ * comes with the A answer). */
 int sp_rrtype_qtype(sp_rrtype t);
 /* Parses one name, any case. Returns the type or -1. */
 int sp_rrtype_parse(const char *s, size_t len);

@@ -25,6 +25,7 @@
 #include "sockpit/core/loop.h"
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/rrtype.h"
+#include "sockpit/dns/valset.h"
 #include "sockpit/dns/watchlist.h"
 
 #define SP_WATCH_RTT_HIST 60 /* round-trip times kept per name */
@@ -38,7 +39,8 @@ typedef struct sp_watch sp_watch;
 /* The state of one record type of a name. */
 typedef struct sp_watch_rr {
     bool known;      /* an answer was seen (or remembered from the log), maybe empty */
-    sp_addrset set;  /* the last answer */
+    sp_addrset set;  /* the last answer: A, AAAA */
+    sp_valset vals;  /* the last answer: the other types (records.h) */
     char error[16];  /* current failure; "" when the last lookup worked */
     long ttl;        /* smallest TTL of the last answer; -1 unknown */
 } sp_watch_rr;
@@ -77,6 +79,7 @@ typedef struct sp_watch_name {
     int pending;               /* queries in flight, one per type */
     int status[SP_RR_N];
     sp_addrset part[SP_RR_N];
+    sp_valset partv[SP_RR_N];
     long part_ttl[SP_RR_N];
     bool dead;                 /* removed while queries were in flight */
     unsigned remembered;       /* the types sp_watch_remember set */
@@ -110,13 +113,12 @@ void sp_watch_free(sp_watch *w);
  * NULL if it is watched already. */
 sp_watch_name *sp_watch_add(sp_watch *w, const char *name, unsigned types, sp_wmode mode, long interval_ms,
                             double delay);
-/* What the log says a record type of a name was when sockpit last ran:
- * its last answer (set; NULL when there was none) and, when error is not
- * "", the failure it was in; since_ms is when that was logged. Call before
- * the first lookup: that lookup then logs only what differs. Types the
- * name does not watch are ignored. */
-void sp_watch_remember(sp_watch *w, sp_watch_name *n, sp_rrtype t, const sp_addrset *set, const char *error,
-                       int64_t since_ms);
+/* What the log says the name's types were when sockpit last ran: ev is
+ * the newest logged event about them (the scan goes newest first), and each
+ * of its types the name watches and has no memory of yet takes its answer
+ * (or its failure, with the answer before). Call before the first lookup:
+ * that lookup then logs only what differs. Returns how many types it set. */
+unsigned sp_watch_remember(sp_watch *w, sp_watch_name *n, const sp_wevent *ev);
 bool sp_watch_remove(sp_watch *w, const char *name);
 sp_watch_name *sp_watch_find(sp_watch *w, const char *name);
 size_t sp_watch_count(const sp_watch *w);
@@ -142,7 +144,8 @@ typedef struct sp_watch_answer {
     const char *error;     /* NULL: answered (maybe empty, NODATA); else NXDOMAIN, SERVFAIL,
                             * REFUSED, timeout... */
     bool answered;         /* a server replied (NXDOMAIN counts, a time-out does not) */
-    const sp_addrset *set; /* when answered: normalized; NULL is the empty set */
+    const sp_addrset *set; /* when answered: A, AAAA (normalized; NULL is the empty set) */
+    const sp_valset *vals; /* when answered: the other types (normalized; NULL: empty) */
     long ttl;              /* smallest TTL; -1 unknown */
 } sp_watch_answer;
 

@@ -164,6 +164,20 @@ static bool event_matches(const watch_pane *p, const sp_wevent *ev, const char *
     return !p->filter[0] || contains_ci(ev->name, p->filter) || contains_ci(line, p->filter);
 }
 
+/* The last answer of type t: addresses, values, or what there is not. */
+static void format_rr(const sp_watch_name *n, int t, char *buf, size_t cap)
+{
+    const sp_watch_rr *rr = &n->rr[t];
+    size_t used = 0;
+    buf[0] = '\0';
+    if (SP_RRBIT(t) & SP_RRMASK_ADDR) {
+        sp_addrset_format(&rr->set, ", ", buf, cap);
+        return;
+    }
+    for (size_t i = 0; i < rr->vals.n && used + 1 < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", rr->vals.v[i]);
+}
+
 /* Every type the name watches fails now: what it shows is from before. */
 static bool all_failing(const sp_watch_name *n)
 {
@@ -182,10 +196,21 @@ static void publish_names(watch_pane *p)
     for (size_t i = 0; i < total; i++) {
         const sp_watch_name *n = sp_watch_get(p->ws.watch, i);
         char addrs[600], text[SP_WATCH_RTT_HIST * 4 + 1];
+        size_t used = 0;
+        addrs[0] = '\0';
         if (n->have_set)
-            sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
-        else
-            snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+            used = sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
+        else if (n->types & SP_RRMASK_ADDR)
+            used = (size_t)snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+        /* The other types after the addresses: "MX 10 mx1.test; NS ns1.test". */
+        for (int ty = SP_RR_CNAME; ty < SP_RR_N && used + 1 < sizeof addrs; ty++) {
+            if (!(n->types & SP_RRBIT(ty)) || !n->rr[ty].known)
+                continue;
+            char vals[512];
+            format_rr(n, ty, vals, sizeof vals);
+            used += (size_t)snprintf(addrs + used, sizeof addrs - used, "%s%s %s", used ? "; " : "",
+                                     sp_rrtype_name((sp_rrtype)ty), vals[0] ? vals : "-");
+        }
         if (p->filter[0] && !contains_ci(n->name, p->filter) && !contains_ci(addrs, p->filter))
             continue;
         sp_table_row(t, name_key(n->name));
@@ -450,8 +475,23 @@ static void add_submit(void *ud, const char *text)
     }
     while (len && text[len - 1] == ' ')
         len--;
-    if (sp_dnsname_check(text, len, name, err, sizeof err) < 0) {
+    /* "NAME", "NAME/MX,NS" or "NAME type=MX,NS". */
+    unsigned types = 0;
+    size_t nl = strcspn(text, " ");
+    const char *rest = text + nl;
+    while (*rest == ' ')
+        rest++;
+    size_t rl = len > (size_t)(rest - text) ? len - (size_t)(rest - text) : 0;
+    if (sp_watchlist_parse_spec(text, nl < len ? nl : len, name, &types, err, sizeof err) < 0) {
         sp_app_error(p->base.app, "Not a valid name: %s", err);
+        return;
+    }
+    if (rl && (rl < 5 || strncmp(rest, "type=", 5) != 0 || types)) {
+        sp_app_error(p->base.app, "After the name only type=MX,NS (or NAME/MX,NS) may follow");
+        return;
+    }
+    if (rl && sp_rrmask_parse(rest + 5, rl - 5, &types, err, sizeof err) < 0) {
+        sp_app_error(p->base.app, "%s", err);
         return;
     }
     if (sp_watch_find(p->ws.watch, name)) {
@@ -459,8 +499,9 @@ static void add_submit(void *ud, const char *text)
         select_name(p, name);
         return;
     }
-    sp_watch_add(p->ws.watch, name, 0, SP_WMODE_DEFAULT, 0, 0);
+    sp_watch_add(p->ws.watch, name, types, SP_WMODE_DEFAULT, 0, 0);
     sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
+    sp_watchlist_set_types(&p->ws.list, name, types);
     sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
     save_list(p);
     if (p->base.frozen)
@@ -547,13 +588,13 @@ static void show_history(watch_pane *p, const char *name)
             if (!(w->types & SP_RRBIT(t)))
                 continue;
             char vals[2048];
-            sp_addrset_format(&rr->set, ", ", vals, sizeof vals);
+            format_rr(w, t, vals, sizeof vals);
             if (rr->error[0])
                 lines[n++] = sp_xasprintf("  %-5s %s (last answer: %s)", sp_rrtype_name((sp_rrtype)t), rr->error,
-                                          !rr->known ? "none yet" : rr->set.n ? vals : "no records");
+                                          !rr->known ? "none yet" : vals[0] ? vals : "no records");
             else
                 lines[n++] = sp_xasprintf("  %-5s %s", sp_rrtype_name((sp_rrtype)t),
-                                          !rr->known ? "(looking up)" : rr->set.n ? vals : "no records (NODATA)");
+                                          !rr->known ? "(looking up)" : vals[0] ? vals : "no records (NODATA)");
             SP_GROW(lines, cap, n + 8);
         }
         lines[n++] = sp_xasprintf("Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ", ttl ? "" : iv);
@@ -590,7 +631,7 @@ static sp_redraw act_add(void *ud, const sp_key *k)
 {
     (void)k;
     static const sp_prompt_cbs cbs = { NULL, add_submit, NULL };
-    sp_app_prompt(P(ud)->base.app, "Name to watch:", "", &cbs, ud);
+    sp_app_prompt(P(ud)->base.app, "Name to watch (NAME or NAME/MX,NS,TXT,...):", "", &cbs, ud);
     return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
 }
 

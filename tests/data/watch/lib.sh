@@ -17,13 +17,13 @@ while True:
     print(p); break'
 }
 
-# start_dns DIR PORT: serves DIR/hosts for the zone test.
+# start_dns DIR PORT [DNSMASQ-OPTION...]: serves DIR/hosts for the zone test.
 start_dns() {
     local user=()
     [ "$(id -u)" = 0 ] && user=(--user=root --group=root)
     dnsmasq -k --port="$2" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
         --addn-hosts="$1/hosts" --local=/test/ --cache-size=0 --pid-file="$1/dnsmasq.pid" \
-        --log-facility="$1/dnsmasq.log" "${user[@]}" &
+        --log-facility="$1/dnsmasq.log" "${user[@]}" "${@:3}" &
     DNS_PID=$!
     # Ready when it answers.
     for _ in $(seq 100); do

@@ -775,11 +775,15 @@ static void test_per_type(void **st)
     /* What the log remembers is the starting point: the same answer logs
      * nothing, another one a change from the remembered set. */
     sp_watch_name *r = sp_watch_add(w, "again.test", 0, SP_WMODE_DEFAULT, 0, 100);
-    sp_addrset mem = { 0 };
-    set_of(&mem, "198.18.6.1");
-    sp_watch_remember(w, r, SP_RR_A, &mem, "", 1764000000000);
-    sp_addrset_clear(&mem);
-    sp_watch_remember(w, r, SP_RR_AAAA, &mem, "", 1764000000000);
+    sp_wevent mem;
+    sp_wevent_init(&mem);
+    snprintf(mem.name, sizeof mem.name, "again.test");
+    mem.kind = SP_WEV_FIRST;
+    mem.rrtype = SP_RRMASK_ADDR;
+    mem.time_ms = 1764000000000;
+    set_of(&mem.new, "198.18.6.1");
+    assert_int_equal(sp_watch_remember(w, r, &mem), 2);
+    assert_int_equal(sp_watch_remember(w, r, &mem), 0); /* older events do not count */
     assert_true(r->have_set);
     assert_int_equal(r->since_ms, 1764000000000);
     feed2(w, r, "198.18.6.1", "");
@@ -788,12 +792,102 @@ static void test_per_type(void **st)
     assert_int_equal(s.n, 10);
     assert_int_equal(s.ev[9].kind, SP_WEV_CHANGE);
     assert_int_equal(s.ev[9].old.n, 1);
-    sp_addrset_free(&mem);
+    sp_wevent_free(&mem);
 
     for (int i = 0; i < s.n; i++)
         sp_wevent_free(&s.ev[i]);
     sp_watch_free(w);
     sp_loop_free(loop);
+}
+
+/* Record types beyond addresses: type= in watch.list and NAME/TYPES, value
+ * sets, and their log lines read back. */
+static void test_more_types(void **st)
+{
+    (void)st;
+    char err[256], name[SP_DNSNAME_MAX + 1];
+    unsigned types;
+    assert_int_equal(sp_watchlist_parse_spec("Example.COM/mx,NS", 17, name, &types, err, sizeof err), 0);
+    assert_string_equal(name, "example.com");
+    assert_int_equal(types, SP_RRBIT(SP_RR_MX) | SP_RRBIT(SP_RR_NS));
+    assert_int_equal(sp_watchlist_parse_spec("a.test/", 7, name, &types, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_spec("a.test/PTR", 10, name, &types, err, sizeof err), -1);
+    char tb[SP_RRMASK_STRLEN];
+    assert_string_equal(sp_rrmask_format(SP_RRMASK_ALL, tb), "A,AAAA,CNAME,MX,NS,TXT,CAA,SOA");
+
+    const char text[] = "mail.test type=MX,TXT interval=2\nbad.test type=MX,,NS\nwww.test\n";
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, sizeof text - 1, &l, &probs, &np);
+    assert_int_equal(np, 1);
+    free(probs);
+    sp_watchlist_entry *e = sp_watchlist_find(&l, "mail.test");
+    assert_int_equal(e->types, SP_RRBIT(SP_RR_MX) | SP_RRBIT(SP_RR_TXT));
+    assert_int_equal(e->interval_ms, 2000);
+    assert_int_equal(sp_watchlist_find(&l, "www.test")->types, 0);
+    assert_true(sp_watchlist_set_types(&l, "www.test", SP_RRBIT(SP_RR_A) | SP_RRBIT(SP_RR_SOA)));
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_non_null(strstr(out, "\nwww.test type=A,SOA\n"));
+    free(out);
+    sp_watchlist_free(&l);
+
+    sp_valset v = { 0 }, w2 = { 0 };
+    assert_int_equal(sp_valset_parse("20 mx2.test, 10 mx1.test, 10 mx1.test", 37, &v), 0);
+    assert_int_equal(v.n, 2);
+    assert_string_equal(v.v[0], "10 mx1.test");
+    assert_int_equal(sp_valset_parse("a,b", 3, &w2), -1);
+    assert_int_equal(sp_valset_parse("a(b", 3, &w2), -1);
+
+    sp_wevent ev, back;
+    sp_wevent_init(&ev);
+    sp_wevent_init(&back);
+    ev.time_ms = 1795939201000LL;
+    snprintf(ev.name, sizeof ev.name, "mail.test");
+    ev.kind = SP_WEV_CHANGE;
+    ev.rrtype = SP_RRBIT(SP_RR_MX);
+    sp_valset_copy(&ev.newv, &v);
+    sp_valset_add(&ev.oldv, "10 mx1.test", 11);
+    char line[512];
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_non_null(strstr(line, "  mail.test  MX: 10 mx1.test \xe2\x86\x92 10 mx1.test, 20 mx2.test  (+20 mx2.test)"));
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
+    assert_int_equal(back.rrtype, SP_RRBIT(SP_RR_MX));
+    assert_true(sp_valset_equal(&back.newv, &ev.newv));
+    assert_true(sp_valset_equal(&back.oldv, &ev.oldv));
+    /* An address type and a value type never share a line. */
+    const char *mixed = "2026-11-29 08:00:01  a.test  first  A,MX: 1.2.3.4";
+    assert_int_equal(sp_changelog_parse_line(mixed, strlen(mixed), &back), -1);
+
+    /* The watcher: MX values compared as sets; the same again is nothing. */
+    sp_loop *loop = sp_loop_new();
+    seen s = { .n = 0 };
+    sp_watch_config cfg = { .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
+    sp_watch *w = sp_watch_new(loop, &cfg);
+    sp_watch_name *n = sp_watch_add(w, "mail.test", SP_RRBIT(SP_RR_MX), SP_WMODE_DEFAULT, 0, 100);
+    sp_watch_result r = { .rtt_ms = 1 };
+    r.rr[SP_RR_MX] = (sp_watch_answer){ .answered = true, .vals = &v, .ttl = -1 };
+    sp_watch_feed(w, n, &r);
+    sp_watch_feed(w, n, &r);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ev[0].kind, SP_WEV_FIRST);
+    assert_int_equal(s.ev[0].newv.n, 2);
+    r.rr[SP_RR_MX].vals = &ev.oldv;
+    sp_watch_feed(w, n, &r);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ev[1].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[1].rrtype, SP_RRBIT(SP_RR_MX));
+    assert_false(n->have_set);
+    for (int i = 0; i < s.n; i++)
+        sp_wevent_free(&s.ev[i]);
+    sp_watch_free(w);
+    sp_loop_free(loop);
+    sp_wevent_free(&ev);
+    sp_wevent_free(&back);
+    sp_valset_free(&v);
+    sp_valset_free(&w2);
 }
 
 /* The watcher finds its names through an index: right after removals
@@ -868,6 +962,7 @@ int main(void)
         cmocka_unit_test(test_log_load_keeps_last),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_per_type),
+        cmocka_unit_test(test_more_types),
         cmocka_unit_test(test_watch_index),
         cmocka_unit_test(test_error_names),
     };
