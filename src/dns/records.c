@@ -39,7 +39,13 @@ static void put_escaped(text *t, const unsigned char *s, size_t n, bool name)
     }
 }
 
-static void put_name(text *t, const char *name) { put_escaped(t, (const unsigned char *)name, strlen(name), true); }
+/* The root (an empty name) is written ".": a value is never empty. */
+static void put_name(text *t, const char *name)
+{
+    if (!name[0])
+        put(t, ".", 1);
+    put_escaped(t, (const unsigned char *)name, strlen(name), true);
+}
 
 static void add(sp_valset *out, const text *t) { sp_valset_add(out, t->buf, t->len); }
 
@@ -80,7 +86,8 @@ static int parse_mx(const unsigned char *abuf, int alen, sp_valset *out)
     for (struct ares_mx_reply *m = mx; rc == ARES_SUCCESS && m; m = m->next) {
         text t = { .len = 0 };
         char pref[8];
-        put(&t, pref, (size_t)snprintf(pref, sizeof pref, "%u ", (unsigned)m->priority));
+        int k = snprintf(pref, sizeof pref, "%u ", (unsigned)m->priority);
+        put(&t, pref, (size_t)k);
         put_name(&t, m->host ? m->host : "");
         add(out, &t);
     }
@@ -140,7 +147,8 @@ static int parse_caa(const unsigned char *abuf, int alen, sp_valset *out)
     for (struct ares_caa_reply *c = caa; rc == ARES_SUCCESS && c; c = c->next) {
         text t = { .len = 0 };
         char flags[8];
-        put(&t, flags, (size_t)snprintf(flags, sizeof flags, "%d ", c->critical));
+        int k = snprintf(flags, sizeof flags, "%d ", c->critical);
+        put(&t, flags, (size_t)k);
         put_escaped(&t, c->property, c->plength, true);
         put(&t, " \"", 2);
         put_escaped(&t, c->value, c->length, false);
@@ -158,7 +166,8 @@ static int parse_soa(const unsigned char *abuf, int alen, sp_valset *out)
     int rc = ares_parse_soa_reply(abuf, alen, &soa);
     if (rc == ARES_SUCCESS) {
         char serial[16];
-        sp_valset_add(out, serial, (size_t)snprintf(serial, sizeof serial, "%u", soa->serial));
+        int k = snprintf(serial, sizeof serial, "%u", soa->serial);
+        sp_valset_add(out, serial, (size_t)k);
     }
     if (soa)
         ares_free_data(soa);

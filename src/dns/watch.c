@@ -63,7 +63,7 @@ typedef struct pending_ev {
     long ttl;
 } pending_ev;
 
-#define MAX_PENDING (2 * SP_RR_N) /* a recover and a change per type */
+#define MAX_PENDING ((size_t)2 * SP_RR_N) /* a recover and a change per type */
 
 struct sp_watch {
     sp_loop *loop;

@@ -112,7 +112,7 @@ static int resume_from_log(sp_watch_setup *s, const sp_watch_settings *set, int6
         for (int t = 0; t < SP_RR_N; t++)
             r.open += (types & SP_RRBIT(t)) != 0;
     }
-    char why[512], what[700];
+    char why[512] = "", what[700];
     int rc = 0;
     /* Both files whole: a name's last event may be far back. */
     if (r.keep || r.open)

@@ -28,8 +28,8 @@ typedef struct sp_opts {
     unsigned sweep_concurrency;
     double probe_rate;         /* probes per second */
     double watch_interval;     /* seconds */
-    bool ttl_mode;
     long watch_log_size;       /* dns-changes.log is rotated at this many bytes */
+    bool ttl_mode;
     const char *state_dir, *config_dir;
     char *chat;                /* HOST:PORT (malloc'd) or NULL: embedded default */
     sp_keepalive keepalive;
