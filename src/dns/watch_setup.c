@@ -145,9 +145,13 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
                            .log_fd = s->log_fd, .log_path = s->log_path, .log_max = log_max,
                            .on_event = on_event, .on_answer = on_answer, .ud = s };
     s->watch = sp_watch_new(loop, &wc);
-    /* Spread the first lookups over (at most) a second so a long list does
-     * not hit the server with every query at once. */
-    double spread = set->interval < 1.0 ? set->interval : 1.0;
+    /* Spread the first lookups so a long list does not hit the server
+     * with every query at once: over a second, or for more than 1,000
+     * names over as many seconds as thousands of names (at most one
+     * interval), so they stay spread over the interval after. */
+    double spread = (double)total / 1000.0 > 1.0 ? (double)total / 1000.0 : 1.0;
+    if (spread > set->interval)
+        spread = set->interval;
     size_t i = 0;
     for (size_t e = 0; e < s->list.n; e++) {
         const sp_watchlist_entry *x = &s->list.v[e];

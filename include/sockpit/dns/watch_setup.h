@@ -58,7 +58,8 @@ typedef struct sp_watch_setup {
 enum { SP_WATCH_SETUP_OK = 0, SP_WATCH_SETUP_FAILED = -1, SP_WATCH_SETUP_NO_NAMES = -2 };
 
 /* Builds the watch into *s and starts watching every name, the first
- * lookups spread over (at most) a second. Returns SP_WATCH_SETUP_OK (with
+ * lookups spread over a second (a second per 1,000 names for more, at
+ * most one interval). Returns SP_WATCH_SETUP_OK (with
  * partial, s->problem may still say what is missing), SP_WATCH_SETUP_FAILED
  * with a one-line reason in err (what was wrong and what to do), or
  * SP_WATCH_SETUP_NO_NAMES when need_names and there are none (watch.list
