@@ -529,6 +529,12 @@ int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n,
     /* The newest events are at the end: the last 4 MiB hold far more than
      * the 1,000 kept. */
     int rc = sp_changelog_scan(path, (size_t)4 << 20, load_one, &l, err, errlen);
+    if (rc < 0) {
+        for (size_t i = keep - l.n; i < keep; i++)
+            sp_wevent_free(&l.v[i]);
+        free(l.v);
+        return -1;
+    }
     if (l.n < keep)
         memmove(l.v, l.v + (keep - l.n), l.n * sizeof *l.v);
     *out = l.v;

@@ -100,7 +100,7 @@ typedef bool sp_changelog_visit_fn(void *ud, const sp_wevent *ev);
 int sp_changelog_scan(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, char *err, size_t errlen);
 /* Reads the end of the log (up to 4 MiB; and of path.1 when path holds
  * fewer) and parses the last `keep` events. A missing file gives 0
- * events. Returns 0, or -1 with err. */
+ * events. Returns 0, or -1 with err (and no events). */
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen);
 
 #endif
