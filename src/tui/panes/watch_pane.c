@@ -1,7 +1,8 @@
-/* The DNS watch pane: the table of watched names (addresses, TTL, RTT and
- * its sparkline, changes, time since the last change, error) above the
- * change log, newest first. Both are table widgets; `l` moves the focus
- * between them, and the focused one takes the table keys. watch_setup.c
+/* The DNS watch pane: the table of watched names (addresses and the other
+ * record types a name watches, TTL, RTT and its sparkline, changes, time
+ * since the last change, the failing types) above the change log, newest
+ * first. Both are table widgets; `l` moves the focus between them, and the
+ * focused one takes the table keys. watch_setup.c
  * builds the watcher, its list, its log and the recent events; this file
  * shows them and keeps watch.list in step with the keys. */
 #include <ctype.h>
@@ -315,7 +316,8 @@ static void draw_empty(watch_pane *p, WINDOW *win, int y0, int height, int width
     lines[0] = "No names are watched yet.";
     lines[1] = "Press a to add one (for example www.example.com); d deletes, Enter shows its history.";
     lines[2] = l2;
-    lines[3] = "Each name is looked up for A and AAAA; every change is logged below and in the change log.";
+    lines[3] = "Each name is looked up for A and AAAA (NAME/MX,NS,TXT for other types); every change is logged "
+               "below and in the change log.";
     for (int i = 0; i < 4 && i < height; i++)
         ui_text(win, y0 + i, 1, width - 1, lines[i], (size_t)-1, ui_attr(i == 0 ? SP_STYLE_ACCENT : SP_STYLE_NORMAL),
                 false);
