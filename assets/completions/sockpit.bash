@@ -33,7 +33,7 @@ _sockpit() {
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate --resolve
-                  --interval --ttl-mode --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
+                  --interval --ttl-mode --log-size --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --conns-refresh --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns probe help" -- "$cur"))
@@ -43,7 +43,7 @@ _sockpit() {
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
-        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --state-dir
+        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --log-size --state-dir
                      --config-dir --help" ;;
         conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration

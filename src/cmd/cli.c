@@ -39,6 +39,8 @@ static const sp_optspec tui_options[] = {
     { SP_OPTDEF_INTERVAL(sp_opts, watch_interval), .help = "DNS watch interval" },
     { .name = "ttl-mode", .kind = SP_OPT_FLAG, SP_OPT_AT(sp_opts, ttl_mode),
       .help = "DNS watch: re-query when the TTL runs out" },
+    { SP_OPTDEF_WATCH_LOG_SIZE(sp_opts, watch_log_size),
+      .help = "DNS watch: dns-changes.log is renamed to dns-changes.log.1 at this size" },
     { .name = "state-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(sp_opts, state_dir),
       .help = "where dns-changes.log is kept" },
     { .name = "config-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(sp_opts, config_dir),

@@ -24,7 +24,7 @@ typedef struct watch_opts {
     char *servers;
     double interval, duration;
     bool interval_given, ttl_mode, json, stats;
-    long count;
+    long count, log_size;
     const char *state_dir, *config_dir;
 } watch_opts;
 
@@ -44,6 +44,8 @@ static const sp_optspec options[] = {
     { .name = "config-dir", .kind = SP_OPT_TEXT, .metavar = "DIR", SP_OPT_AT(watch_opts, config_dir),
       .help = "where watch.list is read\n"
               "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
+    { SP_OPTDEF_WATCH_LOG_SIZE(watch_opts, log_size),
+      .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
     { SP_OPTDEF_HELP },
@@ -60,15 +62,18 @@ static void note_interval(void *base, const sp_optspec *opt)
 
 static const sp_optcmd watch_cmd = {
     .name = "watch",
-    .intro = "Usage: sockpit watch [OPTIONS] [NAME...]\n"
-             "Looks up each NAME (A and AAAA) again and again and prints an event when its set of\n"
-             "addresses changes, when it fails and when it recovers. Without NAMEs, watches the\n"
-             "names in watch.list. Every event is also appended to dns-changes.log.\n"
+    .intro = "Usage: sockpit watch [OPTIONS] [NAME[/TYPE,...]...]\n"
+             "Looks up each NAME (A and AAAA, or the TYPEs given: A, AAAA, CNAME, MX, NS, TXT, CAA,\n"
+             "SOA) again and again and prints an event when the set of records of a type changes,\n"
+             "when a type fails and when it recovers. Without NAMEs, watches the names in\n"
+             "watch.list. Every event is also appended to dns-changes.log, and each name resumes\n"
+             "from it: a restart with the same answers prints nothing.\n"
              "\n",
     .epilog = "\n"
-              "Events: first (first answer), change (OLD -> NEW (+added, -removed)), error (NXDOMAIN,\n"
-              "NODATA, SERVFAIL, REFUSED, timeout), recover (first answer after errors).\n"
-              "Example: sockpit watch --dns-server 127.0.0.1:5353 --interval 1 www.example.com\n",
+              "Events, each for its types (\"AAAA: REFUSED\"): first (first records), change (OLD -> NEW\n"
+              "(+added, -removed)), error (NXDOMAIN, SERVFAIL, REFUSED, timeout...), recover (first\n"
+              "answer after errors). No records of a type (NODATA) is an answer, not an error.\n"
+              "Example: sockpit watch --dns-server 127.0.0.1:5353 --interval 1 www.example.com example.com/MX,NS\n",
     .opts = options,
     .permute = true,
     .operands = true,
@@ -181,14 +186,17 @@ int cmd_watch(int argc, char **argv)
     sp_watchlist_init(&names);
     for (int i = first; i < argc; i++) {
         char name[SP_DNSNAME_MAX + 1];
-        if (sp_dnsname_check(argv[i], strlen(argv[i]), name, err, sizeof err) < 0) {
+        unsigned types;
+        if (sp_watchlist_parse_spec(argv[i], strlen(argv[i]), name, &types, err, sizeof err) < 0) {
             char shown[128];
             sp_escape(argv[i], strlen(argv[i]), shown, sizeof shown);
             sp_usage_error("watch", "'%s' is not a valid name: %s", shown, err);
             sp_watchlist_free(&names);
             goto out;
         }
-        sp_watchlist_add(&names, name, SP_WMODE_DEFAULT, 0); /* a name given twice is watched once */
+        /* A name given twice is watched once, for the types given last. */
+        sp_watchlist_add(&names, name, SP_WMODE_DEFAULT, 0);
+        sp_watchlist_set_types(&names, name, types);
     }
 
     r.loop = sp_loop_new();
@@ -207,6 +215,7 @@ int cmd_watch(int argc, char **argv)
     }
     sp_watch_settings set = { .config_dir = config_dir, .state_dir = state_dir,
                               .names = first < argc ? &names : NULL, .interval = interval, .ttl_mode = ttl_mode,
+                              .log_max = o.log_size,
                               .need_names = true, .on_event = on_event, .ud = &r };
     sp_watch_setup ws;
     int setup = sp_watch_set_up(&ws, r.loop, dns, &set, err, sizeof err);

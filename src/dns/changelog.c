@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,10 +17,13 @@
 #include "sockpit/core/readfile.h"
 
 #define ARROW " \xe2\x86\x92 " /* " → " */
+#define NONE "(none)"            /* an empty answer */
 
 static const char *const kind_names[] = { "first", "change", "error", "recover" };
 
 const char *sp_wev_kind_name(sp_wev_kind k) { return kind_names[k]; }
+
+bool sp_wevent_is_addr(const sp_wevent *ev) { return (ev->rrtype & ~SP_RRMASK_ADDR) == 0; }
 
 void sp_wevent_init(sp_wevent *ev)
 {
@@ -32,16 +36,23 @@ void sp_wevent_free(sp_wevent *ev)
 {
     sp_addrset_free(&ev->old);
     sp_addrset_free(&ev->new);
+    sp_valset_free(&ev->oldv);
+    sp_valset_free(&ev->newv);
 }
 
 void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src)
 {
     sp_addrset old = dst->old, new = dst->new;
+    sp_valset oldv = dst->oldv, newv = dst->newv;
     *dst = *src;
     dst->old = old;
     dst->new = new;
+    dst->oldv = oldv;
+    dst->newv = newv;
     sp_addrset_copy(&dst->old, &src->old);
     sp_addrset_copy(&dst->new, &src->new);
+    sp_valset_copy(&dst->oldv, &src->oldv);
+    sp_valset_copy(&dst->newv, &src->newv);
 }
 
 /* A growing string for formatting with snprintf semantics. */
@@ -65,6 +76,8 @@ static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
 
 static void put_set(out *o, const sp_addrset *s, const char *prefix)
 {
+    if (s->n == 0 && !prefix[0])
+        puts_(o, NONE);
     for (size_t i = 0; i < s->n; i++) {
         char a[SP_ADDR_STRLEN];
         if (i)
@@ -72,6 +85,56 @@ static void put_set(out *o, const sp_addrset *s, const char *prefix)
         puts_(o, prefix);
         puts_(o, sp_addr_str(&s->v[i], a));
     }
+}
+
+static void put_vals(out *o, const sp_valset *s, const char *prefix)
+{
+    if (s->n == 0 && !prefix[0])
+        puts_(o, NONE);
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            puts_(o, ", ");
+        puts_(o, prefix);
+        puts_(o, s->v[i]);
+    }
+}
+
+/* The old and new sets, and what was added and removed, of a change. */
+static void put_change(out *o, const sp_wevent *ev)
+{
+    if (!sp_wevent_is_addr(ev)) {
+        put_vals(o, &ev->oldv, "");
+        puts_(o, ARROW);
+        put_vals(o, &ev->newv, "");
+        sp_valset added, removed;
+        sp_valset_init(&added);
+        sp_valset_init(&removed);
+        sp_valset_diff(&ev->oldv, &ev->newv, &added, &removed);
+        puts_(o, "  (");
+        put_vals(o, &added, "+");
+        if (added.n && removed.n)
+            puts_(o, ", ");
+        put_vals(o, &removed, "-");
+        puts_(o, ")");
+        sp_valset_free(&added);
+        sp_valset_free(&removed);
+        return;
+    }
+    put_set(o, &ev->old, "");
+    puts_(o, ARROW);
+    put_set(o, &ev->new, "");
+    sp_addrset added, removed;
+    sp_addrset_init(&added);
+    sp_addrset_init(&removed);
+    sp_addrset_diff(&ev->old, &ev->new, &added, &removed);
+    puts_(o, "  (");
+    put_set(o, &added, "+");
+    if (added.n && removed.n)
+        puts_(o, ", ");
+    put_set(o, &removed, "-");
+    puts_(o, ")");
+    sp_addrset_free(&added);
+    sp_addrset_free(&removed);
 }
 
 size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
@@ -88,35 +151,29 @@ size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
     puts_(&o, "  ");
     puts_(&o, ev->name);
     puts_(&o, "  ");
+    if (ev->kind != SP_WEV_CHANGE) {
+        puts_(&o, sp_wev_kind_name(ev->kind));
+        puts_(&o, "  ");
+    }
+    char types[SP_RRMASK_STRLEN];
+    if (ev->rrtype) {
+        puts_(&o, sp_rrmask_format(ev->rrtype, types));
+        puts_(&o, ": ");
+    }
     switch (ev->kind) {
     case SP_WEV_FIRST:
     case SP_WEV_RECOVER:
-        puts_(&o, sp_wev_kind_name(ev->kind));
-        puts_(&o, "  ");
-        put_set(&o, &ev->new, "");
+        if (sp_wevent_is_addr(ev))
+            put_set(&o, &ev->new, "");
+        else
+            put_vals(&o, &ev->newv, "");
         break;
     case SP_WEV_ERROR:
-        puts_(&o, "error  ");
         puts_(&o, ev->error);
         break;
-    case SP_WEV_CHANGE: {
-        put_set(&o, &ev->old, "");
-        puts_(&o, ARROW);
-        put_set(&o, &ev->new, "");
-        sp_addrset added, removed;
-        sp_addrset_init(&added);
-        sp_addrset_init(&removed);
-        sp_addrset_diff(&ev->old, &ev->new, &added, &removed);
-        puts_(&o, "  (");
-        put_set(&o, &added, "+");
-        if (added.n && removed.n)
-            puts_(&o, ", ");
-        put_set(&o, &removed, "-");
-        puts_(&o, ")");
-        sp_addrset_free(&added);
-        sp_addrset_free(&removed);
+    case SP_WEV_CHANGE:
+        put_change(&o, ev);
         break;
-    }
     }
     return o.len;
 }
@@ -137,10 +194,52 @@ static const char *find(const char *s, size_t len, const char *needle)
     return memmem(s, len, needle, strlen(needle));
 }
 
+/* "A,AAAA: " at the start of s: the types, and s moved past them. Lines
+ * without them are from before types were logged: A and AAAA. */
+static int parse_types(const char **s, size_t *len, unsigned *mask)
+{
+    const char *colon = find(*s, *len < SP_RRMASK_STRLEN + 2 ? *len : SP_RRMASK_STRLEN + 2, ": ");
+    *mask = SP_RRMASK_ADDR;
+    if (!colon)
+        return 0;
+    for (const char *c = *s; c < colon; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || *c == ','))
+            return 0;
+    char err[128];
+    if (sp_rrmask_parse(*s, (size_t)(colon - *s), mask, err, sizeof err) < 0)
+        return -1;
+    *len -= (size_t)(colon + 2 - *s);
+    *s = colon + 2;
+    return 0;
+}
+
+/* A set (addresses, or the values of the event's one other type), or
+ * "(none)" for the empty one. */
+static int parse_set(const sp_wevent *ev, const char *s, size_t len, sp_addrset *set, sp_valset *vals)
+{
+    sp_addrset_clear(set);
+    sp_valset_clear(vals);
+    if (len == strlen(NONE) && memcmp(s, NONE, len) == 0)
+        return 0;
+    if (!sp_wevent_is_addr(ev))
+        return sp_valset_parse(s, len, vals) == 0 && vals->n ? 0 : -1;
+    if (sp_addrset_parse(s, len, set) < 0 || set->n == 0)
+        return -1;
+    return 0;
+}
+
+/* Addresses for A and AAAA; one other type alone. */
+static bool good_mask(unsigned mask)
+{
+    return mask && ((mask & ~SP_RRMASK_ADDR) == 0 || (mask & (mask - 1)) == 0);
+}
+
 int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
 {
     sp_addrset_clear(&ev->old);
     sp_addrset_clear(&ev->new);
+    sp_valset_clear(&ev->oldv);
+    sp_valset_clear(&ev->newv);
     ev->error[0] = '\0';
     ev->ttl = -1;
     ev->rtt_ms = -1;
@@ -186,6 +285,8 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
         ev->kind = words[i].kind;
         s += wl;
         len -= wl;
+        if (parse_types(&s, &len, &ev->rrtype) < 0 || !good_mask(ev->rrtype))
+            return -1;
         if (ev->kind == SP_WEV_ERROR) {
             if (len == 0 || len >= sizeof ev->error)
                 return -1;
@@ -196,9 +297,11 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
             ev->error[len] = '\0';
             return 0;
         }
-        return sp_addrset_parse(s, len, &ev->new) == 0 && ev->new.n ? 0 : -1;
+        return parse_set(ev, s, len, &ev->new, &ev->newv);
     }
     ev->kind = SP_WEV_CHANGE;
+    if (parse_types(&s, &len, &ev->rrtype) < 0 || !good_mask(ev->rrtype))
+        return -1;
     const char *arrow = find(s, len, ARROW);
     if (!arrow)
         return -1;
@@ -206,10 +309,11 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     if (!diff || s[len - 1] != ')')
         return -1;
     const char *ns = arrow + strlen(ARROW);
-    if (sp_addrset_parse(s, (size_t)(arrow - s), &ev->old) < 0 ||
-        sp_addrset_parse(ns, (size_t)(diff - ns), &ev->new) < 0 || ev->new.n == 0 || ev->old.n == 0)
+    if (parse_set(ev, s, (size_t)(arrow - s), &ev->old, &ev->oldv) < 0 ||
+        parse_set(ev, ns, (size_t)(diff - ns), &ev->new, &ev->newv) < 0)
         return -1;
-    return 0;
+    bool same = sp_wevent_is_addr(ev) ? sp_addrset_equal(&ev->old, &ev->new) : sp_valset_equal(&ev->oldv, &ev->newv);
+    return same ? -1 : 0;
 }
 
 size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad)
@@ -258,14 +362,19 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
     sp_json_str(&j, "time", full);
     sp_json_str(&j, "name", ev->name);
     sp_json_str(&j, "event", sp_wev_kind_name(ev->kind));
+    char types[SP_RRMASK_STRLEN];
+    sp_json_str(&j, "rrtype", sp_rrmask_format(ev->rrtype, types));
     const sp_addrset *sets[2] = { &ev->old, &ev->new };
+    const sp_valset *vals[2] = { &ev->oldv, &ev->newv };
     const char *keys[2] = { "old", "new" };
     for (int k = 0; k < 2; k++) {
         sp_json_array_begin(&j, keys[k]);
-        for (size_t i = 0; i < sets[k]->n; i++) {
+        for (size_t i = 0; sp_wevent_is_addr(ev) && i < sets[k]->n; i++) {
             char a[SP_ADDR_STRLEN];
             sp_json_array_str(&j, sp_addr_str(&sets[k]->v[i], a));
         }
+        for (size_t i = 0; !sp_wevent_is_addr(ev) && i < vals[k]->n; i++)
+            sp_json_array_str(&j, vals[k]->v[i]);
         sp_json_array_end(&j);
     }
     if (ev->ttl >= 0)
@@ -302,22 +411,106 @@ int sp_changelog_append(int fd, const sp_wevent *ev)
     return rc;
 }
 
+int sp_changelog_append_rotate(int *fd, const char *path, int64_t max, const sp_wevent *ev)
+{
+    struct stat now, named;
+    char line[8];
+    /* The size this line takes is not known before formatting: a bound. */
+    size_t need = sp_changelog_format(ev, line, sizeof line) + 1;
+    if (max > 0 && fstat(*fd, &now) == 0 && now.st_size > 0 && (int64_t)now.st_size + (int64_t)need > max) {
+        bool ours = stat(path, &named) == 0 && named.st_dev == now.st_dev && named.st_ino == now.st_ino;
+        char old[4200];
+        snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+        /* Rename, then open the new file, then write: a crash in between
+         * leaves every written line in one of the two files. */
+        if (!ours || rename(path, old) == 0) {
+            int nfd = sp_open_append(path);
+            if (nfd >= 0) {
+                close(*fd);
+                *fd = nfd;
+            }
+        }
+    }
+    return sp_changelog_append(*fd, ev);
+}
+
+/* Walks one file's events backwards; false when fn asked to stop. */
+static bool scan_file(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, int *rc, char *err,
+                      size_t errlen)
+{
+    char *buf;
+    size_t got, skipped;
+    if (sp_read_file(AT_FDCWD, path, max, SP_READ_TAIL | SP_READ_REGULAR, &buf, &got, &skipped) < 0) {
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
+            *rc = -1;
+        }
+        return true;
+    }
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    bool go = true;
+    size_t pos = got;
+    while (pos > 0 && go) {
+        size_t line_end = buf[pos - 1] == '\n' ? pos - 1 : pos;
+        size_t start = line_end;
+        while (start > 0 && buf[start - 1] != '\n')
+            start--;
+        /* A first line that may be cut off is not read. */
+        if (line_end > start && !(start == 0 && skipped > 0) &&
+            sp_changelog_parse_line(buf + start, line_end - start, &ev) == 0)
+            go = fn(ud, &ev);
+        pos = start;
+    }
+    sp_wevent_free(&ev);
+    free(buf);
+    return go;
+}
+
+int sp_changelog_scan(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, char *err, size_t errlen)
+{
+    int rc = 0;
+    char old[4200];
+    snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+    if (scan_file(path, max, fn, ud, &rc, err, errlen))
+        scan_file(old, max, fn, ud, &rc, err, errlen);
+    return rc;
+}
+
+/* sp_changelog_load's visitor: fills a ring from its end. */
+typedef struct loader {
+    sp_wevent *v;
+    size_t keep, n;
+} loader;
+
+static bool load_one(void *ud, const sp_wevent *ev)
+{
+    loader *l = ud;
+    sp_wevent *slot = &l->v[l->keep - 1 - l->n++];
+    sp_wevent_init(slot);
+    sp_wevent_copy(slot, ev);
+    return l->n < l->keep;
+}
+
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    char *buf;
-    size_t got, skipped;
+    if (keep == 0)
+        return 0;
+    loader l = { sp_xcalloc(keep, sizeof *l.v), keep, 0 };
     /* The newest events are at the end: the last 4 MiB hold far more than
      * the 1,000 kept. */
-    if (sp_read_file(AT_FDCWD, path, (size_t)4 << 20, SP_READ_TAIL | SP_READ_REGULAR, &buf, &got, &skipped) < 0) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(err, errlen, "cannot read %s: %s", path, sp_read_error(errno, 0));
+    int rc = sp_changelog_scan(path, (size_t)4 << 20, load_one, &l, err, errlen);
+    if (rc < 0) {
+        for (size_t i = keep - l.n; i < keep; i++)
+            sp_wevent_free(&l.v[i]);
+        free(l.v);
         return -1;
     }
-    size_t bad;
-    *n = sp_changelog_parse(buf, got, skipped > 0, keep, out, &bad);
-    free(buf);
-    return 0;
+    if (l.n < keep)
+        memmove(l.v, l.v + (keep - l.n), l.n * sizeof *l.v);
+    *out = l.v;
+    *n = l.n;
+    return rc;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/xdg.h"
 #include "sockpit/dns/watch_setup.h"
 
@@ -37,8 +38,8 @@ static int load_names(sp_watch_setup *s, const sp_watch_settings *set, char *err
     if (set->names) {
         for (size_t i = 0; i < set->names->n; i++) {
             const sp_watchlist_entry *e = &set->names->v[i];
-            if (e->name[0])
-                sp_watchlist_add(&s->list, e->name, e->mode, e->interval_ms);
+            if (e->name[0] && sp_watchlist_add(&s->list, e->name, e->mode, e->interval_ms) == 0)
+                sp_watchlist_set_types(&s->list, e->name, e->types);
         }
         return 0;
     }
@@ -54,8 +55,7 @@ static int load_names(sp_watch_setup *s, const sp_watch_settings *set, char *err
     return 0;
 }
 
-/* The change log: its directory, the events kept in it, and the file open
- * for appending. */
+/* The change log: its directory and the file open for appending. */
 static int open_log(sp_watch_setup *s, const sp_watch_settings *set, char *err, size_t errlen)
 {
     char state[4096], why[512], what[700];
@@ -67,19 +67,6 @@ static int open_log(sp_watch_setup *s, const sp_watch_settings *set, char *err, 
         return trouble(s, set, what, err, errlen);
     }
     snprintf(s->log_path, sizeof s->log_path, "%s/%s", state, SP_CHANGELOG_FILE);
-    if (set->keep) {
-        sp_wevent *old = NULL;
-        size_t nold = 0;
-        int rc = sp_changelog_load(s->log_path, set->keep, &old, &nold, why, sizeof why);
-        for (size_t i = 0; i < nold; i++) {
-            sp_eventring_push(&s->recent, &old[i]);
-            sp_wevent_free(&old[i]);
-        }
-        free(old);
-        snprintf(what, sizeof what, "old events not loaded: %s", why);
-        if (rc < 0 && trouble(s, set, what, err, errlen) < 0)
-            return -1;
-    }
     s->log_fd = sp_changelog_open(s->log_path, why, sizeof why);
     if (s->log_fd < 0) {
         /* The reason names the file already. */
@@ -90,6 +77,53 @@ static int open_log(sp_watch_setup *s, const sp_watch_settings *set, char *err, 
         return trouble(s, set, what, err, errlen);
     }
     return 0;
+}
+
+/* One scan of the log, newest first, fills the recent events and finds
+ * what each watched name's types were last. */
+typedef struct resume {
+    sp_watch *watch;
+    sp_wevent *recent;
+    size_t keep, nrecent;
+    size_t open; /* (name, type) pairs not found yet */
+} resume;
+
+static bool resume_one(void *ud, const sp_wevent *ev)
+{
+    resume *r = ud;
+    if (r->nrecent < r->keep) {
+        sp_wevent *slot = &r->recent[r->keep - 1 - r->nrecent++];
+        sp_wevent_init(slot);
+        sp_wevent_copy(slot, ev);
+    }
+    sp_watch_name *n = r->open ? sp_watch_find(r->watch, ev->name) : NULL;
+    if (n)
+        r->open -= sp_watch_remember(r->watch, n, ev);
+    return r->nrecent < r->keep || r->open > 0;
+}
+
+static int resume_from_log(sp_watch_setup *s, const sp_watch_settings *set, int64_t log_max, char *err,
+                           size_t errlen)
+{
+    resume r = { .watch = s->watch, .keep = set->keep };
+    r.recent = r.keep ? sp_xcalloc(r.keep, sizeof *r.recent) : NULL;
+    for (size_t i = 0; i < sp_watch_count(s->watch); i++) {
+        unsigned types = sp_watch_get(s->watch, i)->types;
+        for (int t = 0; t < SP_RR_N; t++)
+            r.open += (types & SP_RRBIT(t)) != 0;
+    }
+    char why[512] = "", what[700];
+    int rc = 0;
+    /* Both files whole: a name's last event may be far back. */
+    if (r.keep || r.open)
+        rc = sp_changelog_scan(s->log_path, (size_t)log_max + 65536, resume_one, &r, why, sizeof why);
+    for (size_t i = r.keep - r.nrecent; i < r.keep; i++) {
+        sp_eventring_push(&s->recent, &r.recent[i]);
+        sp_wevent_free(&r.recent[i]);
+    }
+    free(r.recent);
+    snprintf(what, sizeof what, "old events not loaded: %s", why);
+    return rc < 0 ? trouble(s, set, what, err, errlen) : 0;
 }
 
 int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watch_settings *set, char *err,
@@ -106,23 +140,34 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
     if (open_log(s, set, err, errlen) < 0)
         return SP_WATCH_SETUP_FAILED;
 
+    int64_t log_max = set->log_max > 0 ? set->log_max : SP_CHANGELOG_MAX_DEFAULT;
     sp_watch_config wc = { .dns = dns, .interval = set->interval, .ttl_mode = set->ttl_mode,
-                           .log_fd = s->log_fd, .on_event = on_event, .on_answer = on_answer, .ud = s };
+                           .log_fd = s->log_fd, .log_path = s->log_path, .log_max = log_max,
+                           .on_event = on_event, .on_answer = on_answer, .ud = s };
     s->watch = sp_watch_new(loop, &wc);
-    /* Spread the first lookups over (at most) a second so a long list does
-     * not hit the server with every query at once. */
-    double spread = set->interval < 1.0 ? set->interval : 1.0;
+    /* Spread the first lookups so a long list does not hit the server
+     * with every query at once: over a second, or for more than 1,000
+     * names over as many seconds as thousands of names (at most one
+     * interval), so they stay spread over the interval after. */
+    double spread = (double)total / 1000.0 > 1.0 ? (double)total / 1000.0 : 1.0;
+    if (spread > set->interval)
+        spread = set->interval;
     size_t i = 0;
     for (size_t e = 0; e < s->list.n; e++) {
         const sp_watchlist_entry *x = &s->list.v[e];
         if (x->name[0])
-            sp_watch_add(s->watch, x->name, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
+            sp_watch_add(s->watch, x->name, x->types, x->mode, x->interval_ms, spread * (double)i++ / (double)total);
     }
+    if (s->log_fd >= 0 && resume_from_log(s, set, log_max, err, errlen) < 0)
+        return SP_WATCH_SETUP_FAILED;
     return SP_WATCH_SETUP_OK;
 }
 
 void sp_watch_tear_down(sp_watch_setup *s)
 {
+    /* A rotation replaced the descriptor the watcher was given. */
+    if (s->watch)
+        s->log_fd = sp_watch_log_fd(s->watch);
     sp_watch_free(s->watch);
     s->watch = NULL;
     if (s->log_fd >= 0)

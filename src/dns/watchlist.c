@@ -131,7 +131,8 @@ static void keep_rest(sp_watchlist_entry *e, const char *s, const char *end)
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* One line: NAME [interval=SEC|ttl] [# comment]. Returns NULL if good. */
+/* One line: NAME [interval=SEC|ttl] [type=A,MX,...] [# comment]. Returns
+ * NULL if good. */
 static const char *parse_line(const char *s, size_t len, sp_watchlist_entry *e, char *err, size_t errlen)
 {
     if (memchr(s, '\0', len))
@@ -149,7 +150,8 @@ static const char *parse_line(const char *s, size_t len, sp_watchlist_entry *e, 
         return err;
     }
     e->mode = SP_WMODE_DEFAULT;
-    bool have_interval = false;
+    e->types = 0;
+    bool have_interval = false, have_types = false;
     for (;;) {
         while (i < len && is_space(s[i]))
             i++;
@@ -158,11 +160,20 @@ static const char *parse_line(const char *s, size_t len, sp_watchlist_entry *e, 
         size_t ts = i;
         while (i < len && !is_space(s[i]) && s[i] != '#')
             i++;
-        static const char key[] = "interval=";
-        size_t kl = sizeof key - 1;
+        static const char key[] = "interval=", tkey[] = "type=";
+        size_t kl = sizeof key - 1, tl = sizeof tkey - 1;
+        if (!have_types && i - ts >= tl && memcmp(s + ts, tkey, tl) == 0) {
+            if (sp_rrmask_parse(s + ts + tl, i - ts - tl, &e->types, err, errlen) < 0) {
+                e->name[0] = '\0';
+                return err;
+            }
+            have_types = true;
+            continue;
+        }
         if (have_interval || i - ts < kl || memcmp(s + ts, key, kl) != 0) {
             e->name[0] = '\0';
-            snprintf(err, errlen, "after the name only one 'interval=SECONDS' or 'interval=ttl' may follow");
+            snprintf(err, errlen, "after the name only 'interval=SECONDS' (or 'interval=ttl') and 'type=A,MX,...' "
+                     "may follow, once each");
             return err;
         }
         if (sp_watchlist_parse_interval(s + ts + kl, i - ts - kl, &e->mode, &e->interval_ms, err, errlen) < 0) {
@@ -172,6 +183,19 @@ static const char *parse_line(const char *s, size_t len, sp_watchlist_entry *e, 
         have_interval = true;
     }
     return NULL;
+}
+
+int sp_watchlist_parse_spec(const char *s, size_t len, char out[SP_DNSNAME_MAX + 1], unsigned *types, char *err,
+                            size_t errlen)
+{
+    *types = 0;
+    const char *slash = memchr(s, '/', len);
+    size_t nl = slash ? (size_t)(slash - s) : len;
+    if (sp_dnsname_check(s, nl, out, err, errlen) < 0)
+        return -1;
+    if (slash && sp_rrmask_parse(slash + 1, len - nl - 1, types, err, errlen) < 0)
+        return -1;
+    return 0;
 }
 
 void sp_watchlist_parse(const char *bytes, size_t len, sp_watchlist *l, sp_watchlist_problem **probs,
@@ -228,16 +252,17 @@ char *sp_watchlist_serialise(const sp_watchlist *l, size_t *len)
     char *out = sp_xmalloc(cap);
     for (size_t i = 0; i < l->n; i++) {
         const sp_watchlist_entry *e = &l->v[i];
-        char gen[SP_DNSNAME_MAX + 64];
+        char gen[SP_DNSNAME_MAX + 64 + SP_RRMASK_STRLEN];
         const char *text = e->line;
         size_t tl = e->line_len;
         if (!text) {
-            char iv[32];
-            if (e->mode == SP_WMODE_DEFAULT)
-                snprintf(gen, sizeof gen, "%s", e->name);
-            else
-                snprintf(gen, sizeof gen, "%s interval=%s", e->name,
-                         sp_watchlist_format_interval(e->mode, e->interval_ms, iv, sizeof iv));
+            char iv[32], types[SP_RRMASK_STRLEN];
+            int w = snprintf(gen, sizeof gen, "%s", e->name);
+            if (e->mode != SP_WMODE_DEFAULT)
+                w += snprintf(gen + w, sizeof gen - (size_t)w, " interval=%s",
+                              sp_watchlist_format_interval(e->mode, e->interval_ms, iv, sizeof iv));
+            if (e->types)
+                snprintf(gen + w, sizeof gen - (size_t)w, " type=%s", sp_rrmask_format(e->types, types));
             text = gen;
             tl = strlen(gen);
         }
@@ -284,6 +309,17 @@ bool sp_watchlist_remove(sp_watchlist *l, const char *name)
     for (size_t k = i; k < l->n; k++)
         if (l->v[k].name[0])
             sp_strset_set(&l->index, l->v[k].name, k);
+    return true;
+}
+
+bool sp_watchlist_set_types(sp_watchlist *l, const char *name, unsigned types)
+{
+    sp_watchlist_entry *e = sp_watchlist_find(l, name);
+    if (!e)
+        return false;
+    free(e->line);
+    e->line = NULL;
+    e->types = types;
     return true;
 }
 

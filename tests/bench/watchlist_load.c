@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     size_t total = sp_watchlist_names(&l), i = 0;
     for (size_t e = 0; e < l.n; e++)
         if (l.v[e].name[0])
-            sp_watch_add(w, l.v[e].name, l.v[e].mode, l.v[e].interval_ms, (double)i++ / (double)total);
+            sp_watch_add(w, l.v[e].name, 0, l.v[e].mode, l.v[e].interval_ms, (double)i++ / (double)total);
     double t2 = sp_now(), c2 = cpu();
     sp_watch_free(w);
     sp_watchlist_free(&l);

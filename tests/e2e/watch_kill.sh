@@ -57,8 +57,10 @@ printed = open(sys.argv[1], encoding="utf-8").read().splitlines()
 log = open(sys.argv[2], encoding="utf-8").read()
 assert log.endswith("\n"), "dns-changes.log ends in a partial line"
 lines = log.splitlines()
-fmt = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  [a-z0-9.-]+  (first  [0-9., ]+|error  [A-Za-z]+|recover  [0-9., ]+|"
-                 r"[0-9., ]+ → [0-9., ]+  \(.*\))$")
+T_ = r"(A|AAAA|A,AAAA): "
+SET = r"([0-9a-f:., ]+|\(none\))"
+fmt = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  [a-z0-9.-]+  (first  %s%s|error  %s[A-Za-z]+|recover  %s%s|"
+                 r"%s%s → %s  \(.*\))$" % (T_, SET, T_, T_, SET, T_, SET, SET))
 bad = [l for l in lines if not fmt.match(l)]
 assert not bad, "log lines that do not parse: %r" % bad[:3]
 logset = set(lines)

@@ -21,8 +21,8 @@ start_dns "$T" "$PORT" || exit 1
 "$SOCKPIT" watch --interval 0.3 --dns-server "127.0.0.1:$PORT" --state-dir "$T/state" --config-dir "$T/config" \
     kept.test nothere.test > "$T/batch.out" &
 SP_PID=$!
-wait_for 5 grep -q "nothere.test  error  NXDOMAIN" "$T/batch.out" || fail "batch printed nothing"
-wait_for 5 grep -q "kept.test  first  198.18.6.1" "$T/batch.out" || fail "batch printed no first"
+wait_for 5 grep -q "nothere.test  error  A,AAAA: NXDOMAIN" "$T/batch.out" || fail "batch printed nothing"
+wait_for 5 grep -q "kept.test  first  A: 198.18.6.1" "$T/batch.out" || fail "batch printed no first"
 kill -9 "$SP_PID"
 wait "$SP_PID" 2>/dev/null
 SP_PID=
@@ -36,23 +36,23 @@ $TM new-session -d -s w -x 100 -y 30 "'$SOCKPIT' --pane watch --dns-server 127.0
     --state-dir '$T/state' --config-dir '$T/config' --chat 127.0.0.1:9; echo EXIT=\$?; sleep 30"
 wait_for 5 shows "No names are watched yet" || fail "no empty state: $(screen)"
 shows "$T/config/watch.list" || fail "empty state does not name the file: $(screen)"
-shows "kept.test  first  198.18.6.1" || fail "old events not loaded: $(screen)"
-shows "nothere.test  error  NXDOMAIN" || fail "old error not loaded: $(screen)"
+shows "kept.test  first  A: 198.18.6.1" || fail "old events not loaded: $(screen)"
+shows "nothere.test  error  A,AAAA: NXDOMAIN" || fail "old error not loaded: $(screen)"
 
 # A bad name is refused with a message; a good one is added and saved.
 $TM send-keys -t w a 'bad..name' Enter
 wait_for 3 shows "Not a valid name" || fail "bad name accepted: $(screen)"
 $TM send-keys -t w a 'www.test' Enter
-wait_for 5 shows "www.test  first  198.18.5.1" || fail "no first event: $(screen)"
+wait_for 5 shows "www.test  first  A: 198.18.5.1" || fail "no first event: $(screen)"
 grep -qx "www.test" "$T/config/watch.list" || fail "watch.list not written: $(cat "$T/config/watch.list")"
 $TM send-keys -t w a 'Other.Test' Enter
 wait_for 3 grep -qx "other.test" "$T/config/watch.list" || fail "second name not saved"
-wait_for 5 shows "other.test  error  NXDOMAIN" || fail "no NXDOMAIN for other.test: $(screen)"
+wait_for 5 shows "other.test  error  A,AAAA: NXDOMAIN" || fail "no NXDOMAIN for other.test: $(screen)"
 
 # A live change shows up in the log view.
 printf '198.18.5.1 www.test\n198.18.5.7 www.test\n' > "$T/hosts"
 reload_dns
-wait_for 3 shows "www.test  198.18.5.1 → 198.18.5.1, 198.18.5.7  (+198.18.5.7)" || fail "no change: $(screen)"
+wait_for 3 shows "www.test  A: 198.18.5.1 → 198.18.5.1, 198.18.5.7  (+198.18.5.7)" || fail "no change: $(screen)"
 
 # Interval of the selected row (the last by name), kept in watch.list.
 $TM send-keys -t w G i C-u '2.5' Enter
@@ -107,7 +107,7 @@ line() { screen | sed -n "$1p"; }
 first_row() { line 3 | grep -q "^$1 "; }
 # The screen line (1-based) of the change log's header.
 log_header() { screen | grep -n '^Change log' | cut -d: -f1; }
-wait_for 5 shows "gone.test  error  NXDOMAIN" || fail "no NXDOMAIN for gone.test: $(screen)"
+wait_for 5 shows "gone.test  error  A,AAAA: NXDOMAIN" || fail "no NXDOMAIN for gone.test: $(screen)"
 wait_for 5 shows "name-49.test  first" || fail "not every name answered: $(screen)"
 
 # The hint bar keeps Help and Quit; the header is whole, the sparkline gave

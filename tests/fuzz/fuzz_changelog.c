@@ -28,7 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static bool same_event(const sp_wevent *a, const sp_wevent *b)
 {
     return a->time_ms == b->time_ms && strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
-           sp_addrset_equal(&a->old, &b->old) && sp_addrset_equal(&a->new, &b->new) &&
+           a->rrtype == b->rrtype && sp_addrset_equal(&a->old, &b->old) && sp_addrset_equal(&a->new, &b->new) &&
+           sp_valset_equal(&a->oldv, &b->oldv) && sp_valset_equal(&a->newv, &b->newv) &&
            strcmp(a->error, b->error) == 0;
 }
 

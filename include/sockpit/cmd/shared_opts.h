@@ -23,6 +23,11 @@
     SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "watch-interval",          \
     .slot = SP_SET_INTERVAL
 
+#define SP_OPTDEF_WATCH_LOG_SIZE(type, member)                                                             \
+    .name = "log-size", .kind = SP_OPT_LONG, .lo = 4096, .hi = 1L << 40, .def = 16 << 20, .metavar = "BYTES", \
+    SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "watch-log-size",           \
+    .slot = SP_SET_WATCH_LOG_SIZE
+
 #define SP_OPTDEF_SWEEP_CONCURRENCY(type, member)                                                          \
     .name = "sweep-concurrency", .kind = SP_OPT_LONG, .lo = 1, .hi = 1024, .def = 64, .metavar = "N",       \
     SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "sweep-concurrency",        \

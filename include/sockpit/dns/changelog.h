@@ -1,10 +1,20 @@
 /* DNS watch events and their log, dns-changes.log: one line per event, in
  * local time,
  *
- *   2026-11-29 08:00:01  www.example.com  first  198.18.5.1
- *   2026-11-29 08:00:01  www.example.com  198.18.5.1 → 198.18.5.1, 198.18.5.9  (+198.18.5.9)
- *   2026-11-29 08:00:01  www.example.com  error  NXDOMAIN
- *   2026-11-29 08:00:01  www.example.com  recover  198.18.5.1, 198.18.5.9
+ *   2026-11-29 08:00:01  www.example.com  first  A: 198.18.5.1
+ *   2026-11-29 08:00:01  www.example.com  A: 198.18.5.1 → 198.18.5.1, 198.18.5.9  (+198.18.5.9)
+ *   2026-11-29 08:00:01  www.example.com  error  AAAA: REFUSED
+ *   2026-11-29 08:00:01  www.example.com  recover  AAAA: (none)
+ *   2026-11-29 08:00:01  gone.example.com  error  A,AAAA: NXDOMAIN
+ *
+ * Each event is about the record types before the colon (A and AAAA together
+ * when they had the same outcome in one lookup); "(none)" is an empty answer
+ * (NODATA). Other types carry their canonical values (records.h):
+ *
+ *   2026-11-29 08:00:01  example.com  MX: 10 mx1.example.com → 10 mx2.example.com  (+10 mx2.example.com, -10 mx1.example.com)
+ *
+ * Lines from before the types were written (no "TYPE: ") are about A and
+ * AAAA together.
  *
  * Each line goes to the file with a single write(2) on an O_APPEND
  * descriptor before the event is shown anywhere, so once it is on screen it
@@ -19,29 +29,38 @@
 
 #include "sockpit/dns/addrset.h"
 #include "sockpit/dns/dnsname.h"
+#include "sockpit/dns/rrtype.h"
+#include "sockpit/dns/valset.h"
 
 #define SP_CHANGELOG_FILE "dns-changes.log"
+#define SP_CHANGELOG_OLD ".1"   /* the previous file: dns-changes.log.1 */
 #define SP_CHANGELOG_KEEP 1000 /* events loaded back on start */
+#define SP_CHANGELOG_MAX_DEFAULT ((int64_t)16 << 20) /* rotated at this size */
+#define SP_CHANGELOG_MAX_MIN ((int64_t)4096)
 
 typedef enum sp_wev_kind {
-    SP_WEV_FIRST,   /* first successful answer */
-    SP_WEV_CHANGE,  /* the address set differs from the last one */
+    SP_WEV_FIRST,   /* first answer with records */
+    SP_WEV_CHANGE,  /* the set of records differs from the last one */
     SP_WEV_ERROR,   /* a failure, or a different failure than before */
-    SP_WEV_RECOVER, /* first success after errors */
+    SP_WEV_RECOVER, /* first answer after errors */
 } sp_wev_kind;
 
 typedef struct sp_wevent {
     int64_t time_ms;               /* wall clock, ms since the epoch */
     char name[SP_DNSNAME_MAX + 1];
     sp_wev_kind kind;
+    unsigned rrtype; /* the record types (SP_RRBIT mask) it is about */
     sp_addrset old;  /* change: before; recover/error: the last good set */
     sp_addrset new;  /* first/change/recover: the answer */
+    sp_valset oldv, newv; /* the same for the other types (one type per event) */
     char error[16];  /* error: NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout... */
     long ttl;        /* smallest TTL of the answer; -1 unknown */
     double rtt_ms;   /* round trip of the lookup; < 0 unknown */
 } sp_wevent;
 
 const char *sp_wev_kind_name(sp_wev_kind k);
+/* The event's sets are addresses (old/new), not values (oldv/newv). */
+bool sp_wevent_is_addr(const sp_wevent *ev);
 void sp_wevent_init(sp_wevent *ev);
 void sp_wevent_free(sp_wevent *ev);
 void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src);
@@ -64,8 +83,24 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f);
 int sp_changelog_open(const char *path, char *err, size_t errlen);
 /* Writes ev's line with one write(2). Returns 0 or -1 with errno. */
 int sp_changelog_append(int fd, const sp_wevent *ev);
-/* Reads the end of the log (up to 4 MiB) and parses the last `keep` events.
- * A missing file gives 0 events. Returns 0, or -1 with err. */
+/* The same, but first, when the line would take the file at *fd past max
+ * bytes, rotates it: path becomes path.1 (replacing the one before) and
+ * *fd a new, empty path. The rename comes first and the line is written
+ * only into the new file, so at any instant (a kill -9 between any two
+ * steps) every line written is in path or path.1. A file some other
+ * sockpit rotated already (path is no longer the file at *fd) is only
+ * reopened. A rotation that fails keeps appending to the old file. */
+int sp_changelog_append_rotate(int *fd, const char *path, int64_t max, const sp_wevent *ev);
+
+/* Called for each event, newest first; returns false to stop. */
+typedef bool sp_changelog_visit_fn(void *ud, const sp_wevent *ev);
+/* Walks the events of path and then of path.1 (the rotated one), newest
+ * first, up to `max` bytes of each (their ends); missing files have none.
+ * Returns 0 (all seen or stopped), or -1 with err. */
+int sp_changelog_scan(const char *path, size_t max, sp_changelog_visit_fn *fn, void *ud, char *err, size_t errlen);
+/* Reads the end of the log (up to 4 MiB; and of path.1 when path holds
+ * fewer) and parses the last `keep` events. A missing file gives 0
+ * events. Returns 0, or -1 with err (and no events). */
 int sp_changelog_load(const char *path, size_t keep, sp_wevent **out, size_t *n, char *err, size_t errlen);
 
 #endif

@@ -1,13 +1,19 @@
 /* The DNS watch as the Watch pane and `sockpit watch` both run it: the
  * names (watch.list from the XDG config directory, or names given), the
- * change log in the XDG state directory, the watcher on the caller's loop
- * and DNS channel, and the recent events for the views (loaded back from
- * the log first). */
+ * change log in the XDG state directory (rotated at a size, one previous
+ * file kept), the watcher on the caller's loop and DNS channel, and the
+ * recent events for the views (loaded back from the log first).
+ *
+ * Each name resumes from the log: the last answer (and failure) logged for
+ * each of its types is where its first lookup starts, so an unchanged
+ * answer logs nothing after a restart, a different one logs a change from
+ * the remembered set, and `first` is only for what was never seen. */
 #ifndef SOCKPIT_WATCH_SETUP_H
 #define SOCKPIT_WATCH_SETUP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
@@ -21,6 +27,7 @@ typedef struct sp_watch_settings {
     double interval;                    /* default interval, seconds */
     bool ttl_mode;                      /* default: TTL mode */
     size_t keep;                        /* recent events kept, loaded back from the log first; 0: none */
+    int64_t log_max;                    /* the log is rotated at this size; 0: SP_CHANGELOG_MAX_DEFAULT */
     bool partial;                       /* a list or log that cannot be used is only noted in `problem`
                                          * and the watch runs without it (the TUI); else it fails */
     bool need_names;                    /* no names to watch: SP_WATCH_SETUP_NO_NAMES */
@@ -51,7 +58,8 @@ typedef struct sp_watch_setup {
 enum { SP_WATCH_SETUP_OK = 0, SP_WATCH_SETUP_FAILED = -1, SP_WATCH_SETUP_NO_NAMES = -2 };
 
 /* Builds the watch into *s and starts watching every name, the first
- * lookups spread over (at most) a second. Returns SP_WATCH_SETUP_OK (with
+ * lookups spread over a second (a second per 1,000 names for more, at
+ * most one interval). Returns SP_WATCH_SETUP_OK (with
  * partial, s->problem may still say what is missing), SP_WATCH_SETUP_FAILED
  * with a one-line reason in err (what was wrong and what to do), or
  * SP_WATCH_SETUP_NO_NAMES when need_names and there are none (watch.list

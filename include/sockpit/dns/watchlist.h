@@ -4,7 +4,9 @@
  *     www.example.com
  *     api.example.com interval=0.5
  *     cdn.example.com interval=ttl
+ *     example.com type=MX,NS,SOA
  *
+ * type= lists the record types watched (rrtype.h; default A,AAAA).
  * Blank lines, comments and lines that are not valid are kept as they are
  * (so an edit from the pane never throws away what the user wrote), but only
  * valid lines become names. Intervals are kept in milliseconds, so reading
@@ -22,6 +24,7 @@
 
 #include "sockpit/core/strset.h"
 #include "sockpit/dns/dnsname.h"
+#include "sockpit/dns/rrtype.h"
 
 #define SP_INTERVAL_MIN_MS 200
 #define SP_INTERVAL_MAX_MS 86400000L
@@ -42,6 +45,7 @@ typedef struct sp_watchlist_entry {
     char name[SP_DNSNAME_MAX + 1]; /* "" for comments, blanks and bad lines */
     sp_wmode mode;
     long interval_ms; /* SP_WMODE_INTERVAL */
+    unsigned types;   /* record types (SP_RRBIT mask); 0: A and AAAA */
 } sp_watchlist_entry;
 
 typedef struct sp_watchlist {
@@ -75,6 +79,13 @@ sp_watchlist_entry *sp_watchlist_find(sp_watchlist *l, const char *name);
 int sp_watchlist_add(sp_watchlist *l, const char *name, sp_wmode mode, long interval_ms);
 bool sp_watchlist_remove(sp_watchlist *l, const char *name);
 bool sp_watchlist_set_mode(sp_watchlist *l, const char *name, sp_wmode mode, long interval_ms);
+bool sp_watchlist_set_types(sp_watchlist *l, const char *name, unsigned types);
+
+/* "NAME" or "NAME/MX,NS" (the command line, the pane's prompt): the
+ * checked name into out and its types (0 when none are given). Returns 0,
+ * or -1 with a one-line reason in err. */
+int sp_watchlist_parse_spec(const char *s, size_t len, char out[SP_DNSNAME_MAX + 1], unsigned *types, char *err,
+                            size_t errlen);
 
 /* "0.5", "2", "ttl" (-> SP_WMODE_TTL), "" or "default" (-> SP_WMODE_DEFAULT).
  * Seconds with up to three decimals, 0.2 to 86400. Returns 0 or -1 with a

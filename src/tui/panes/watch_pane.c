@@ -1,7 +1,8 @@
-/* The DNS watch pane: the table of watched names (addresses, TTL, RTT and
- * its sparkline, changes, time since the last change, error) above the
- * change log, newest first. Both are table widgets; `l` moves the focus
- * between them, and the focused one takes the table keys. watch_setup.c
+/* The DNS watch pane: the table of watched names (addresses and the other
+ * record types a name watches, TTL, RTT and its sparkline, changes, time
+ * since the last change, the failing types) above the change log, newest
+ * first. Both are table widgets; `l` moves the focus between them, and the
+ * focused one takes the table keys. watch_setup.c
  * builds the watcher, its list, its log and the recent events; this file
  * shows them and keeps watch.list in step with the keys. */
 #include <ctype.h>
@@ -44,7 +45,7 @@ static const sp_column columns[NCOLS] = {
     [C_CHG] = { .title = "Chg", .min = 4, .max = 6, .prio = 3, .right = true, .sort = SP_SORT_NUM, .desc = true },
     [C_SINCE] = { .title = "Last change", .min = 12, .max = 12, .prio = 1, .right = true, .sort = SP_SORT_NUM,
                   .desc = true },
-    [C_ERR] = { .title = "Error", .min = 8, .max = 15, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
+    [C_ERR] = { .title = "Error", .min = 8, .max = 26, .prio = 1, .sort = SP_SORT_NUM, .desc = true },
 };
 
 typedef struct watch_pane {
@@ -164,6 +165,29 @@ static bool event_matches(const watch_pane *p, const sp_wevent *ev, const char *
     return !p->filter[0] || contains_ci(ev->name, p->filter) || contains_ci(line, p->filter);
 }
 
+/* The last answer of type t: addresses, values, or what there is not. */
+static void format_rr(const sp_watch_name *n, int t, char *buf, size_t cap)
+{
+    const sp_watch_rr *rr = &n->rr[t];
+    size_t used = 0;
+    buf[0] = '\0';
+    if (SP_RRBIT(t) & SP_RRMASK_ADDR) {
+        sp_addrset_format(&rr->set, ", ", buf, cap);
+        return;
+    }
+    for (size_t i = 0; i < rr->vals.n && used + 1 < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", rr->vals.v[i]);
+}
+
+/* Every type the name watches fails now: what it shows is from before. */
+static bool all_failing(const sp_watch_name *n)
+{
+    for (int t = 0; t < SP_RR_N; t++)
+        if ((n->types & SP_RRBIT(t)) && !n->rr[t].error[0])
+            return false;
+    return true;
+}
+
 /* Rebuilds the names table from the watcher. */
 static void publish_names(watch_pane *p)
 {
@@ -173,16 +197,27 @@ static void publish_names(watch_pane *p)
     for (size_t i = 0; i < total; i++) {
         const sp_watch_name *n = sp_watch_get(p->ws.watch, i);
         char addrs[600], text[SP_WATCH_RTT_HIST * 4 + 1];
+        size_t used = 0;
+        addrs[0] = '\0';
         if (n->have_set)
-            sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
-        else
-            snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+            used = sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
+        else if (n->types & SP_RRMASK_ADDR)
+            used = (size_t)snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+        /* The other types after the addresses: "MX 10 mx1.test; NS ns1.test". */
+        for (int ty = SP_RR_CNAME; ty < SP_RR_N && used + 1 < sizeof addrs; ty++) {
+            if (!(n->types & SP_RRBIT(ty)) || !n->rr[ty].known)
+                continue;
+            char vals[512];
+            format_rr(n, ty, vals, sizeof vals);
+            used += (size_t)snprintf(addrs + used, sizeof addrs - used, "%s%s %s", used ? "; " : "",
+                                     sp_rrtype_name((sp_rrtype)ty), vals[0] ? vals : "-");
+        }
         if (p->filter[0] && !contains_ci(n->name, p->filter) && !contains_ci(addrs, p->filter))
             continue;
         sp_table_row(t, name_key(n->name));
         sp_table_cell(t, n->name, (size_t)-1, 0, 0);
-        /* Addresses from before the current error are dimmed. */
-        sp_table_cell(t, addrs, (size_t)-1, 0, n->error[0] && n->have_set ? SP_STYLE_DIM : 0);
+        /* Addresses from before a failure of every type are dimmed. */
+        sp_table_cell(t, addrs, (size_t)-1, 0, all_failing(n) && n->have_set ? SP_STYLE_DIM : 0);
         if (n->ttl >= 0)
             sp_table_cellf(t, n->ttl, 0, "%ld", n->ttl);
         else
@@ -281,7 +316,8 @@ static void draw_empty(watch_pane *p, WINDOW *win, int y0, int height, int width
     lines[0] = "No names are watched yet.";
     lines[1] = "Press a to add one (for example www.example.com); d deletes, Enter shows its history.";
     lines[2] = l2;
-    lines[3] = "Each name is looked up for A and AAAA; every change is logged below and in the change log.";
+    lines[3] = "Each name is looked up for A and AAAA (NAME/MX,NS,TXT for other types); every change is logged "
+               "below and in the change log.";
     for (int i = 0; i < 4 && i < height; i++)
         ui_text(win, y0 + i, 1, width - 1, lines[i], (size_t)-1, ui_attr(i == 0 ? SP_STYLE_ACCENT : SP_STYLE_NORMAL),
                 false);
@@ -441,8 +477,23 @@ static void add_submit(void *ud, const char *text)
     }
     while (len && text[len - 1] == ' ')
         len--;
-    if (sp_dnsname_check(text, len, name, err, sizeof err) < 0) {
+    /* "NAME", "NAME/MX,NS" or "NAME type=MX,NS". */
+    unsigned types = 0;
+    size_t nl = strcspn(text, " ");
+    const char *rest = text + nl;
+    while (*rest == ' ')
+        rest++;
+    size_t rl = len > (size_t)(rest - text) ? len - (size_t)(rest - text) : 0;
+    if (sp_watchlist_parse_spec(text, nl < len ? nl : len, name, &types, err, sizeof err) < 0) {
         sp_app_error(p->base.app, "Not a valid name: %s", err);
+        return;
+    }
+    if (rl && (rl < 5 || strncmp(rest, "type=", 5) != 0 || types)) {
+        sp_app_error(p->base.app, "After the name only type=MX,NS (or NAME/MX,NS) may follow");
+        return;
+    }
+    if (rl && sp_rrmask_parse(rest + 5, rl - 5, &types, err, sizeof err) < 0) {
+        sp_app_error(p->base.app, "%s", err);
         return;
     }
     if (sp_watch_find(p->ws.watch, name)) {
@@ -450,8 +501,9 @@ static void add_submit(void *ud, const char *text)
         select_name(p, name);
         return;
     }
-    sp_watch_add(p->ws.watch, name, SP_WMODE_DEFAULT, 0, 0);
+    sp_watch_add(p->ws.watch, name, types, SP_WMODE_DEFAULT, 0, 0);
     sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
+    sp_watchlist_set_types(&p->ws.list, name, types);
     sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
     save_list(p);
     if (p->base.frozen)
@@ -532,7 +584,21 @@ static void show_history(watch_pane *p, const char *name)
             sum += h[i];
             got++;
         }
-        lines[n++] = sp_xasprintf("Addresses: %s", w->have_set ? addrs : "(none yet)");
+        lines[n++] = sp_xasprintf("Addresses: %s", w->have_set ? (w->set.n ? addrs : "(no records)") : "(none yet)");
+        for (int t = 0; t < SP_RR_N; t++) {
+            const sp_watch_rr *rr = &w->rr[t];
+            if (!(w->types & SP_RRBIT(t)))
+                continue;
+            char vals[2048];
+            format_rr(w, t, vals, sizeof vals);
+            if (rr->error[0])
+                lines[n++] = sp_xasprintf("  %-5s %s (last answer: %s)", sp_rrtype_name((sp_rrtype)t), rr->error,
+                                          !rr->known ? "none yet" : vals[0] ? vals : "no records");
+            else
+                lines[n++] = sp_xasprintf("  %-5s %s", sp_rrtype_name((sp_rrtype)t),
+                                          !rr->known ? "(looking up)" : vals[0] ? vals : "no records (NODATA)");
+            SP_GROW(lines, cap, n + 8);
+        }
         lines[n++] = sp_xasprintf("Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ", ttl ? "" : iv);
         lines[n++] = sp_xasprintf("State:     %s%s, %llu lookups, %llu answered, %u changes",
                                   w->error[0] ? "error " : "ok", w->error, (unsigned long long)w->rounds,
@@ -567,7 +633,7 @@ static sp_redraw act_add(void *ud, const sp_key *k)
 {
     (void)k;
     static const sp_prompt_cbs cbs = { NULL, add_submit, NULL };
-    sp_app_prompt(P(ud)->base.app, "Name to watch:", "", &cbs, ud);
+    sp_app_prompt(P(ud)->base.app, "Name to watch (NAME or NAME/MX,NS,TXT,...):", "", &cbs, ud);
     return SP_REDRAW_STATUS | SP_REDRAW_HINTS;
 }
 
@@ -765,7 +831,7 @@ static sp_pane *create(sp_app *app)
     p->log = sp_table_new(&p->log_column, 1, 0, true);
     sp_watch_settings set = {
         .config_dir = o->config_dir, .state_dir = o->state_dir, .interval = o->watch_interval,
-        .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true,
+        .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true, .log_max = o->watch_log_size,
         .on_event = on_event, .on_answer = on_answer, .ud = p,
     };
     char err[4400];

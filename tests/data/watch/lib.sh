@@ -17,13 +17,13 @@ while True:
     print(p); break'
 }
 
-# start_dns DIR PORT: serves DIR/hosts for the zone test.
+# start_dns DIR PORT [DNSMASQ-OPTION...]: serves DIR/hosts for the zone test.
 start_dns() {
     local user=()
     [ "$(id -u)" = 0 ] && user=(--user=root --group=root)
     dnsmasq -k --port="$2" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
         --addn-hosts="$1/hosts" --local=/test/ --cache-size=0 --pid-file="$1/dnsmasq.pid" \
-        --log-facility="$1/dnsmasq.log" "${user[@]}" &
+        --log-facility="$1/dnsmasq.log" "${user[@]}" "${@:3}" &
     DNS_PID=$!
     # Ready when it answers.
     for _ in $(seq 100); do
@@ -63,3 +63,22 @@ wait_for() {
 }
 
 fail() { echo "FAIL: $*"; exit 1; }
+
+# start_zone ZONE.json PORTFILE: the scripted server of tests/peers/zone_dns.py
+# (per-type REFUSED, dropped queries, MX/NS/TXT...); its pid joins ZONE_PIDS.
+start_zone() {
+    rm -f "$2"
+    python3 "$SOCKPIT_SRC/tests/peers/zone_dns.py" "$1" "$2" &
+    ZONE_PIDS="${ZONE_PIDS:-} $!"
+    for _ in $(seq 100); do [ -s "$2" ] && return 0; sleep 0.05; done
+    echo "zone_dns.py did not start"; return 1
+}
+
+stop_zones() {
+    local p
+    for p in ${ZONE_PIDS:-}; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    ZONE_PIDS=
+}
+
+# put_zone FILE JSON: replaces the zone at once (the server reads it again).
+put_zone() { printf '%s\n' "$2" > "$1.new" && mv "$1.new" "$1"; }

@@ -45,7 +45,8 @@ static void test_every_key(void **state)
                        "chat = [::1]:7000\n"
                        "keepalive = 10,5,3\n"
                        "sweep-concurrency = 16\n"
-                       "probe-rate = 50";
+                       "probe-rate = 50\n"
+                       "watch-log-size = 65536";
     assert_int_equal(apply(&o, text), 0);
     assert_string_equal(o.pane, "hosts");
     assert_true(o.no_color);
@@ -55,6 +56,7 @@ static void test_every_key(void **state)
     assert_int_equal(o.keepalive.idle, 10);
     assert_int_equal(o.sweep_concurrency, 16);
     assert_true(o.probe_rate == 50);
+    assert_int_equal(o.watch_log_size, 65536);
     assert_int_equal(o.from[SP_SET_PANE], SP_FROM_CONFIG);
     assert_int_equal(o.from_line[SP_SET_PROBE_RATE], 9);
     sp_opts_free(&o);
@@ -76,7 +78,8 @@ static void test_bad_lines_warn_and_the_rest_applies(void **state)
     int w = sp_config_apply(text, sizeof text - 1, "cfg", &o, collect, NULL);
     assert_int_equal(w, 6);
     assert_string_equal(warned[0], "cfg:1: unknown key 'colour' (known: pane, color, dns-server, watch-interval, "
-                                   "chat, keepalive, sweep-concurrency, probe-rate, sort.services, sort.hosts, sort.watch, chat-room, nick, conns-refresh); skipped");
+                                   "chat, keepalive, sweep-concurrency, probe-rate, sort.services, sort.hosts, sort.watch, "
+                                   "chat-room, nick, conns-refresh, watch-log-size); skipped");
     assert_non_null(strstr(warned[1], "cfg:2: bad value for 'pane'"));
     assert_non_null(strstr(warned[2], "cfg:3: 'just words' is not 'key = value'"));
     assert_non_null(strstr(warned[3], "cfg:4: bad value for 'watch-interval': '0.01' must be"));

@@ -33,6 +33,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    char old[160];
+    snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+    unlink(old);
     unlink(path);
     rmdir(dir);
     return 0;
@@ -142,9 +145,65 @@ static void test_a_fifo_is_refused(void **state)
     assert_non_null(strstr(err, "not a regular file"));
 }
 
+typedef struct names_seen {
+    char names[128][SP_DNSNAME_MAX + 1];
+    size_t n;
+} names_seen;
+
+static bool note_name(void *ud, const sp_wevent *ev)
+{
+    names_seen *s = ud;
+    if (s->n < 128)
+        snprintf(s->names[s->n++], sizeof s->names[0], "%s", ev->name);
+    return true;
+}
+
+/* At the size limit the log becomes dns-changes.log.1 and a new one is
+ * started; the scan reads both, newest first. A second writer whose file
+ * was rotated by the first only reopens: it never rotates the new file away. */
+static void test_rotation(void **state)
+{
+    (void)state;
+    char err[256], old[160], name[16];
+    snprintf(old, sizeof old, "%s%s", path, SP_CHANGELOG_OLD);
+    int fd = sp_changelog_open(path, err, sizeof err);
+    int other = sp_changelog_open(path, err, sizeof err);
+    assert_true(fd >= 0 && other >= 0);
+    sp_wevent ev;
+    for (int i = 0; i < 80; i++) {
+        snprintf(name, sizeof name, "n%d.test", i);
+        event(&ev, name, "NXDOMAIN");
+        assert_int_equal(sp_changelog_append_rotate(&fd, path, 1000, &ev), 0);
+        assert_true(size_of(path) <= 1000);
+    }
+    assert_true(size_of(old) <= 1000);
+    names_seen seen = { .n = 0 };
+    assert_int_equal(sp_changelog_scan(path, 1 << 20, note_name, &seen, err, sizeof err), 0);
+    /* Newest first, across both files, no gap. */
+    assert_true(seen.n > 20 && seen.n < 80);
+    for (size_t i = 0; i < seen.n; i++) {
+        snprintf(name, sizeof name, "n%zu.test", 79 - i);
+        assert_string_equal(seen.names[i], name);
+    }
+    /* The other writer's file is dns-changes.log.1 now (or gone): it goes
+     * on in the new file without renaming it. */
+    struct stat before, after;
+    assert_int_equal(stat(path, &before), 0);
+    event(&ev, "late.test", "timeout");
+    assert_int_equal(sp_changelog_append_rotate(&other, path, 1, &ev), 0);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(before.st_ino, after.st_ino);
+    seen.n = 0;
+    assert_int_equal(sp_changelog_scan(path, 1 << 20, note_name, &seen, err, sizeof err), 0);
+    assert_string_equal(seen.names[0], "late.test");
+    close(fd);
+    close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_line_that_does_not_fit_is_taken_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_cut_log_gets_a_newline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_fifo_is_refused, setup, teardown),

@@ -182,7 +182,9 @@ static void test_events_kept_and_told(void **st)
     assert_non_null(n);
     sp_addrset set1 = { 0 };
     assert_int_equal(sp_addrset_parse("198.18.5.1", 10, &set1), 0);
-    sp_watch_result r = { .ok = true, .answered = true, .set = &set1, .ttl = 30, .rtt_ms = 1 };
+    sp_watch_result r = { .rtt_ms = 1 };
+    r.rr[SP_RR_A] = (sp_watch_answer){ .answered = true, .set = &set1, .ttl = 30 };
+    r.rr[SP_RR_AAAA] = (sp_watch_answer){ .answered = true, .ttl = -1 };
     sp_watch_feed(ws.watch, n, &r);
     sp_addrset_free(&set1);
     assert_int_equal(t.events, 1);

@@ -429,16 +429,35 @@ static void test_log_format_and_parse(void **st)
     ev.time_ms = 1795939201000LL; /* 2026-11-29 08:00:01 UTC */
     snprintf(ev.name, sizeof ev.name, "www.example.com");
     ev.kind = SP_WEV_CHANGE;
+    ev.rrtype = SP_RRBIT(SP_RR_A);
     set_of(&ev.old, "198.18.5.1");
     set_of(&ev.new, "198.18.5.9, 198.18.5.1");
     char line[512];
     sp_changelog_format(&ev, line, sizeof line);
-    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  198.18.5.1 \xe2\x86\x92 198.18.5.1, "
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  A: 198.18.5.1 \xe2\x86\x92 198.18.5.1, "
                               "198.18.5.9  (+198.18.5.9)");
     sp_wevent back;
     sp_wevent_init(&back);
     assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
     assert_int_equal(back.kind, SP_WEV_CHANGE);
+    assert_int_equal(back.rrtype, SP_RRBIT(SP_RR_A));
+    /* A line from before the types were logged is about A and AAAA. */
+    const char *v1 = "2026-11-29 08:00:01  www.example.com  198.18.5.1 \xe2\x86\x92 198.18.5.1, "
+                     "fd00::1  (+fd00::1)";
+    assert_int_equal(sp_changelog_parse_line(v1, strlen(v1), &back), 0);
+    assert_int_equal(back.rrtype, SP_RRMASK_ADDR);
+    assert_int_equal(back.new.n, 2);
+    const char *v1e = "2026-11-29 08:00:01  www.example.com  error  NXDOMAIN";
+    assert_int_equal(sp_changelog_parse_line(v1e, strlen(v1e), &back), 0);
+    assert_int_equal(back.rrtype, SP_RRMASK_ADDR);
+    assert_string_equal(back.error, "NXDOMAIN");
+    /* Several types, and the empty answer. */
+    const char *v2 = "2026-11-29 08:00:01  www.example.com  recover  A,AAAA: (none)";
+    assert_int_equal(sp_changelog_parse_line(v2, strlen(v2), &back), 0);
+    assert_int_equal(back.kind, SP_WEV_RECOVER);
+    assert_int_equal(back.rrtype, SP_RRMASK_ADDR);
+    assert_int_equal(back.new.n, 0);
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
     assert_int_equal(back.time_ms, ev.time_ms);
     assert_true(sp_addrset_equal(&back.old, &ev.old));
     assert_true(sp_addrset_equal(&back.new, &ev.new));
@@ -452,13 +471,13 @@ static void test_log_format_and_parse(void **st)
     ev.kind = SP_WEV_ERROR;
     snprintf(ev.error, sizeof ev.error, "NXDOMAIN");
     sp_changelog_format(&ev, line, sizeof line);
-    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  error  NXDOMAIN");
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  error  A: NXDOMAIN");
     assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
     assert_string_equal(back.error, "NXDOMAIN");
 
     ev.kind = SP_WEV_FIRST;
     sp_changelog_format(&ev, line, sizeof line);
-    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  first  198.18.5.3");
+    assert_string_equal(line, "2026-11-29 08:00:01  www.example.com  first  A: 198.18.5.3");
     ev.kind = SP_WEV_RECOVER;
     sp_changelog_format(&ev, line, sizeof line);
     assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
@@ -467,6 +486,8 @@ static void test_log_format_and_parse(void **st)
     const char *bad[] = { "", "garbage", "2026-11-29 08:00:01  bad..name  first  1.2.3.4",
                           "2026-13-29 08:00:01  a.b  first  1.2.3.4", "2026-11-29 08:00:01  a.b  first  x",
                           "2026-11-29 08:00:01  a.b  error  \x1b[2J", "2026-11-29 08:00:01  a.b  1.2.3.4",
+                          "2026-11-29 08:00:01  a.b  first  MX,QQ: 1.2.3.4",
+                          "2026-11-29 08:00:01  a.b  A: 1.2.3.4 \xe2\x86\x92 1.2.3.4  ()",
                           /* Found by fuzz_changelog: year 26 formatted back as "26-11-29". */
                           "0026-11-29 08:00:01  a.b  error  NXDOMAIN", "1969-12-31 23:59:59  a.b  error  timeout" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -485,7 +506,7 @@ static void test_log_format_and_parse(void **st)
     sp_wevent_json(&ev, f);
     fclose(f);
     assert_string_equal(buf, "{\"time\":\"2026-11-29T08:00:01.123Z\",\"name\":\"www.example.com\",\"event\":\"change\","
-                             "\"old\":[\"198.18.5.1\"],\"new\":[\"198.18.5.1\",\"198.18.5.9\"],\"ttl\":0,"
+                             "\"rrtype\":\"A\",\"old\":[\"198.18.5.1\"],\"new\":[\"198.18.5.1\",\"198.18.5.9\"],\"ttl\":0,"
                              "\"rtt_ms\":0.4}\n");
     free(buf);
     sp_wevent_free(&ev);
@@ -543,20 +564,47 @@ static void record(void *ud, const sp_wevent *ev)
     sp_wevent_copy(&s->ev[s->n++], ev);
 }
 
-static void feed_ok(sp_watch *w, sp_watch_name *n, const char *addrs)
+/* One lookup: what A and what AAAA gave, each an address list ("" for
+ * NODATA) or an error name (all capitals, or "timeout"). */
+static void feed2(sp_watch *w, sp_watch_name *n, const char *a, const char *aaaa)
 {
-    sp_addrset set = { 0 };
-    set_of(&set, addrs);
-    sp_watch_result r = { .ok = true, .answered = true, .set = &set, .ttl = 30, .rtt_ms = 0.5 };
+    sp_addrset sets[2] = { { 0 }, { 0 } };
+    const char *what[2] = { a, aaaa };
+    sp_watch_result r = { .rtt_ms = 0.5 };
+    for (int t = 0; t < 2; t++) {
+        bool err = strcmp(what[t], "timeout") == 0 || (what[t][0] >= 'A' && what[t][0] <= 'Z');
+        r.rr[t].answered = strcmp(what[t], "timeout") != 0;
+        r.rr[t].ttl = -1;
+        if (err) {
+            r.rr[t].error = what[t];
+            continue;
+        }
+        set_of(&sets[t], what[t]);
+        r.rr[t].set = &sets[t];
+        r.rr[t].ttl = 30;
+    }
+    if (!r.rr[0].answered || !r.rr[1].answered)
+        r.rtt_ms = -1;
     sp_watch_feed(w, n, &r);
-    sp_addrset_free(&set);
+    sp_addrset_free(&sets[0]);
+    sp_addrset_free(&sets[1]);
 }
 
-static void feed_err(sp_watch *w, sp_watch_name *n, const char *error)
+/* An answer with these addresses: the IPv4 ones for A, the IPv6 ones for
+ * AAAA. */
+static void feed_ok(sp_watch *w, sp_watch_name *n, const char *addrs)
 {
-    sp_watch_result r = { .ok = false, .error = error, .answered = strcmp(error, "timeout") != 0, .rtt_ms = -1 };
-    sp_watch_feed(w, n, &r);
+    char v4[256] = "", v6[256] = "";
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", addrs);
+    for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", ")) {
+        char *dst = strchr(tok, ':') ? v6 : v4;
+        snprintf(dst + strlen(dst), 256 - strlen(dst), "%s%s", dst[0] ? ", " : "", tok);
+    }
+    feed2(w, n, v4, v6);
 }
+
+static void feed_err(sp_watch *w, sp_watch_name *n, const char *error) { feed2(w, n, error, error); }
 
 static void test_events(void **st)
 {
@@ -571,9 +619,9 @@ static void test_events(void **st)
     sp_watch_config cfg = { .dns = dns, .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
     sp_watch *w = sp_watch_new(loop, &cfg);
     assert_non_null(w);
-    sp_watch_name *n = sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100);
+    sp_watch_name *n = sp_watch_add(w, "www.test", 0, SP_WMODE_DEFAULT, 0, 100);
     assert_non_null(n);
-    assert_null(sp_watch_add(w, "www.test", SP_WMODE_DEFAULT, 0, 100));
+    assert_null(sp_watch_add(w, "www.test", 0, SP_WMODE_DEFAULT, 0, 100));
 
     feed_ok(w, n, "198.18.5.1, 198.18.5.9");
     assert_int_equal(s.n, 1);
@@ -609,12 +657,18 @@ static void test_events(void **st)
     assert_int_equal(s.ev[7].kind, SP_WEV_CHANGE);
     assert_int_equal(n->changes, 2);
 
-    /* A name that fails first and then answers: error, then first. */
-    sp_watch_name *m = sp_watch_add(w, "late.test", SP_WMODE_INTERVAL, 1000, 100);
+    /* A name that fails first and then answers: one error for both
+     * types, then A's recovery (no records) and AAAA's first answer. */
+    sp_watch_name *m = sp_watch_add(w, "late.test", 0, SP_WMODE_INTERVAL, 1000, 100);
     feed_err(w, m, "NXDOMAIN");
-    feed_ok(w, m, "::1");
     assert_int_equal(s.ev[8].kind, SP_WEV_ERROR);
-    assert_int_equal(s.ev[9].kind, SP_WEV_FIRST);
+    assert_int_equal(s.ev[8].rrtype, SP_RRMASK_ADDR);
+    feed_ok(w, m, "::1");
+    assert_int_equal(s.n, 11);
+    assert_int_equal(s.ev[9].kind, SP_WEV_RECOVER);
+    assert_int_equal(s.ev[9].rrtype, SP_RRBIT(SP_RR_A));
+    assert_int_equal(s.ev[10].kind, SP_WEV_FIRST);
+    assert_int_equal(s.ev[10].rrtype, SP_RRBIT(SP_RR_AAAA));
     assert_int_equal(m->rounds, 2);
 
     /* RTT history: NAN for the lookup that got no answer. */
@@ -632,7 +686,9 @@ static void test_events(void **st)
     /* A TTL of 68 years is waited for a day at most. */
     sp_addrset big = { 0 };
     set_of(&big, "::1");
-    sp_watch_result r = { .ok = true, .answered = true, .set = &big, .ttl = 0x7fffffff, .rtt_ms = 0.5 };
+    sp_watch_result r = { .rtt_ms = 0.5 };
+    r.rr[SP_RR_A] = (sp_watch_answer){ .answered = true, .ttl = 0x7fffffff };
+    r.rr[SP_RR_AAAA] = (sp_watch_answer){ .answered = true, .set = &big, .ttl = 0x7fffffff };
     sp_watch_feed(w, m, &r);
     sp_addrset_free(&big);
     assert_true(m->due - m->last_round <= SP_WATCH_TTL_MAX + 0.001);
@@ -644,6 +700,194 @@ static void test_events(void **st)
     sp_dns_free(dns);
     sp_watch_free(w);
     sp_loop_free(loop);
+}
+
+/* Each record type has its own state: a resolver that answers A but
+ * refuses or drops AAAA gives the A addresses, an error for AAAA alone and
+ * never a change; NODATA is an answer; a recovery of one type is its own
+ * event. */
+static void test_per_type(void **st)
+{
+    (void)st;
+    sp_loop *loop = sp_loop_new();
+    seen s = { .n = 0 };
+    sp_watch_config cfg = { .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
+    sp_watch *w = sp_watch_new(loop, &cfg);
+    sp_watch_name *n = sp_watch_add(w, "shop.test", 0, SP_WMODE_DEFAULT, 0, 100);
+    char buf[256];
+
+    feed2(w, n, "198.18.5.1", "REFUSED");
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ev[0].kind, SP_WEV_FIRST);
+    assert_int_equal(s.ev[0].rrtype, SP_RRBIT(SP_RR_A));
+    assert_int_equal(s.ev[1].kind, SP_WEV_ERROR);
+    assert_int_equal(s.ev[1].rrtype, SP_RRBIT(SP_RR_AAAA));
+    assert_string_equal(s.ev[1].error, "REFUSED");
+    sp_changelog_format(&s.ev[1], buf, sizeof buf);
+    assert_non_null(strstr(buf, "  shop.test  error  AAAA: REFUSED"));
+    assert_true(n->have_set);
+    fmt(&n->set, buf, sizeof buf);
+    assert_string_equal(buf, "198.18.5.1");
+    assert_string_equal(n->error, "AAAA: REFUSED");
+
+    feed2(w, n, "198.18.5.1", "REFUSED"); /* the same again: nothing */
+    assert_int_equal(s.n, 2);
+    /* AAAA comes back with no records: its recovery, nothing else. */
+    feed2(w, n, "198.18.5.1", "");
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.ev[2].kind, SP_WEV_RECOVER);
+    assert_int_equal(s.ev[2].rrtype, SP_RRBIT(SP_RR_AAAA));
+    assert_int_equal(s.ev[2].new.n, 0);
+    assert_string_equal(n->error, "");
+    feed2(w, n, "198.18.5.1", ""); /* NODATA again is normal */
+    assert_int_equal(s.n, 3);
+    /* AAAA gets an address: a change of AAAA from nothing. */
+    feed2(w, n, "198.18.5.1", "fd00::1");
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.ev[3].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[3].rrtype, SP_RRBIT(SP_RR_AAAA));
+    sp_changelog_format(&s.ev[3], buf, sizeof buf);
+    assert_non_null(strstr(buf, "  shop.test  AAAA: (none) \xe2\x86\x92 fd00::1  (+fd00::1)"));
+    /* AAAA times out: its error only; the addresses stay, AAAA's too. */
+    feed2(w, n, "198.18.5.1", "timeout");
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.ev[4].rrtype, SP_RRBIT(SP_RR_AAAA));
+    assert_string_equal(s.ev[4].error, "timeout");
+    fmt(&n->set, buf, sizeof buf);
+    assert_string_equal(buf, "198.18.5.1, fd00::1");
+    assert_int_equal(n->changes, 1);
+    /* Both fail alike: one event, the name's error without types. */
+    feed2(w, n, "SERVFAIL", "SERVFAIL");
+    assert_int_equal(s.n, 6);
+    assert_int_equal(s.ev[5].rrtype, SP_RRMASK_ADDR);
+    assert_string_equal(n->error, "SERVFAIL");
+    feed2(w, n, "SERVFAIL", "REFUSED");
+    assert_string_equal(n->error, "A: SERVFAIL, AAAA: REFUSED");
+    /* Both back, A changed: one recovery for both, a change for A. */
+    feed2(w, n, "198.18.5.2", "fd00::1");
+    assert_int_equal(s.n, 9);
+    assert_int_equal(s.ev[7].kind, SP_WEV_RECOVER);
+    assert_int_equal(s.ev[7].rrtype, SP_RRMASK_ADDR);
+    assert_int_equal(s.ev[8].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[8].rrtype, SP_RRBIT(SP_RR_A));
+    assert_int_equal(n->changes, 2);
+
+    /* What the log remembers is the starting point: the same answer logs
+     * nothing, another one a change from the remembered set. */
+    sp_watch_name *r = sp_watch_add(w, "again.test", 0, SP_WMODE_DEFAULT, 0, 100);
+    sp_wevent mem;
+    sp_wevent_init(&mem);
+    snprintf(mem.name, sizeof mem.name, "again.test");
+    mem.kind = SP_WEV_FIRST;
+    mem.rrtype = SP_RRMASK_ADDR;
+    mem.time_ms = 1764000000000;
+    set_of(&mem.new, "198.18.6.1");
+    assert_int_equal(sp_watch_remember(w, r, &mem), 2);
+    assert_int_equal(sp_watch_remember(w, r, &mem), 0); /* older events do not count */
+    assert_true(r->have_set);
+    assert_int_equal(r->since_ms, 1764000000000);
+    feed2(w, r, "198.18.6.1", "");
+    assert_int_equal(s.n, 9);
+    feed2(w, r, "198.18.6.2", "");
+    assert_int_equal(s.n, 10);
+    assert_int_equal(s.ev[9].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[9].old.n, 1);
+    sp_wevent_free(&mem);
+
+    for (int i = 0; i < s.n; i++)
+        sp_wevent_free(&s.ev[i]);
+    sp_watch_free(w);
+    sp_loop_free(loop);
+}
+
+/* Record types beyond addresses: type= in watch.list and NAME/TYPES, value
+ * sets, and their log lines read back. */
+static void test_more_types(void **st)
+{
+    (void)st;
+    char err[256], name[SP_DNSNAME_MAX + 1];
+    unsigned types;
+    assert_int_equal(sp_watchlist_parse_spec("Example.COM/mx,NS", 17, name, &types, err, sizeof err), 0);
+    assert_string_equal(name, "example.com");
+    assert_int_equal(types, SP_RRBIT(SP_RR_MX) | SP_RRBIT(SP_RR_NS));
+    assert_int_equal(sp_watchlist_parse_spec("a.test/", 7, name, &types, err, sizeof err), -1);
+    assert_int_equal(sp_watchlist_parse_spec("a.test/PTR", 10, name, &types, err, sizeof err), -1);
+    char tb[SP_RRMASK_STRLEN];
+    assert_string_equal(sp_rrmask_format(SP_RRMASK_ALL, tb), "A,AAAA,CNAME,MX,NS,TXT,CAA,SOA");
+
+    const char text[] = "mail.test type=MX,TXT interval=2\nbad.test type=MX,,NS\nwww.test\n";
+    sp_watchlist l;
+    sp_watchlist_init(&l);
+    sp_watchlist_problem *probs;
+    size_t np;
+    sp_watchlist_parse(text, sizeof text - 1, &l, &probs, &np);
+    assert_int_equal(np, 1);
+    free(probs);
+    sp_watchlist_entry *e = sp_watchlist_find(&l, "mail.test");
+    assert_int_equal(e->types, SP_RRBIT(SP_RR_MX) | SP_RRBIT(SP_RR_TXT));
+    assert_int_equal(e->interval_ms, 2000);
+    assert_int_equal(sp_watchlist_find(&l, "www.test")->types, 0);
+    assert_true(sp_watchlist_set_types(&l, "www.test", SP_RRBIT(SP_RR_A) | SP_RRBIT(SP_RR_SOA)));
+    size_t len;
+    char *out = sp_watchlist_serialise(&l, &len);
+    assert_non_null(strstr(out, "\nwww.test type=A,SOA\n"));
+    free(out);
+    sp_watchlist_free(&l);
+
+    sp_valset v = { 0 }, w2 = { 0 };
+    assert_int_equal(sp_valset_parse("20 mx2.test, 10 mx1.test, 10 mx1.test", 37, &v), 0);
+    assert_int_equal(v.n, 2);
+    assert_string_equal(v.v[0], "10 mx1.test");
+    assert_int_equal(sp_valset_parse("a,b", 3, &w2), -1);
+    assert_int_equal(sp_valset_parse("a(b", 3, &w2), -1);
+
+    sp_wevent ev, back;
+    sp_wevent_init(&ev);
+    sp_wevent_init(&back);
+    ev.time_ms = 1795939201000LL;
+    snprintf(ev.name, sizeof ev.name, "mail.test");
+    ev.kind = SP_WEV_CHANGE;
+    ev.rrtype = SP_RRBIT(SP_RR_MX);
+    sp_valset_copy(&ev.newv, &v);
+    sp_valset_add(&ev.oldv, "10 mx1.test", 11);
+    char line[512];
+    sp_changelog_format(&ev, line, sizeof line);
+    assert_non_null(strstr(line, "  mail.test  MX: 10 mx1.test \xe2\x86\x92 10 mx1.test, 20 mx2.test  (+20 mx2.test)"));
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &back), 0);
+    assert_int_equal(back.rrtype, SP_RRBIT(SP_RR_MX));
+    assert_true(sp_valset_equal(&back.newv, &ev.newv));
+    assert_true(sp_valset_equal(&back.oldv, &ev.oldv));
+    /* An address type and a value type never share a line. */
+    const char *mixed = "2026-11-29 08:00:01  a.test  first  A,MX: 1.2.3.4";
+    assert_int_equal(sp_changelog_parse_line(mixed, strlen(mixed), &back), -1);
+
+    /* The watcher: MX values compared as sets; the same again is nothing. */
+    sp_loop *loop = sp_loop_new();
+    seen s = { .n = 0 };
+    sp_watch_config cfg = { .interval = 5, .log_fd = -1, .on_event = record, .ud = &s };
+    sp_watch *w = sp_watch_new(loop, &cfg);
+    sp_watch_name *n = sp_watch_add(w, "mail.test", SP_RRBIT(SP_RR_MX), SP_WMODE_DEFAULT, 0, 100);
+    sp_watch_result r = { .rtt_ms = 1 };
+    r.rr[SP_RR_MX] = (sp_watch_answer){ .answered = true, .vals = &v, .ttl = -1 };
+    sp_watch_feed(w, n, &r);
+    sp_watch_feed(w, n, &r);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ev[0].kind, SP_WEV_FIRST);
+    assert_int_equal(s.ev[0].newv.n, 2);
+    r.rr[SP_RR_MX].vals = &ev.oldv;
+    sp_watch_feed(w, n, &r);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ev[1].kind, SP_WEV_CHANGE);
+    assert_int_equal(s.ev[1].rrtype, SP_RRBIT(SP_RR_MX));
+    assert_false(n->have_set);
+    for (int i = 0; i < s.n; i++)
+        sp_wevent_free(&s.ev[i]);
+    sp_watch_free(w);
+    sp_loop_free(loop);
+    sp_wevent_free(&ev);
+    sp_wevent_free(&back);
+    sp_valset_free(&v);
+    sp_valset_free(&w2);
 }
 
 /* The watcher finds its names through an index: right after removals
@@ -658,9 +902,9 @@ static void test_watch_index(void **st)
     assert_non_null(w);
     for (int i = 0; i < 50; i++) {
         snprintf(name, sizeof name, "n%d.test", i);
-        assert_non_null(sp_watch_add(w, name, SP_WMODE_DEFAULT, 0, 100));
+        assert_non_null(sp_watch_add(w, name, 0, SP_WMODE_DEFAULT, 0, 100));
     }
-    assert_null(sp_watch_add(w, "n7.test", SP_WMODE_DEFAULT, 0, 100));
+    assert_null(sp_watch_add(w, "n7.test", 0, SP_WMODE_DEFAULT, 0, 100));
     /* Every third name, from the first and up to the last. */
     for (int i = 0; i < 50; i += 3) {
         snprintf(name, sizeof name, "n%d.test", i);
@@ -681,11 +925,11 @@ static void test_watch_index(void **st)
     }
     for (size_t i = 0; i < sp_watch_count(w); i++)
         assert_ptr_equal(sp_watch_find(w, sp_watch_get(w, i)->name), sp_watch_get(w, i));
-    sp_watch_name *back = sp_watch_add(w, "n3.test", SP_WMODE_TTL, 0, 100);
+    sp_watch_name *back = sp_watch_add(w, "n3.test", 0, SP_WMODE_TTL, 0, 100);
     assert_non_null(back);
     assert_ptr_equal(sp_watch_find(w, "n3.test"), back);
     assert_ptr_equal(sp_watch_get(w, sp_watch_count(w) - 1), back);
-    assert_null(sp_watch_add(w, "n4.test", SP_WMODE_DEFAULT, 0, 100));
+    assert_null(sp_watch_add(w, "n4.test", 0, SP_WMODE_DEFAULT, 0, 100));
     sp_watch_free(w);
     sp_loop_free(loop);
 }
@@ -717,6 +961,8 @@ int main(void)
         cmocka_unit_test(test_log_format_and_parse),
         cmocka_unit_test(test_log_load_keeps_last),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_per_type),
+        cmocka_unit_test(test_more_types),
         cmocka_unit_test(test_watch_index),
         cmocka_unit_test(test_error_names),
     };
