@@ -117,9 +117,6 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method)
      * retries, and idle connections give their 34 KiB buffers back. */
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
-    /* One recv per burst of records instead of two per record (header,
-     * then body); sp_tls_pending covers what this leaves buffered. */
-    SSL_CTX_set_read_ahead(c, 1);
     return c;
 }
 
@@ -795,10 +792,7 @@ sp_tls_status sp_tls_write(sp_tls *t, const void *buf, size_t len, size_t *n)
 size_t sp_tls_pending(const sp_tls *t)
 {
     int n = SSL_pending(t->ssl);
-    if (n > 0)
-        return (size_t)n;
-    /* Read-ahead may hold whole records not yet decrypted. */
-    return SSL_has_pending(t->ssl) ? 1 : 0;
+    return n > 0 ? (size_t)n : 0;
 }
 
 void sp_tls_close(sp_tls *t)

@@ -56,8 +56,7 @@ typedef enum {
 sp_tls_status sp_tls_handshake(sp_tls *t);
 sp_tls_status sp_tls_read(sp_tls *t, void *buf, size_t len, size_t *n);
 sp_tls_status sp_tls_write(sp_tls *t, const void *buf, size_t len, size_t *n);
-/* Non-zero while OpenSSL holds bytes (decrypted, or records read ahead):
- * read again before waiting on fd. */
+/* Decrypted bytes held inside OpenSSL: read them before waiting on fd again. */
 size_t sp_tls_pending(const sp_tls *t);
 /* Sends close_notify once, best effort; never blocks. */
 void sp_tls_close(sp_tls *t);
