@@ -146,3 +146,14 @@ int sp_parse_hostport(const char *s, int default_port, char *host, size_t hostle
     *port = (int)v;
     return 0;
 }
+
+int sp_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

@@ -178,17 +178,6 @@ size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
     return o.len;
 }
 
-static int num(const char *s, size_t n, int *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        *v = *v * 10 + (s[i] - '0');
-    }
-    return 0;
-}
-
 static const char *find(const char *s, size_t len, const char *needle)
 {
     return memmem(s, len, needle, strlen(needle));
@@ -243,29 +232,10 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     ev->error[0] = '\0';
     ev->ttl = -1;
     ev->rtt_ms = -1;
-    /* "YYYY-MM-DD HH:MM:SS  " */
-    if (len < 21 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
-        memcmp(s + 19, "  ", 2) != 0)
+    if (sp_applog_time_parse(s, len, &ev->time_ms) < 0)
         return -1;
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    if (num(s, 4, &tm.tm_year) || num(s + 5, 2, &tm.tm_mon) || num(s + 8, 2, &tm.tm_mday) ||
-        num(s + 11, 2, &tm.tm_hour) || num(s + 14, 2, &tm.tm_min) || num(s + 17, 2, &tm.tm_sec))
-        return -1;
-    /* Before 1970 is no time sockpit logged, and years below 1000 would
-     * format back without their four digits. */
-    if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_isdst = -1;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    ev->time_ms = (int64_t)t * 1000;
-    s += 21;
-    len -= 21;
+    s += SP_APPLOG_TIME_LEN;
+    len -= SP_APPLOG_TIME_LEN;
     const char *sep = find(s, len, "  ");
     if (!sep)
         return -1;

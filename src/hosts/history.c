@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "sockpit/core/applog.h"
 #include "sockpit/core/json.h"
 #include "sockpit/core/mem.h"
 
@@ -27,17 +28,6 @@ size_t sp_hevent_format(const sp_hevent *ev, char *buf, size_t cap)
     int n = snprintf(buf, cap, "%s  %s  %s  %s  %s%s%s", ts, sp_hev_kind_name(ev->kind), ev->ip, ev->mac,
                      ev->ifname, ev->old_mac[0] ? "  " : "", ev->old_mac);
     return n < 0 ? 0 : (size_t)n;
-}
-
-static int num(const char *s, size_t n, int *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        *v = *v * 10 + (s[i] - '0');
-    }
-    return 0;
 }
 
 /* "aa:bb:cc..." of 1 to SP_LLADDR_MAX lower-case hex pairs. */
@@ -78,25 +68,9 @@ static bool field(const char **s, const char *end, const char **f, size_t *n)
 int sp_hevent_parse(const char *s, size_t len, sp_hevent *ev)
 {
     memset(ev, 0, sizeof *ev);
-    if (len < 21 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
-        memcmp(s + 19, "  ", 2) != 0)
+    if (sp_applog_time_parse(s, len, &ev->time_ms) < 0)
         return -1;
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    if (num(s, 4, &tm.tm_year) || num(s + 5, 2, &tm.tm_mon) || num(s + 8, 2, &tm.tm_mday) ||
-        num(s + 11, 2, &tm.tm_hour) || num(s + 14, 2, &tm.tm_min) || num(s + 17, 2, &tm.tm_sec))
-        return -1;
-    if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_isdst = -1;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    ev->time_ms = (int64_t)t * 1000;
-    const char *p = s + 21, *end = s + len, *f;
+    const char *p = s + SP_APPLOG_TIME_LEN, *end = s + len, *f;
     size_t n;
     if (!field(&p, end, &f, &n))
         return -1;

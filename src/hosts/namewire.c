@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "sockpit/core/parse.h"
 #include "sockpit/hosts/rdns.h"
 
 #define T_A 1
@@ -120,17 +121,6 @@ size_t sp_dnswire_ptr_query(uint16_t id, int family, const void *addr, bool qu, 
     return 12 + n + 4;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool ends_with(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
@@ -168,7 +158,7 @@ bool sp_reverse_name_addr(const char *name, int *family, unsigned char addr[16])
     if (ends_with(name, n, ".ip6.arpa") && n == 64 + strlen("ip6.arpa")) {
         memset(addr, 0, 16);
         for (size_t i = 0; i < 32; i++) {
-            int h = hexval(name[2 * i]);
+            int h = sp_hexval(name[2 * i]);
             if (h < 0 || name[2 * i + 1] != '.')
                 return false;
             /* The first nibble is the last of the address. */

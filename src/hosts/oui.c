@@ -16,18 +16,8 @@
 #include <unistd.h>
 
 #include "sockpit/core/mem.h"
+#include "sockpit/core/parse.h"
 #include "sockpit/core/readfile.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Reads n hex digits (6, 7 or 9 are prefixes of 24, 28, 36 bits). */
 static bool parse_prefix(const char *s, size_t n, uint64_t *v, uint8_t *bits)
@@ -36,7 +26,7 @@ static bool parse_prefix(const char *s, size_t n, uint64_t *v, uint8_t *bits)
         return false;
     uint64_t x = 0;
     for (size_t i = 0; i < n; i++) {
-        int h = hexval(s[i]);
+        int h = sp_hexval(s[i]);
         if (h < 0)
             return false;
         x = x << 4 | (uint64_t)h;
@@ -133,7 +123,7 @@ static void parse_line(sp_oui *o, const char *s, size_t len)
     if (len > 9 && memcmp(s, "Registry,", 9) == 0)
         return; /* the CSV header */
     size_t n = 0;
-    while (n < len && hexval(s[n]) >= 0)
+    while (n < len && sp_hexval(s[n]) >= 0)
         n++;
     if (n == len || (s[n] != '\t' && s[n] != ' ') || !parse_prefix(s, n, &v, &bits) ||
         !add(o, v, bits, s + n + 1, len - n - 1))

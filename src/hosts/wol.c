@@ -12,16 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "sockpit/core/parse.h"
 
 int sp_mac_parse(const char *s, unsigned char mac[6])
 {
@@ -31,7 +22,7 @@ int sp_mac_parse(const char *s, unsigned char mac[6])
         return -1;
     for (int i = 0; i < 6; i++) {
         const char *p = s + (sep ? 3 * (size_t)i : 2 * (size_t)i);
-        int hi = hexval(p[0]), lo = hexval(p[1]);
+        int hi = sp_hexval(p[0]), lo = sp_hexval(p[1]);
         if (hi < 0 || lo < 0 || (sep && i < 5 && p[2] != ':' && p[2] != '-') || (sep && i < 5 && p[2] != s[2]))
             return -1;
         mac[i] = (unsigned char)(hi << 4 | lo);

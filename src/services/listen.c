@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sockpit/core/mem.h"
+#include "sockpit/core/parse.h"
 
 #define TCP_LISTEN 0x0A
 #define UDP_UNCONNECTED 0x07 /* TCP_CLOSE: bound, takes datagrams from anyone */
@@ -60,24 +61,13 @@ bool sp_listen_equal(const sp_listen_set *a, const sp_listen_set *b)
 
 /* ---- parsing /proc/net ---- */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 static bool parse_hex(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || len > 16)
         return false;
     uint64_t v = 0;
     for (size_t i = 0; i < len; i++) {
-        int h = hexval(s[i]);
+        int h = sp_hexval(s[i]);
         if (h < 0)
             return false;
         v = v << 4 | (uint64_t)h;
@@ -237,7 +227,7 @@ bool sp_listen_past_listeners(const char *buf, size_t *len)
     }
     while (q < end && *q == ' ')
         q++;
-    if (end - q < 2 || (q + 2 < end && q[2] != ' ') || hexval(q[0]) < 0 || hexval(q[1]) < 0)
+    if (end - q < 2 || (q + 2 < end && q[2] != ' ') || sp_hexval(q[0]) < 0 || sp_hexval(q[1]) < 0)
         return false; /* the header, or not a socket line */
     if (q[0] == '0' && (q[1] == 'A' || q[1] == 'a'))
         return false;

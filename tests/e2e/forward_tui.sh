@@ -16,7 +16,7 @@ python3 "$PEER" echo 127.0.0.2 "$P" 127.0.0.1 "$TUI_DIR/peers.log" >"$TUI_DIR/ec
 epid=$!
 
 tui_start 80 24 --pane forward
-tui_wait "[5 Forwards]"
+tui_wait "[6 Forwards]"
 tui_wait "No port mappings."
 tui_wait "There is no $TUI_DIR/home/.config/sockpit/forward.list."
 tui_wait "e adds the example 127.0.0.1:6007 127.0.0.1:50007"

@@ -8,6 +8,7 @@
 #define SOCKPIT_APPLOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Opens (creating, mode 0600) the log for appending; a log cut mid-line
@@ -21,5 +22,12 @@ int sp_applog_write(int fd, const char *line, size_t len);
  * (replacing the older one), opens a new path and closes the old fd.
  * Returns 0 (also when nothing was due), or -1 with err (the old fd stays). */
 int sp_applog_rotate(const char *path, int *fd, off_t max, char *err, size_t errlen);
+
+/* Each line starts with its local time, "YYYY-MM-DD HH:MM:SS" and two
+ * spaces (SP_APPLOG_TIME_LEN bytes): milliseconds since the epoch in *ms, or
+ * -1 when s does not start so. Before 1970 is no time sockpit logged, and
+ * years below 1000 would format back without their four digits. */
+#define SP_APPLOG_TIME_LEN 21
+int sp_applog_time_parse(const char *s, size_t len, int64_t *ms);
 
 #endif

@@ -8,6 +8,8 @@
 
 /* Value parsers: return 0, or -1 with "what was wrong" in err. `what` names
  * the option in the message, e.g. "--interval". */
+/* The value of one hex digit (either case), or -1. */
+int sp_hexval(char c);
 int sp_parse_long(const char *s, long lo, long hi, const char *what, long *out, char *err, size_t errlen);
 int sp_parse_seconds(const char *s, double lo, double hi, const char *what, double *out, char *err, size_t errlen);
 /* A size in bytes, optionally with k, M or G (powers of 1024, either case),
