@@ -101,6 +101,8 @@ before=$(screen | grep -nE -m1 "flip-flop +198\.18\.1\.10 +02:00:00:00:01:0c" | 
 older=$(screen | grep -nE -m1 "flip-flop +198\.18\.1\.10 +02:00:00:00:01:0a" | cut -d: -f1)
 [ -n "$before" ] && [ -n "$older" ] && [ "$before" -lt "$older" ] || { screen; fail "History is not newest first"; }
 tmux -L "$TM" send-keys h
+# Peer 11 leaves the wire first, so nothing it sends can bring it back.
+ip -n "$(lan_peer 11)" link set eth0 down
 ip -n "$LAN_W" neigh del 198.18.1.11 dev "$LAN_BR"
 wait_for ", 1 gone" || { screen; fail "no gone count"; }
 tmux -L "$TM" send-keys a

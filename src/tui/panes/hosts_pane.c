@@ -1155,7 +1155,7 @@ static sp_table *focused_table(sp_pane *p) { return H(p)->tables[H(p)->view]; }
 static const sp_binding keymap[] = {
     { { '\r', '\n', SP_FN(KEY_ENTER) }, "Enter", "details of the selected neighbour", "Details", NULL, 6,
       MODE_NEIGH, act_details },
-    { { 'p' }, "p", "probe the selected host's common TCP ports (Probes pane)", "Probe", NULL, 7, MODE_NEIGH,
+    { { 'p' }, "p", "probe the selected host's common TCP ports (Probes pane)", "Scan", NULL, 7, MODE_NEIGH,
       act_probe },
     { { 'a' }, "a", "show or hide FAILED, INCOMPLETE, NOARP and remembered gone neighbours", "All", NULL, 4,
       SP_WHEN_BROWSING,
