@@ -28,6 +28,6 @@ rc=$(tui_exit_status)
 
 out=$("$SOCKPIT" --pane nowhere 2>&1); rc=$?
 [ $rc = 2 ] || fail "bad --pane: exit $rc"
-[ "$(echo "$out" | head -1)" = "sockpit: --pane: unknown pane 'nowhere' (choose services, hosts, watch, chat or conns)" ] ||
+[ "$(echo "$out" | head -1)" = "sockpit: --pane: unknown pane 'nowhere' (choose services, hosts, watch, chat, conns, forward or probes)" ] ||
     fail "message: $out"
 echo "tui_quit: ok"
