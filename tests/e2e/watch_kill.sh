@@ -155,5 +155,4 @@ check_list ""
 stale=$(find "$T/config" -name 'watch.list.tmp.*' | wc -l)
 echo "edits: $edits edits, $kills kills (-9), $unsure_kills with an edit in flight;" \
     "watch.list parsed after every kill; $stale temp files left by kills"
-[ $((SECONDS - START)) -lt 110 ] || fail "took $((SECONDS - START)) s"
 echo "watch_kill: ok in $((SECONDS - START)) s"
