@@ -67,17 +67,18 @@ void sp_fmt_age(const sp_conn *c, double now, char *buf, size_t len)
         snprintf(buf, len, "%.0fd%s", a / 86400, plus);
 }
 
+/* One line per tcp_info field, named without its "tcpi_" prefix. */
 #define U32(field, unit)                                                                                         \
     do {                                                                                                         \
         if (SP_DIAG_HAS(&c->s, field)) {                                                                         \
-            snprintf(t, sizeof t, "%-22s %" PRIu32 "%s", #field + 5, (uint32_t)i->field, unit);                 \
+            snprintf(t, sizeof t, "%-22s %" PRIu32 "%s", &(#field)[5], (uint32_t)i->field, unit);                 \
             line(ud, t);                                                                                         \
         }                                                                                                        \
     } while (0)
 #define U64(field, unit)                                                                                         \
     do {                                                                                                         \
         if (SP_DIAG_HAS(&c->s, field)) {                                                                         \
-            snprintf(t, sizeof t, "%-22s %" PRIu64 "%s", #field + 5, (uint64_t)i->field, unit);                 \
+            snprintf(t, sizeof t, "%-22s %" PRIu64 "%s", &(#field)[5], (uint64_t)i->field, unit);                 \
             line(ud, t);                                                                                         \
         }                                                                                                        \
     } while (0)
