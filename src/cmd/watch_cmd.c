@@ -6,19 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sockpit/cmd/cli.h"
 #include "sockpit/cmd/config.h"
 #include "sockpit/cmd/commands.h"
 #include "sockpit/cmd/shared_opts.h"
-#include "sockpit/core/applog.h"
 #include "sockpit/core/dns.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/safetext.h"
 #include "sockpit/dns/changelog.h"
-#include "sockpit/dns/hook.h"
 #include "sockpit/dns/watch.h"
 #include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
@@ -96,8 +92,6 @@ static const sp_optcmd watch_cmd = {
 typedef struct run {
     sp_loop *loop;
     sp_watch *watch;
-    sp_hook *hook;   /* --exec */
-    int hook_log;    /* hooks.log, -1: none */
     bool json;
     long count, printed;
     bool log_warned;
@@ -139,45 +133,15 @@ static void on_event(void *ud, const sp_wevent *ev)
         sp_loop_stop(r->loop);
         return;
     }
-    if (r->hook)
-        sp_hook_event(r->hook, ev);
     if (r->count && ++r->printed >= r->count)
         sp_loop_stop(r->loop);
 }
 
-/* A hook's failure: on stderr, and in hooks.log with the time, among the
- * hooks' own output. */
+/* A hook's failure (in hooks.log already): on stderr too. */
 static void on_hook_log(void *ud, const char *line)
 {
-    run *r = ud;
+    (void)ud;
     fprintf(stderr, "sockpit watch: %s\n", line);
-    if (r->hook_log < 0)
-        return;
-    char buf[600], ts[32] = "";
-    time_t t = time(NULL);
-    struct tm tm;
-    if (localtime_r(&t, &tm))
-        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-    int n = snprintf(buf, sizeof buf, "%s  sockpit: %s\n", ts, line);
-    if (n > 0)
-        sp_applog_write(r->hook_log, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
-/* hooks.log in the directory of the change log; with no change log the
- * hooks write to our stderr. */
-static void open_hook_log(run *r, const sp_watch_setup *ws)
-{
-    r->hook_log = -1;
-    if (ws->log_fd < 0)
-        return;
-    char path[sizeof ws->log_path + 16];
-    snprintf(path, sizeof path, "%s", ws->log_path);
-    char *slash = strrchr(path, '/');
-    snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0), "hooks.log");
-    char err[600];
-    r->hook_log = sp_applog_open(path, err, sizeof err);
-    if (r->hook_log < 0)
-        fprintf(stderr, "sockpit watch: %s (hook output goes to stderr)\n", err);
 }
 
 static void on_stop(sp_loop *loop, int signo, void *ud)
@@ -227,7 +191,7 @@ int cmd_watch(int argc, char **argv)
     char *servers = o.servers;
     double interval = o.interval, duration = o.duration;
     bool ttl_mode = o.ttl_mode, stats = o.stats;
-    run r = { .json = o.json, .count = o.count, .hook_log = -1 };
+    run r = { .json = o.json, .count = o.count };
     const char *state_dir = o.state_dir, *config_dir = o.config_dir;
     if (o.interval_given && ttl_mode) {
         sp_usage_error("watch", "--interval and --ttl-mode exclude each other: choose one");
@@ -268,7 +232,8 @@ int cmd_watch(int argc, char **argv)
     }
     sp_watch_settings set = { .config_dir = config_dir, .state_dir = state_dir,
                               .names = first < argc ? &names : NULL, .interval = interval, .ttl_mode = ttl_mode,
-                              .log_max = o.log_size,
+                              .log_max = o.log_size, .exec = o.exec, .exec_timeout = o.exec_timeout,
+                              .on_hook_log = on_hook_log,
                               .need_names = true, .on_event = on_event, .ud = &r };
     sp_watch_setup ws;
     int setup = sp_watch_set_up(&ws, r.loop, dns, &set, err, sizeof err);
@@ -287,21 +252,8 @@ int cmd_watch(int argc, char **argv)
     }
     r.watch = ws.watch;
     r.log_path = ws.log_path;
-    if (o.exec) {
-        open_hook_log(&r, &ws);
-        r.hook = sp_hook_new(r.loop, &(sp_hook_config){ .cmd = o.exec, .timeout = o.exec_timeout,
-                                                         .out_fd = r.hook_log >= 0 ? r.hook_log : STDERR_FILENO,
-                                                         .log = on_hook_log, .ud = &r });
-        if (!r.hook) {
-            rc = sp_runtime_error("watch", "cannot watch for the hooks' exits (SIGCHLD): %s", strerror(errno));
-            if (r.hook_log >= 0)
-                close(r.hook_log);
-            sp_dns_free(dns);
-            sp_watch_tear_down(&ws);
-            sp_loop_free(r.loop);
-            goto out;
-        }
-    }
+    if (ws.problem[0])
+        fprintf(stderr, "sockpit watch: %s\n", ws.problem);
 
     sp_loop_signal(r.loop, SIGINT, on_stop, &r);
     sp_loop_signal(r.loop, SIGTERM, on_stop, &r);
@@ -314,15 +266,13 @@ int cmd_watch(int argc, char **argv)
     /* --count or --duration ended the watch: the hooks of its last events
      * still run to their end (or time limit); SIGINT ends them too. */
     r.draining = true;
-    while (r.hook && !r.interrupted && (sp_hook_running(r.hook) || sp_hook_queued(r.hook)))
+    ws.hooks_paused = true;
+    while (ws.hook && !r.interrupted && (sp_hook_running(ws.hook) || sp_hook_queued(ws.hook)))
         sp_loop_once(r.loop, 200);
     if (stats)
         print_stats(r.watch, sp_now() - t0);
     sp_dns_free(dns);
     sp_watch_tear_down(&ws);
-    sp_hook_free(r.hook);
-    if (r.hook_log >= 0)
-        close(r.hook_log);
     sp_loop_free(r.loop);
 out:
     free(servers);
