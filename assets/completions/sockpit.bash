@@ -33,7 +33,7 @@ _sockpit() {
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate --resolve
-                  --interval --ttl-mode --log-size --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
+                  --interval --ttl-mode --log-size --exec --exec-timeout --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --conns-refresh --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns probe help" -- "$cur"))

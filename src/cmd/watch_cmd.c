@@ -25,7 +25,8 @@ typedef struct watch_opts {
     double interval, duration;
     bool interval_given, ttl_mode, json, stats;
     long count, log_size;
-    const char *state_dir, *config_dir, *exec;
+    const char *state_dir, *config_dir;
+    char *exec;
     double exec_timeout;
 } watch_opts;
 
@@ -47,12 +48,11 @@ static const sp_optspec options[] = {
               "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
     { SP_OPTDEF_WATCH_LOG_SIZE(watch_opts, log_size),
       .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
-    { .name = "exec", .kind = SP_OPT_TEXT, .metavar = "CMD", SP_OPT_AT(watch_opts, exec),
+    { SP_OPTDEF_WATCH_EXEC(watch_opts, exec),
       .help = "run CMD (/bin/sh -c) for every event: SOCKPIT_NAME, SOCKPIT_EVENT, SOCKPIT_RRTYPE,\n"
               "SOCKPIT_OLD, SOCKPIT_NEW in its environment, the --json line on its stdin;\n"
               "its output and failures go to hooks.log beside dns-changes.log" },
-    { .name = "exec-timeout", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 86400, .def = SP_HOOK_TIMEOUT_DEFAULT,
-      .metavar = "SEC", SP_OPT_AT(watch_opts, exec_timeout), .show = SP_SHOW_DEFAULT,
+    { SP_OPTDEF_WATCH_EXEC_TIMEOUT(watch_opts, exec_timeout),
       .help = "a hook still running after SEC gets SIGTERM, and SIGKILL a second later" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
@@ -276,5 +276,6 @@ int cmd_watch(int argc, char **argv)
     sp_loop_free(r.loop);
 out:
     free(servers);
+    free(o.exec);
     return rc;
 }

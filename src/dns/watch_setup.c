@@ -104,8 +104,8 @@ static void on_hook_log(void *ud, const char *line)
         s->on_hook_log(s->ud, line);
 }
 
-/* The hook runner, its output into hooks.log in the change log's directory
- * (stderr when there is no change log or it cannot be opened). */
+/* The hook runner, its output into hooks.log in the change log's directory;
+ * without it, to stderr, or nowhere with partial (stderr is the screen). */
 static int start_hooks(sp_watch_setup *s, sp_loop *loop, const sp_watch_settings *set, char *err, size_t errlen)
 {
     if (s->log_fd >= 0) {
@@ -116,10 +116,11 @@ static int start_hooks(sp_watch_setup *s, sp_loop *loop, const sp_watch_settings
         snprintf(path + at, sizeof path - at, "hooks.log");
         s->hook_fd = sp_applog_open(path, why, sizeof why);
         if (s->hook_fd < 0)
-            snprintf(s->problem, sizeof s->problem, "hook output goes to stderr: %s", why);
+            snprintf(s->problem, sizeof s->problem, "%s: %s", set->partial ? "hook output is not kept" : "hook output goes to stderr", why);
     }
     s->hook = sp_hook_new(loop, &(sp_hook_config){ .cmd = set->exec, .timeout = set->exec_timeout,
-                                                    .out_fd = s->hook_fd >= 0 ? s->hook_fd : STDERR_FILENO,
+                                                    .out_fd = s->hook_fd >= 0 ? s->hook_fd
+                                                              : set->partial ? -1 : STDERR_FILENO,
                                                     .log = on_hook_log, .ud = s });
     if (!s->hook) {
         char what[300];

@@ -60,4 +60,12 @@ kill "$SP_PID"; wait "$SP_PID"; rc=$?; SP_PID=
 [ "$rc" = 0 ] || fail "watch exit status $rc: $(cat "$T/err")"
 # No hook outlives the watch.
 ! pgrep -f "$T/hook.sh" >/dev/null || fail "a hook is still running"
+
+# `exec =` in the config file; the hook of the last event --count prints
+# still runs to its end before the watch exits.
+mkdir -p "$XDG_CONFIG_HOME/sockpit"
+printf 'exec = sleep 0.3; echo "$SOCKPIT_EVENT $SOCKPIT_NEW" > %s/cfg-hook\n' "$T" > "$XDG_CONFIG_HOME/sockpit/config"
+"$SOCKPIT" watch --count 1 --duration 5 --interval 0.3 --dns-server "127.0.0.1:$PORT" --state-dir "$T/state2" \
+    www.test/A > "$T/cfg-out" 2>&1 || fail "config run: $(cat "$T/cfg-out")"
+[ "$(cat "$T/cfg-hook" 2>/dev/null)" = "first 198.18.5.2" ] || fail "config hook: $(cat "$T/cfg-hook" "$T/cfg-out" 2>&1)"
 echo "ok"

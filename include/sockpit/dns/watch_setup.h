@@ -35,7 +35,8 @@ typedef struct sp_watch_settings {
     sp_watch_event_fn *on_event;        /* after the event is in the log and the recent events */
     sp_watch_answer_fn *on_answer;      /* after every lookup */
     const char *exec;                   /* a hook run for every event (hook.h), NULL: none; its output
-                                         * goes to hooks.log beside the change log (else to stderr) */
+                                         * goes to hooks.log beside the change log (else to stderr,
+                                         * or with partial nowhere) */
     double exec_timeout;                /* the hook's time limit; 0: SP_HOOK_TIMEOUT_DEFAULT */
     sp_hook_log_fn *on_hook_log;        /* a hook failed (after the line is in hooks.log); may be NULL */
     void *ud;
