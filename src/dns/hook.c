@@ -68,14 +68,21 @@ static void job_free(hook_job *j)
     free(j);
 }
 
+/* A memory stream, or out of memory. */
+static FILE *memstream(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (f)
+        return f;
+    sp_oom();
+}
+
 /* "KEY=" and the set, addresses separated by spaces, values by newlines. */
 static char *env_set(const char *key, const sp_wevent *ev, const sp_addrset *set, const sp_valset *vals)
 {
     char *out;
     size_t len;
-    FILE *f = open_memstream(&out, &len);
-    if (!f)
-        sp_oom();
+    FILE *f = memstream(&out, &len);
     fputs(key, f);
     if (sp_wevent_is_addr(ev)) {
         for (size_t i = 0; i < set->n; i++) {
@@ -93,10 +100,9 @@ static char *env_set(const char *key, const sp_wevent *ev, const sp_addrset *set
 
 static char *env_str(const char *key, const char *val)
 {
-    size_t k = strlen(key), v = strlen(val);
-    char *s = sp_xmalloc(k + v + 1);
-    memcpy(s, key, k);
-    memcpy(s + k, val, v + 1);
+    size_t n = strlen(key) + strlen(val) + 1;
+    char *s = sp_xmalloc(n);
+    snprintf(s, n, "%s%s", key, val);
     return s;
 }
 
@@ -110,9 +116,7 @@ static hook_job *job_new(const sp_wevent *ev)
     j->env[2] = env_str("SOCKPIT_RRTYPE=", types);
     j->env[3] = env_set("SOCKPIT_OLD=", ev, &ev->old, &ev->oldv);
     j->env[4] = env_set("SOCKPIT_NEW=", ev, &ev->new, &ev->newv);
-    FILE *f = open_memstream(&j->json, &j->jsonlen);
-    if (!f)
-        sp_oom();
+    FILE *f = memstream(&j->json, &j->jsonlen);
     sp_wevent_json(ev, f);
     if (fclose(f) != 0)
         sp_oom();

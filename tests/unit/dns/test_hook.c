@@ -105,8 +105,12 @@ static void test_env_and_stdin(void **state)
     sp_wevent_free(&ev);
     sp_hook_free(h);
     sp_loop_free(loop);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    const char *files[] = { "env", "stdin", "out" };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        assert_int_equal(unlink(p), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_exit_status(void **state)
