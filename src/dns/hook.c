@@ -50,14 +50,13 @@ struct sp_hook {
 static void hook_log(sp_hook *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void hook_log(sp_hook *h, const char *fmt, ...)
 {
-    if (!h->log)
-        return;
     char line[SP_DNSNAME_MAX + 200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    h->log(h->ud, line);
+    if (h->log)
+        h->log(h->ud, line);
 }
 
 static void job_free(hook_job *j)
@@ -324,6 +323,7 @@ void sp_hook_free(sp_hook *h)
     }
     for (size_t i = 0; i < h->nqueue; i++)
         job_free(h->queue[i]);
+    sp_loop_unsignal(h->loop, SIGCHLD, on_sigchld, h);
     free(h->run);
     free(h->queue);
     free(h->cmd);
