@@ -70,8 +70,8 @@ static void test_env_and_stdin(void **state)
     char cmd[512];
     snprintf(cmd, sizeof cmd,
              "printf '%%s|%%s|%%s|%%s|%%s\\n' \"$SOCKPIT_NAME\" \"$SOCKPIT_EVENT\" \"$SOCKPIT_RRTYPE\" "
-             "\"$SOCKPIT_OLD\" \"$SOCKPIT_NEW\" > %s/env; cat > %s/stdin; echo said-so",
-             dir, dir);
+             "\"$SOCKPIT_OLD\" \"$SOCKPIT_NEW\" > %s/env; cat > %s/stdin; echo said-so; ls /proc/$$/fd > %s/fds",
+             dir, dir, dir);
     char outp[300];
     snprintf(outp, sizeof outp, "%s/out", dir);
     FILE *out = fopen(outp, "w");
@@ -98,6 +98,16 @@ static void test_env_and_stdin(void **state)
     fclose(f);
     assert_string_equal(slurp(p), json);
     free(json);
+    /* stdin, stdout and stderr, and what the shell itself saves (10 and up
+     * in dash): none of ours (the loop's, the output file's) leak in. */
+    snprintf(p, sizeof p, "%s/fds", dir);
+    int nfd = 0;
+    for (char *tok = strtok(slurp(p), "\n"); tok; tok = strtok(NULL, "\n")) {
+        long fd = strtol(tok, NULL, 10);
+        assert_true(fd <= 2 || fd >= 10);
+        nfd += fd <= 2;
+    }
+    assert_int_equal(nfd, 3);
     fflush(out);
     assert_string_equal(slurp(outp), "said-so\n");
     fclose(out);
@@ -105,8 +115,8 @@ static void test_env_and_stdin(void **state)
     sp_wevent_free(&ev);
     sp_hook_free(h);
     sp_loop_free(loop);
-    const char *files[] = { "env", "stdin", "out" };
-    for (size_t i = 0; i < 3; i++) {
+    const char *files[] = { "env", "stdin", "out", "fds" };
+    for (size_t i = 0; i < 4; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
         assert_int_equal(unlink(p), 0);
     }
