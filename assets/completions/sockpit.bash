@@ -33,7 +33,7 @@ _sockpit() {
     local opts
     case $cmd in
         "") opts="--pane --dns-server --no-color --services-file --sweep-concurrency --probe-rate --resolve
-                  --interval --ttl-mode --log-size --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
+                  --interval --ttl-mode --log-size --exec --exec-timeout --state-dir --config-dir --chat --chat-room --nick --tls-ca --tls-insecure --keepalive --max-frame
                   --sort-services --sort-hosts --sort-watch --conns-refresh --print-config --version --help"
             if [[ $cur != -* ]]; then
                 COMPREPLY=($(compgen -W "services hosts watch chat serve forward wake conns probe help" -- "$cur"))
@@ -44,7 +44,7 @@ _sockpit() {
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --log-size --state-dir
-                     --config-dir --help" ;;
+                     --config-dir --exec --exec-timeout --help" ;;
         conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration
                     --tls --tls-ca --tls-insecure --help" ;;

@@ -26,6 +26,8 @@ typedef struct watch_opts {
     bool interval_given, ttl_mode, json, stats;
     long count, log_size;
     const char *state_dir, *config_dir;
+    char *exec;
+    double exec_timeout;
 } watch_opts;
 
 static const sp_optspec options[] = {
@@ -46,6 +48,12 @@ static const sp_optspec options[] = {
               "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
     { SP_OPTDEF_WATCH_LOG_SIZE(watch_opts, log_size),
       .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
+    { SP_OPTDEF_WATCH_EXEC(watch_opts, exec),
+      .help = "run CMD (/bin/sh -c) for every event: SOCKPIT_NAME, SOCKPIT_EVENT, SOCKPIT_RRTYPE,\n"
+              "SOCKPIT_OLD, SOCKPIT_NEW in its environment, the --json line on its stdin;\n"
+              "its output and failures go to hooks.log beside dns-changes.log" },
+    { SP_OPTDEF_WATCH_EXEC_TIMEOUT(watch_opts, exec_timeout),
+      .help = "a hook still running after SEC gets SIGTERM, and SIGKILL a second later" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
     { SP_OPTDEF_HELP },
@@ -88,13 +96,15 @@ typedef struct run {
     long count, printed;
     bool log_warned;
     bool out_failed;
+    bool draining;    /* stopped: only the hooks still run */
+    bool interrupted; /* SIGINT or SIGTERM */
     const char *log_path;
 } run;
 
 static void on_event(void *ud, const sp_wevent *ev)
 {
     run *r = ud;
-    if (r->out_failed)
+    if (r->out_failed || r->draining)
         return;
     int le = sp_watch_log_errno(r->watch);
     if (le && !r->log_warned) {
@@ -127,10 +137,17 @@ static void on_event(void *ud, const sp_wevent *ev)
         sp_loop_stop(r->loop);
 }
 
+/* A hook's failure (in hooks.log already): on stderr too. */
+static void on_hook_log(void *ud, const char *line)
+{
+    (void)ud;
+    fprintf(stderr, "sockpit watch: %s\n", line);
+}
+
 static void on_stop(sp_loop *loop, int signo, void *ud)
 {
     (void)signo;
-    (void)ud;
+    ((run *)ud)->interrupted = true;
     sp_loop_stop(loop);
 }
 
@@ -215,7 +232,8 @@ int cmd_watch(int argc, char **argv)
     }
     sp_watch_settings set = { .config_dir = config_dir, .state_dir = state_dir,
                               .names = first < argc ? &names : NULL, .interval = interval, .ttl_mode = ttl_mode,
-                              .log_max = o.log_size,
+                              .log_max = o.log_size, .exec = o.exec, .exec_timeout = o.exec_timeout,
+                              .on_hook_log = on_hook_log,
                               .need_names = true, .on_event = on_event, .ud = &r };
     sp_watch_setup ws;
     int setup = sp_watch_set_up(&ws, r.loop, dns, &set, err, sizeof err);
@@ -234,6 +252,8 @@ int cmd_watch(int argc, char **argv)
     }
     r.watch = ws.watch;
     r.log_path = ws.log_path;
+    if (ws.problem[0])
+        fprintf(stderr, "sockpit watch: %s\n", ws.problem);
 
     sp_loop_signal(r.loop, SIGINT, on_stop, &r);
     sp_loop_signal(r.loop, SIGTERM, on_stop, &r);
@@ -243,6 +263,12 @@ int cmd_watch(int argc, char **argv)
     rc = SP_EXIT_OK;
     if (sp_loop_run(r.loop) < 0)
         rc = sp_runtime_error("watch", "event loop failed: %s", strerror(errno));
+    /* --count or --duration ended the watch: the hooks of its last events
+     * still run to their end (or time limit); SIGINT ends them too. */
+    r.draining = true;
+    ws.hooks_paused = true;
+    while (ws.hook && !r.interrupted && (sp_hook_running(ws.hook) || sp_hook_queued(ws.hook)))
+        sp_loop_once(r.loop, 200);
     if (stats)
         print_stats(r.watch, sp_now() - t0);
     sp_dns_free(dns);
@@ -250,5 +276,6 @@ int cmd_watch(int argc, char **argv)
     sp_loop_free(r.loop);
 out:
     free(servers);
+    free(o.exec);
     return rc;
 }

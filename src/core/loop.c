@@ -310,6 +310,15 @@ int sp_loop_signal(sp_loop *l, int signo, sp_signal_fn *fn, void *ud)
     return 0;
 }
 
+void sp_loop_unsignal(sp_loop *l, int signo, sp_signal_fn *fn, void *ud)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->nsigs; i++)
+        if (!(l->sigs[i].signo == signo && l->sigs[i].fn == fn && l->sigs[i].ud == ud))
+            l->sigs[n++] = l->sigs[i];
+    l->nsigs = n;
+}
+
 static int next_timeout_ms(const sp_loop *l, int cap_ms)
 {
     if (l->nheap == 0)

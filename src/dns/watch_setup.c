@@ -1,8 +1,12 @@
 /* The DNS watch set up for the pane and the command (watch_setup.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "sockpit/core/applog.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/xdg.h"
 #include "sockpit/dns/watch_setup.h"
@@ -13,6 +17,8 @@ static void on_event(void *ud, const sp_wevent *ev)
     sp_eventring_push(&s->recent, ev);
     if (s->on_event)
         s->on_event(s->ud, ev);
+    if (s->hook && !s->hooks_paused)
+        sp_hook_event(s->hook, ev);
 }
 
 static void on_answer(void *ud, sp_watch_name *n)
@@ -79,6 +85,51 @@ static int open_log(sp_watch_setup *s, const sp_watch_settings *set, char *err, 
     return 0;
 }
 
+/* A hook's failure: into hooks.log with the time, among the hooks' own
+ * output, then to the caller. */
+static void on_hook_log(void *ud, const char *line)
+{
+    sp_watch_setup *s = ud;
+    if (s->hook_fd >= 0) {
+        char buf[600], ts[32] = "";
+        time_t t = time(NULL);
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+        int n = snprintf(buf, sizeof buf, "%s  sockpit: %s\n", ts, line);
+        if (n > 0)
+            sp_applog_write(s->hook_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    }
+    if (s->on_hook_log)
+        s->on_hook_log(s->ud, line);
+}
+
+/* The hook runner, its output into hooks.log in the change log's directory;
+ * without it, to stderr, or nowhere with partial (stderr is the screen). */
+static int start_hooks(sp_watch_setup *s, sp_loop *loop, const sp_watch_settings *set, char *err, size_t errlen)
+{
+    if (s->log_fd >= 0) {
+        char path[sizeof s->log_path + 16], why[600];
+        snprintf(path, sizeof path, "%s", s->log_path);
+        char *slash = strrchr(path, '/');
+        size_t at = slash ? (size_t)(slash + 1 - path) : 0;
+        snprintf(path + at, sizeof path - at, "hooks.log");
+        s->hook_fd = sp_applog_open(path, why, sizeof why);
+        if (s->hook_fd < 0)
+            snprintf(s->problem, sizeof s->problem, "%s: %s", set->partial ? "hook output is not kept" : "hook output goes to stderr", why);
+    }
+    s->hook = sp_hook_new(loop, &(sp_hook_config){ .cmd = set->exec, .timeout = set->exec_timeout,
+                                                    .out_fd = s->hook_fd >= 0 ? s->hook_fd
+                                                              : set->partial ? -1 : STDERR_FILENO,
+                                                    .log = on_hook_log, .ud = s });
+    if (!s->hook) {
+        char what[300];
+        snprintf(what, sizeof what, "hooks do not run: no SIGCHLD through the loop: %s", strerror(errno));
+        return trouble(s, set, what, err, errlen);
+    }
+    return 0;
+}
+
 /* One scan of the log, newest first, fills the recent events and finds
  * what each watched name's types were last. */
 typedef struct resume {
@@ -129,7 +180,8 @@ static int resume_from_log(sp_watch_setup *s, const sp_watch_settings *set, int6
 int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watch_settings *set, char *err,
                     size_t errlen)
 {
-    *s = (sp_watch_setup){ .log_fd = -1, .on_event = set->on_event, .on_answer = set->on_answer, .ud = set->ud };
+    *s = (sp_watch_setup){ .log_fd = -1, .hook_fd = -1, .on_event = set->on_event, .on_answer = set->on_answer,
+                           .on_hook_log = set->on_hook_log, .ud = set->ud };
     sp_watchlist_init(&s->list);
     sp_eventring_init(&s->recent, set->keep);
     if (load_names(s, set, err, errlen) < 0)
@@ -138,6 +190,9 @@ int sp_watch_set_up(sp_watch_setup *s, sp_loop *loop, sp_dns *dns, const sp_watc
     if (set->need_names && total == 0)
         return SP_WATCH_SETUP_NO_NAMES;
     if (open_log(s, set, err, errlen) < 0)
+        return SP_WATCH_SETUP_FAILED;
+
+    if (set->exec && start_hooks(s, loop, set, err, errlen) < 0)
         return SP_WATCH_SETUP_FAILED;
 
     int64_t log_max = set->log_max > 0 ? set->log_max : SP_CHANGELOG_MAX_DEFAULT;
@@ -170,6 +225,11 @@ void sp_watch_tear_down(sp_watch_setup *s)
         s->log_fd = sp_watch_log_fd(s->watch);
     sp_watch_free(s->watch);
     s->watch = NULL;
+    sp_hook_free(s->hook);
+    s->hook = NULL;
+    if (s->hook_fd >= 0)
+        close(s->hook_fd);
+    s->hook_fd = -1;
     if (s->log_fd >= 0)
         close(s->log_fd);
     s->log_fd = -1;

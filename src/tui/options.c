@@ -9,9 +9,10 @@ void sp_opts_free(sp_opts *o)
     free(o->dns_servers);
     free(o->chat);
     free(o->nick);
+    free(o->watch_exec);
     free(o->config_path);
     free(o->notice);
-    o->dns_servers = o->chat = o->nick = o->config_path = o->notice = NULL;
+    o->dns_servers = o->chat = o->nick = o->watch_exec = o->config_path = o->notice = NULL;
 }
 
 const char *const sp_sort_services_names[] = { "listening", "port", "name", NULL };

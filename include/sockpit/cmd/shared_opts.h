@@ -28,6 +28,15 @@
     SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "watch-log-size",           \
     .slot = SP_SET_WATCH_LOG_SIZE
 
+#define SP_OPTDEF_WATCH_EXEC(type, member)                                                                 \
+    .name = "exec", .kind = SP_OPT_TEXT, .metavar = "CMD", SP_OPT_AT(type, member), .unset = "none",      \
+    .key = "exec", .slot = SP_SET_EXEC
+
+#define SP_OPTDEF_WATCH_EXEC_TIMEOUT(type, member)                                                         \
+    .name = "exec-timeout", .kind = SP_OPT_SECONDS, .lo = 0.1, .hi = 86400, .def = 10, .metavar = "SEC",  \
+    SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "exec-timeout",            \
+    .slot = SP_SET_EXEC_TIMEOUT
+
 #define SP_OPTDEF_SWEEP_CONCURRENCY(type, member)                                                          \
     .name = "sweep-concurrency", .kind = SP_OPT_LONG, .lo = 1, .hi = 1024, .def = 64, .metavar = "N",       \
     SP_OPT_AT(type, member), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .key = "sweep-concurrency",        \

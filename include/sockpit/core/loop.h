@@ -43,6 +43,8 @@ void sp_loop_unhook(sp_loop *loop, sp_hook_fn *fn, void *ud);
 
 /* Delivers signo through the loop (blocked and read from a signalfd). */
 int sp_loop_signal(sp_loop *loop, int signo, sp_signal_fn *fn, void *ud);
+/* Forgets that handler (signo stays blocked: others may still want it). */
+void sp_loop_unsignal(sp_loop *loop, int signo, sp_signal_fn *fn, void *ud);
 
 /* Runs until sp_loop_stop. Returns 0, or -1 if epoll failed. */
 int sp_loop_run(sp_loop *loop);

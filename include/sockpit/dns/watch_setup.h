@@ -18,6 +18,7 @@
 #include "sockpit/core/dns.h"
 #include "sockpit/core/loop.h"
 #include "sockpit/dns/eventring.h"
+#include "sockpit/dns/hook.h"
 #include "sockpit/dns/watch.h"
 #include "sockpit/dns/watchlist.h"
 
@@ -33,6 +34,11 @@ typedef struct sp_watch_settings {
     bool need_names;                    /* no names to watch: SP_WATCH_SETUP_NO_NAMES */
     sp_watch_event_fn *on_event;        /* after the event is in the log and the recent events */
     sp_watch_answer_fn *on_answer;      /* after every lookup */
+    const char *exec;                   /* a hook run for every event (hook.h), NULL: none; its output
+                                         * goes to hooks.log beside the change log (else to stderr,
+                                         * or with partial nowhere) */
+    double exec_timeout;                /* the hook's time limit; 0: SP_HOOK_TIMEOUT_DEFAULT */
+    sp_hook_log_fn *on_hook_log;        /* a hook failed (after the line is in hooks.log); may be NULL */
     void *ud;
 } sp_watch_settings;
 
@@ -48,10 +54,14 @@ typedef struct sp_watch_setup {
     int log_fd;                        /* -1: events are not kept */
     sp_eventring recent;               /* the last `keep` events, oldest first */
     char problem[4400];                /* partial: the last thing that did not work, "" when all did */
+    sp_hook *hook;                     /* exec: the hook runner; NULL: none */
+    bool hooks_paused;                 /* set: events start no more hooks (a batch ending) */
 
     /* private: the caller's callbacks, called after the setup's own */
     sp_watch_event_fn *on_event;
     sp_watch_answer_fn *on_answer;
+    sp_hook_log_fn *on_hook_log;
+    int hook_fd; /* hooks.log, -1: none */
     void *ud;
 } sp_watch_setup;
 

@@ -12,7 +12,8 @@
 typedef enum sp_setting {
     SP_SET_PANE, SP_SET_COLOR, SP_SET_DNS, SP_SET_INTERVAL, SP_SET_CHAT, SP_SET_KEEPALIVE,
     SP_SET_SWEEP_CONCURRENCY, SP_SET_PROBE_RATE, SP_SET_SORT_SERVICES, SP_SET_SORT_HOSTS, SP_SET_SORT_WATCH,
-    SP_SET_CHAT_ROOM, SP_SET_NICK, SP_SET_CONNS_REFRESH, SP_SET_WATCH_LOG_SIZE, SP_SET_COUNT
+    SP_SET_CHAT_ROOM, SP_SET_NICK, SP_SET_CONNS_REFRESH, SP_SET_WATCH_LOG_SIZE, SP_SET_EXEC,
+    SP_SET_EXEC_TIMEOUT, SP_SET_COUNT
 } sp_setting;
 
 typedef enum sp_source { SP_FROM_DEFAULT, SP_FROM_ENV, SP_FROM_CONFIG, SP_FROM_CLI } sp_source;
@@ -32,6 +33,8 @@ typedef struct sp_opts {
     double watch_interval;     /* seconds */
     double conns_refresh;      /* the Connections pane's refresh, seconds */
     long watch_log_size;       /* dns-changes.log is rotated at this many bytes */
+    char *watch_exec;          /* a hook run for every DNS watch event (malloc'd) or NULL */
+    double watch_exec_timeout; /* its time limit, seconds */
     bool ttl_mode;
     const char *state_dir, *config_dir;
     char *chat;                /* [tls://]HOST:PORT (malloc'd) or NULL: embedded default */

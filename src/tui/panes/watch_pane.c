@@ -833,6 +833,7 @@ static sp_pane *create(sp_app *app)
         .config_dir = o->config_dir, .state_dir = o->state_dir, .interval = o->watch_interval,
         .ttl_mode = o->ttl_mode, .keep = SP_CHANGELOG_KEEP, .partial = true, .log_max = o->watch_log_size,
         .on_event = on_event, .on_answer = on_answer, .ud = p,
+        .exec = o->watch_exec, .exec_timeout = o->watch_exec_timeout,
     };
     char err[4400];
     if (sp_watch_set_up(&p->ws, sp_app_loop(app), sp_app_dns(app), &set, err, sizeof err) < 0)

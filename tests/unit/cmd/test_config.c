@@ -79,7 +79,7 @@ static void test_bad_lines_warn_and_the_rest_applies(void **state)
     assert_int_equal(w, 6);
     assert_string_equal(warned[0], "cfg:1: unknown key 'colour' (known: pane, color, dns-server, watch-interval, "
                                    "chat, keepalive, sweep-concurrency, probe-rate, sort.services, sort.hosts, sort.watch, "
-                                   "chat-room, nick, conns-refresh, watch-log-size); skipped");
+                                   "chat-room, nick, conns-refresh, watch-log-size, exec, exec-timeout); skipped");
     assert_non_null(strstr(warned[1], "cfg:2: bad value for 'pane'"));
     assert_non_null(strstr(warned[2], "cfg:3: 'just words' is not 'key = value'"));
     assert_non_null(strstr(warned[3], "cfg:4: bad value for 'watch-interval': '0.01' must be"));
