@@ -16,6 +16,7 @@
 #include "sockpit/core/safetext.h"
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/watch.h"
+#include "sockpit/dns/watch_compare.h"
 #include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
 
@@ -23,7 +24,7 @@
 typedef struct watch_opts {
     char *servers;
     double interval, duration;
-    bool interval_given, ttl_mode, json, stats;
+    bool interval_given, ttl_mode, json, stats, compare;
     long count, log_size;
     const char *state_dir, *config_dir;
 } watch_opts;
@@ -46,6 +47,8 @@ static const sp_optspec options[] = {
               "(default $XDG_CONFIG_HOME/sockpit or ~/.config/sockpit)" },
     { SP_OPTDEF_WATCH_LOG_SIZE(watch_opts, log_size),
       .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
+    { .name = "compare", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, compare),
+      .help = "ask each DNS server separately and report where their answers disagree" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
     { SP_OPTDEF_HELP },
@@ -91,6 +94,35 @@ typedef struct run {
     const char *log_path;
 } run;
 
+/* The output is gone, or --count is reached: stop. */
+static void printed(run *r)
+{
+    if (fflush(stdout) == EOF) {
+        /* The reader went away (a pipe into head, say): stop quietly. */
+        r->out_failed = true;
+        sp_loop_stop(r->loop);
+        return;
+    }
+    if (r->count && ++r->printed >= r->count)
+        sp_loop_stop(r->loop);
+}
+
+static void on_cmp_event(void *ud, const sp_cmp_event *ev)
+{
+    run *r = ud;
+    if (r->out_failed)
+        return;
+    if (r->json) {
+        sp_cmp_event_json(ev, stdout);
+    } else {
+        char *line = sp_cmp_event_format(ev);
+        sp_escape_fputs(line, strlen(line), stdout);
+        fputc('\n', stdout);
+        free(line);
+    }
+    printed(r);
+}
+
 static void on_event(void *ud, const sp_wevent *ev)
 {
     run *r = ud;
@@ -117,14 +149,7 @@ static void on_event(void *ud, const sp_wevent *ev)
         }
         fputc('\n', stdout);
     }
-    if (fflush(stdout) == EOF) {
-        /* The reader went away (a pipe into head, say): stop quietly. */
-        r->out_failed = true;
-        sp_loop_stop(r->loop);
-        return;
-    }
-    if (r->count && ++r->printed >= r->count)
-        sp_loop_stop(r->loop);
+    printed(r);
 }
 
 static void on_stop(sp_loop *loop, int signo, void *ud)
@@ -234,6 +259,17 @@ int cmd_watch(int argc, char **argv)
     }
     r.watch = ws.watch;
     r.log_path = ws.log_path;
+    sp_watch_cmp *cmp = NULL;
+    if (o.compare) {
+        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, on_cmp_event, &r, err, sizeof err);
+        if (!cmp) {
+            rc = sp_runtime_error("watch", "%s", err);
+            sp_dns_free(dns);
+            sp_watch_tear_down(&ws);
+            sp_loop_free(r.loop);
+            goto out;
+        }
+    }
 
     sp_loop_signal(r.loop, SIGINT, on_stop, &r);
     sp_loop_signal(r.loop, SIGTERM, on_stop, &r);
@@ -245,6 +281,7 @@ int cmd_watch(int argc, char **argv)
         rc = sp_runtime_error("watch", "event loop failed: %s", strerror(errno));
     if (stats)
         print_stats(r.watch, sp_now() - t0);
+    sp_watch_cmp_free(cmp);
     sp_dns_free(dns);
     sp_watch_tear_down(&ws);
     sp_loop_free(r.loop);

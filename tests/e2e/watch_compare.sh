@@ -1,0 +1,58 @@
+#!/bin/bash
+# Several resolvers compared: two dnsmasq instances that answer
+# www.shop.test differently give one disagree event with both answers (in
+# --json and in the change log); the second restarted with the first's
+# answer gives one agree; without --compare none of this is printed.
+set -u
+. "$SOCKPIT_SRC/tests/data/watch/lib.sh"
+T=$(mktemp -d /tmp/sp-watch-compare.XXXXXX)
+SP_PID= PID1= PID2=
+cleanup() {
+    [ -n "$SP_PID" ] && kill "$SP_PID" 2>/dev/null
+    for p in $PID1 $PID2; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+export HOME=$T XDG_CONFIG_HOME=$T/xdg-config XDG_STATE_HOME=$T/xdg-state TZ=UTC LC_ALL=C.UTF-8
+mkdir -p "$T/d1" "$T/d2"
+: > "$T/d1/hosts"; : > "$T/d2/hosts"
+P1=$(free_port); P2=$(free_port)
+start_dns "$T/d1" "$P1" --address=/www.shop.test/198.18.7.1 || exit 1
+PID1=$DNS_PID
+start_dns "$T/d2" "$P2" --address=/www.shop.test/198.18.7.2 || exit 1
+PID2=$DNS_PID
+S1="127.0.0.1:$P1" S2="127.0.0.1:$P2"
+
+"$SOCKPIT" watch --compare --dns-server "$S1,$S2" --json --interval 0.3 --count 3 --state-dir "$T/state" \
+    www.shop.test/A > "$T/out.json" 2> "$T/err" &
+SP_PID=$!
+has() { grep -q "\"event\":\"$1\"" "$T/out.json"; }
+wait_for 5 has disagree || fail "no disagree: $(cat "$T/out.json" "$T/err")"
+grep -q "\"name\":\"www.shop.test\",\"event\":\"disagree\",\"rrtype\":\"A\",\"answers\":{\"$S1\":\[\"198.18.7.1\"\],\"$S2\":\[\"198.18.7.2\"\]}" \
+    "$T/out.json" || fail "disagree answers: $(cat "$T/out.json")"
+
+# The second server now gives the first's answer.
+kill "$PID2"; wait "$PID2" 2>/dev/null; PID2=
+start_dns "$T/d2" "$P2" --address=/www.shop.test/198.18.7.1 || exit 1
+PID2=$DNS_PID
+wait_for 5 has agree || fail "no agree: $(cat "$T/out.json" "$T/err")"
+wait "$SP_PID" || fail "exit status $?: $(cat "$T/err")"; SP_PID=
+[ "$(grep -c '"event":"disagree"' "$T/out.json")" = 1 ] || fail "not one disagree: $(cat "$T/out.json")"
+[ "$(grep -c '"event":"agree"' "$T/out.json")" = 1 ] || fail "not one agree: $(cat "$T/out.json")"
+grep -q "agree\",\"rrtype\":\"A\",\"answers\":{\"$S1\":\[\"198.18.7.1\"\],\"$S2\":\[\"198.18.7.1\"\]}" \
+    "$T/out.json" || fail "agree answers: $(cat "$T/out.json")"
+grep -q "  www.shop.test  disagree  A: $S1 198.18.7.1; $S2 198.18.7.2$" "$T/state/dns-changes.log" ||
+    fail "disagree log line: $(cat "$T/state/dns-changes.log")"
+grep -q "  www.shop.test  agree  A: $S1 198.18.7.1; $S2 198.18.7.1$" "$T/state/dns-changes.log" ||
+    fail "agree log line: $(cat "$T/state/dns-changes.log")"
+
+# Without --compare: the usual events only (a restart resumes: nothing new
+# for the first server's unchanged answer), never a comparison.
+kill "$PID2"; wait "$PID2" 2>/dev/null; PID2=
+start_dns "$T/d2" "$P2" --address=/www.shop.test/198.18.7.2 || exit 1
+PID2=$DNS_PID
+"$SOCKPIT" watch --dns-server "$S2" --json --interval 0.3 --count 1 --duration 5 --state-dir "$T/state" \
+    www.shop.test/A > "$T/plain.json" 2> "$T/err" || fail "plain watch: $(cat "$T/err")"
+grep -q '"event":"change"' "$T/plain.json" || fail "no change: $(cat "$T/plain.json")"
+if grep -q 'agree' "$T/plain.json"; then fail "comparison without --compare: $(cat "$T/plain.json")"; fi
+echo "PASS"
