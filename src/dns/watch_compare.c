@@ -165,6 +165,18 @@ void sp_watch_cmp_free(sp_watch_cmp *c)
     free(c);
 }
 
+void sp_watch_cmp_add(sp_watch_cmp *c, const char *name, unsigned types, sp_wmode mode, long interval_ms)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        sp_watch_add(c->res[i].watch, name, types, mode, interval_ms, 0);
+}
+
+void sp_watch_cmp_remove(sp_watch_cmp *c, const char *name)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        sp_watch_remove(c->res[i].watch, name);
+}
+
 const sp_compare *sp_watch_cmp_model(const sp_watch_cmp *c) { return &c->model; }
 
 size_t sp_watch_cmp_count(const sp_watch_cmp *c) { return c->n; }

@@ -39,6 +39,9 @@ sp_watch_cmp *sp_watch_cmp_new(sp_loop *loop, sp_watch *main, sp_dns *dns, const
                                bool ttl_mode, sp_cmp_event_fn *on_event, void *ud, char *err, size_t errlen);
 /* Frees the channels first (their callbacks run), then the watchers. */
 void sp_watch_cmp_free(sp_watch_cmp *c);
+/* A name the main watcher took on, or let go (c NULL: nothing). */
+void sp_watch_cmp_add(sp_watch_cmp *c, const char *name, unsigned types, sp_wmode mode, long interval_ms);
+void sp_watch_cmp_remove(sp_watch_cmp *c, const char *name);
 const sp_compare *sp_watch_cmp_model(const sp_watch_cmp *c);
 size_t sp_watch_cmp_count(const sp_watch_cmp *c);
 const char *sp_watch_cmp_label(const sp_watch_cmp *c, size_t i);

@@ -520,6 +520,7 @@ static void add_submit(void *ud, const char *text)
         return;
     }
     sp_watch_add(p->ws.watch, name, types, SP_WMODE_DEFAULT, 0, 0);
+    sp_watch_cmp_add(p->cmp, name, types, SP_WMODE_DEFAULT, 0);
     sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
     sp_watchlist_set_types(&p->ws.list, name, types);
     sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
@@ -538,6 +539,7 @@ static void delete_yes(void *ud)
         sp_app_error(p->base.app, "%s is not watched any more", p->target);
         return;
     }
+    sp_watch_cmp_remove(p->cmp, p->target);
     sp_watchlist_remove(&p->ws.list, p->target);
     save_list(p);
     sp_app_status(p->base.app, "Stopped watching %s (its events stay in the log)", p->target);
