@@ -129,6 +129,13 @@ sp_watch_cmp *sp_watch_cmp_new(sp_loop *loop, sp_watch *main, sp_dns *dns, const
     free(csv);
     sp_compare_init(&c->model, c->n);
     c->res = sp_xcalloc(c->n ? c->n : 1, sizeof *c->res);
+    if (c->n < 2) {
+        snprintf(err, errlen,
+                 "--compare: only one DNS server to ask (%s): give two or more with --dns-server ADDR,ADDR",
+                 c->n ? c->labels[0] : "none");
+        sp_watch_cmp_free(c);
+        return NULL;
+    }
     for (size_t i = 0; i < c->n; i++) {
         resolver *r = &c->res[i];
         *r = (resolver){ .c = c, .i = i };
@@ -169,6 +176,15 @@ void sp_watch_cmp_add(sp_watch_cmp *c, const char *name, unsigned types, sp_wmod
 {
     for (size_t i = 0; c && i < c->n; i++)
         sp_watch_add(c->res[i].watch, name, types, mode, interval_ms, 0);
+}
+
+void sp_watch_cmp_set_mode(sp_watch_cmp *c, const char *name, sp_wmode mode, long interval_ms)
+{
+    for (size_t i = 0; c && i < c->n; i++) {
+        sp_watch_name *n = sp_watch_find(c->res[i].watch, name);
+        if (n)
+            sp_watch_set_mode(c->res[i].watch, n, mode, interval_ms);
+    }
 }
 
 void sp_watch_cmp_remove(sp_watch_cmp *c, const char *name)

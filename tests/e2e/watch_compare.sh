@@ -50,6 +50,11 @@ grep -q "  www.shop.test  disagree  A: $S1 198.18.7.1; $S2 198.18.7.2$" "$T/stat
 grep -q "  www.shop.test  agree  A: $S1 198.18.7.1; $S2 198.18.7.1$" "$T/state/dns-changes.log" ||
     fail "agree log line: $(cat "$T/state/dns-changes.log")"
 
+# One server is nothing to compare: said so.
+"$SOCKPIT" watch --compare --dns-server "$S1" --count 1 --state-dir "$T/state" www.shop.test > /dev/null 2> "$T/err" &&
+    fail "--compare with one server ran"
+grep -q "only one DNS server to ask ($S1): give two or more" "$T/err" || fail "one-server message: $(cat "$T/err")"
+
 # Without --compare: the usual events only (a restart resumes: nothing new
 # for the first server's unchanged answer), never a comparison.
 kill "$PID2"; wait "$PID2" 2>/dev/null; PID2=

@@ -34,7 +34,8 @@ typedef void sp_cmp_event_fn(void *ud, const sp_cmp_event *ev);
 /* Starts comparing the servers of `servers` (sp_dns_parse_servers' CSV;
  * NULL: those `dns` was made with) for every name `main` watches.
  * Events are appended to main's change log (sp_watch_log_fd). Returns
- * NULL with a one-line reason in err. */
+ * NULL with a one-line reason in err, also when there are fewer than two
+ * servers. */
 sp_watch_cmp *sp_watch_cmp_new(sp_loop *loop, sp_watch *main, sp_dns *dns, const char *servers, double interval,
                                bool ttl_mode, sp_cmp_event_fn *on_event, void *ud, char *err, size_t errlen);
 /* Frees the channels first (their callbacks run), then the watchers. */
@@ -42,6 +43,8 @@ void sp_watch_cmp_free(sp_watch_cmp *c);
 /* A name the main watcher took on, or let go (c NULL: nothing). */
 void sp_watch_cmp_add(sp_watch_cmp *c, const char *name, unsigned types, sp_wmode mode, long interval_ms);
 void sp_watch_cmp_remove(sp_watch_cmp *c, const char *name);
+/* A name's schedule changed in the main watcher. */
+void sp_watch_cmp_set_mode(sp_watch_cmp *c, const char *name, sp_wmode mode, long interval_ms);
 const sp_compare *sp_watch_cmp_model(const sp_watch_cmp *c);
 size_t sp_watch_cmp_count(const sp_watch_cmp *c);
 const char *sp_watch_cmp_label(const sp_watch_cmp *c, size_t i);

@@ -556,6 +556,7 @@ static void apply_mode(watch_pane *p, const char *name, sp_wmode mode, long ms)
         return;
     }
     sp_watch_set_mode(p->ws.watch, n, mode, ms);
+    sp_watch_cmp_set_mode(p->cmp, name, mode, ms);
     sp_watchlist_set_mode(&p->ws.list, name, mode, ms);
     save_list(p);
     double iv;
