@@ -11,8 +11,10 @@
 #include <cmocka.h>
 
 #include "sockpit/dns/addrset.h"
+#include "sockpit/dns/changelog.h"
 #include "sockpit/dns/compare.h"
 #include "sockpit/dns/valset.h"
+#include "sockpit/dns/watch_compare.h"
 
 static void test_transitions(void **state)
 {
@@ -80,12 +82,39 @@ static void test_text(void **state)
     sp_addrset_free(&b);
 }
 
+/* The log line and the JSON of an event; the resume takes the line for no
+ * event (so it never becomes a name's remembered answer). */
+static void test_event_forms(void **state)
+{
+    (void)state;
+    const char *labels[2] = { "127.0.0.1:5301", "127.0.0.1:5302" };
+    const char *answers[2] = { "198.18.7.1, 198.18.7.3", "error REFUSED" };
+    sp_cmp_event ev = { .time_ms = 0, .name = "www.shop.test", .type = SP_RR_A, .change = SP_CMP_DISAGREE,
+                        .nres = 2, .labels = labels, .answers = answers };
+    char *line = sp_cmp_event_format(&ev);
+    assert_non_null(strstr(line, "  www.shop.test  disagree  A: 127.0.0.1:5301 198.18.7.1, 198.18.7.3; "
+                                 "127.0.0.1:5302 error REFUSED"));
+    sp_wevent w;
+    sp_wevent_init(&w);
+    assert_int_equal(sp_changelog_parse_line(line, strlen(line), &w), -1);
+    sp_wevent_free(&w);
+    free(line);
+    char buf[512] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    sp_cmp_event_json(&ev, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"event\":\"disagree\",\"rrtype\":\"A\",\"answers\":{\"127.0.0.1:5301\":"
+                                "[\"198.18.7.1\",\"198.18.7.3\"],\"127.0.0.1:5302\":\"REFUSED\"}}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transitions),
         cmocka_unit_test(test_one_resolver),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_event_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
