@@ -43,7 +43,7 @@ _sockpit() {
         services) opts="--services-file --range --proto --listening --json --find --help" ;;
         hosts) opts="--json --all --interfaces --no-resolve --resolve --dns-server --sweep --probe --probe-rate
                      --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
-        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --log-size --state-dir
+        watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --compare --log-size --state-dir
                      --config-dir --exec --exec-timeout --help" ;;
         conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration

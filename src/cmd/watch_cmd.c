@@ -16,6 +16,7 @@
 #include "sockpit/core/safetext.h"
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/watch.h"
+#include "sockpit/dns/watch_compare.h"
 #include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
 
@@ -23,7 +24,7 @@
 typedef struct watch_opts {
     char *servers;
     double interval, duration;
-    bool interval_given, ttl_mode, json, stats;
+    bool interval_given, ttl_mode, json, stats, compare;
     long count, log_size;
     const char *state_dir, *config_dir;
     char *exec;
@@ -54,6 +55,8 @@ static const sp_optspec options[] = {
               "its output and failures go to hooks.log beside dns-changes.log" },
     { SP_OPTDEF_WATCH_EXEC_TIMEOUT(watch_opts, exec_timeout),
       .help = "a hook still running after SEC gets SIGTERM, and SIGKILL a second later" },
+    { .name = "compare", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, compare),
+      .help = "ask each DNS server separately and report where their answers disagree" },
     { .name = "stats", .kind = SP_OPT_FLAG, SP_OPT_AT(watch_opts, stats),
       .help = "print lookup statistics on stderr at the end" },
     { SP_OPTDEF_HELP },
@@ -101,6 +104,35 @@ typedef struct run {
     const char *log_path;
 } run;
 
+/* The output is gone, or --count is reached: stop. */
+static void printed(run *r)
+{
+    if (fflush(stdout) == EOF) {
+        /* The reader went away (a pipe into head, say): stop quietly. */
+        r->out_failed = true;
+        sp_loop_stop(r->loop);
+        return;
+    }
+    if (r->count && ++r->printed >= r->count)
+        sp_loop_stop(r->loop);
+}
+
+static void on_cmp_event(void *ud, const sp_cmp_event *ev)
+{
+    run *r = ud;
+    if (r->out_failed)
+        return;
+    if (r->json) {
+        sp_cmp_event_json(ev, stdout);
+    } else {
+        char *line = sp_cmp_event_format(ev);
+        sp_escape_fputs(line, strlen(line), stdout);
+        fputc('\n', stdout);
+        free(line);
+    }
+    printed(r);
+}
+
 static void on_event(void *ud, const sp_wevent *ev)
 {
     run *r = ud;
@@ -127,14 +159,7 @@ static void on_event(void *ud, const sp_wevent *ev)
         }
         fputc('\n', stdout);
     }
-    if (fflush(stdout) == EOF) {
-        /* The reader went away (a pipe into head, say): stop quietly. */
-        r->out_failed = true;
-        sp_loop_stop(r->loop);
-        return;
-    }
-    if (r->count && ++r->printed >= r->count)
-        sp_loop_stop(r->loop);
+    printed(r);
 }
 
 /* A hook's failure (in hooks.log already): on stderr too. */
@@ -254,6 +279,17 @@ int cmd_watch(int argc, char **argv)
     r.log_path = ws.log_path;
     if (ws.problem[0])
         fprintf(stderr, "sockpit watch: %s\n", ws.problem);
+    sp_watch_cmp *cmp = NULL;
+    if (o.compare) {
+        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, on_cmp_event, &r, err, sizeof err);
+        if (!cmp) {
+            rc = sp_runtime_error("watch", "%s", err);
+            sp_dns_free(dns);
+            sp_watch_tear_down(&ws);
+            sp_loop_free(r.loop);
+            goto out;
+        }
+    }
 
     sp_loop_signal(r.loop, SIGINT, on_stop, &r);
     sp_loop_signal(r.loop, SIGTERM, on_stop, &r);
@@ -271,6 +307,7 @@ int cmd_watch(int argc, char **argv)
         sp_loop_once(r.loop, 200);
     if (stats)
         print_stats(r.watch, sp_now() - t0);
+    sp_watch_cmp_free(cmp);
     sp_dns_free(dns);
     sp_watch_tear_down(&ws);
     sp_loop_free(r.loop);

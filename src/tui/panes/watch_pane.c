@@ -17,6 +17,7 @@
 #include "sockpit/dns/changelog.h"
 #include "sockpit/dns/eventring.h"
 #include "sockpit/dns/watch.h"
+#include "sockpit/dns/watch_compare.h"
 #include "sockpit/dns/watch_setup.h"
 #include "sockpit/dns/watchlist.h"
 #include "sockpit/tui/app.h"
@@ -51,6 +52,7 @@ static const sp_column columns[NCOLS] = {
 typedef struct watch_pane {
     sp_pane base;
     sp_watch_setup ws;  /* the watcher, watch.list, the log and the recent events */
+    sp_watch_cmp *cmp;  /* c: each DNS server asked on its own; NULL: off */
     char problem[4400]; /* what keeps the pane from working fully */
     int last_log_errno;
 
@@ -188,6 +190,15 @@ static bool all_failing(const sp_watch_name *n)
     return true;
 }
 
+/* The servers asked on their own answer one of n's types differently. */
+static bool disagrees(const watch_pane *p, const sp_watch_name *n)
+{
+    for (int t = 0; p->cmp && t < SP_RR_N; t++)
+        if ((n->types & SP_RRBIT(t)) && sp_compare_disagrees(sp_watch_cmp_model(p->cmp), n->name, (sp_rrtype)t))
+            return true;
+    return false;
+}
+
 /* Rebuilds the names table from the watcher. */
 static void publish_names(watch_pane *p)
 {
@@ -203,6 +214,13 @@ static void publish_names(watch_pane *p)
             used = sp_addrset_format(&n->set, ", ", addrs, sizeof addrs);
         else if (n->types & SP_RRMASK_ADDR)
             used = (size_t)snprintf(addrs, sizeof addrs, "%s", n->rounds ? "-" : "(looking up)");
+        /* The servers compared disagree: the mark first, where the eye
+         * reads the answer (the name cell stays the name). */
+        if (disagrees(p, n) && used + 4 < sizeof addrs) {
+            memmove(addrs + 4, addrs, used + 1);
+            memcpy(addrs, "≠ ", 4);
+            used += 4;
+        }
         /* The other types after the addresses: "MX 10 mx1.test; NS ns1.test". */
         for (int ty = SP_RR_CNAME; ty < SP_RR_N && used + 1 < sizeof addrs; ty++) {
             if (!(n->types & SP_RRBIT(ty)) || !n->rr[ty].known)
@@ -502,6 +520,7 @@ static void add_submit(void *ud, const char *text)
         return;
     }
     sp_watch_add(p->ws.watch, name, types, SP_WMODE_DEFAULT, 0, 0);
+    sp_watch_cmp_add(p->cmp, name, types, SP_WMODE_DEFAULT, 0);
     sp_watchlist_add(&p->ws.list, name, SP_WMODE_DEFAULT, 0);
     sp_watchlist_set_types(&p->ws.list, name, types);
     sp_app_status(p->base.app, "Watching %s (kept in %s)", name, p->ws.list_path);
@@ -520,6 +539,7 @@ static void delete_yes(void *ud)
         sp_app_error(p->base.app, "%s is not watched any more", p->target);
         return;
     }
+    sp_watch_cmp_remove(p->cmp, p->target);
     sp_watchlist_remove(&p->ws.list, p->target);
     save_list(p);
     sp_app_status(p->base.app, "Stopped watching %s (its events stay in the log)", p->target);
@@ -536,6 +556,7 @@ static void apply_mode(watch_pane *p, const char *name, sp_wmode mode, long ms)
         return;
     }
     sp_watch_set_mode(p->ws.watch, n, mode, ms);
+    sp_watch_cmp_set_mode(p->cmp, name, mode, ms);
     sp_watchlist_set_mode(&p->ws.list, name, mode, ms);
     save_list(p);
     double iv;
@@ -598,6 +619,19 @@ static void show_history(watch_pane *p, const char *name)
                 lines[n++] = sp_xasprintf("  %-5s %s", sp_rrtype_name((sp_rrtype)t),
                                           !rr->known ? "(looking up)" : vals[0] ? vals : "no records (NODATA)");
             SP_GROW(lines, cap, n + 8);
+        }
+        for (int t = 0; p->cmp && t < SP_RR_N; t++) {
+            if (!(w->types & SP_RRBIT(t)))
+                continue;
+            const sp_compare *m = sp_watch_cmp_model(p->cmp);
+            SP_GROW(lines, cap, n + sp_watch_cmp_count(p->cmp) + 8);
+            lines[n++] = sp_xasprintf("%s per server%s:", sp_rrtype_name((sp_rrtype)t),
+                                      sp_compare_disagrees(m, name, (sp_rrtype)t) ? " (≠ they disagree)" : "");
+            for (size_t r = 0; r < sp_watch_cmp_count(p->cmp); r++) {
+                const char *a = sp_compare_answer(m, name, (sp_rrtype)t, r);
+                lines[n++] = sp_xasprintf("  %-22s %s", sp_watch_cmp_label(p->cmp, r),
+                                          !a ? "(looking up)" : a[0] ? a : "no records");
+            }
         }
         lines[n++] = sp_xasprintf("Schedule:  %s%s", ttl ? "when the TTL runs out" : "every ", ttl ? "" : iv);
         lines[n++] = sp_xasprintf("State:     %s%s, %llu lookups, %llu answered, %u changes",
@@ -744,6 +778,38 @@ static sp_redraw act_sort(void *ud, const sp_key *k)
     return SP_REDRAW_BODY | SP_REDRAW_STATUS;
 }
 
+static void on_cmp_event(void *ud, const sp_cmp_event *ev)
+{
+    watch_pane *p = ud;
+    sp_app_status(p->base.app, "%s %s: the DNS servers %s", ev->name, sp_rrtype_name(ev->type),
+                  ev->change == SP_CMP_DISAGREE ? "disagree (≠)" : "agree again");
+    publish(p);
+}
+
+/* c: compare the DNS servers (one channel and watcher each) or stop. */
+static sp_redraw act_compare(void *ud, const sp_key *k)
+{
+    (void)k;
+    watch_pane *p = ud;
+    if (p->cmp) {
+        sp_watch_cmp_free(p->cmp);
+        p->cmp = NULL;
+        sp_app_status(p->base.app, "Comparing the DNS servers: off");
+    } else if (p->ws.watch) {
+        const sp_opts *o = sp_app_opts(p->base.app);
+        char err[512];
+        p->cmp = sp_watch_cmp_new(sp_app_loop(p->base.app), p->ws.watch, sp_app_dns(p->base.app), o->dns_servers,
+                                  o->watch_interval, o->ttl_mode, on_cmp_event, p, err, sizeof err);
+        if (p->cmp)
+            sp_app_status(p->base.app, "Comparing %zu DNS servers: ≠ marks a name they disagree on",
+                          sp_watch_cmp_count(p->cmp));
+        else
+            sp_app_error(p->base.app, "%s", err);
+    }
+    publish(p);
+    return SP_REDRAW_BODY | SP_REDRAW_STATUS;
+}
+
 static sp_redraw act_focus(void *ud, const sp_key *k)
 {
     (void)k;
@@ -790,6 +856,8 @@ static const sp_binding keymap[] = {
       N, act_ttl },
     { { 'r' }, "r", "look the selected name up now", "Re-query", NULL, 5, N, act_requery },
     { { 'R' }, "R", "look every name up now", NULL, NULL, 0, B, act_requery_all },
+    { { 'c' }, "c", "compare the DNS servers on/off: each asked on its own, ≠ where they disagree", "Compare",
+      NULL, 8, B, act_compare },
     { { SP_FN(KEY_MOUSE) }, "click", NULL, NULL, NULL, 0, B, act_click },
     { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
@@ -857,6 +925,8 @@ static void destroy(sp_pane *pane)
         sp_loop_cancel(loop, p->tick);
     if (p->redraw_timer)
         sp_loop_cancel(loop, p->redraw_timer);
+    /* Before the watcher it mirrors. */
+    sp_watch_cmp_free(p->cmp);
     sp_watch_tear_down(&p->ws);
     sp_table_free(p->names);
     sp_table_free(p->log);
