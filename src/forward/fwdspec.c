@@ -351,8 +351,12 @@ static void problem(sp_fwd_problem **probs, size_t *n, size_t *cap, size_t line,
         *cap = *cap ? *cap * 2 : 4;
         *probs = sp_xreallocarray(*probs, *cap, sizeof **probs);
     }
-    (*probs)[*n].line = line;
-    snprintf((*probs)[*n].msg, sizeof (*probs)[*n].msg, "%s", msg);
+    sp_fwd_problem *p = &(*probs)[*n];
+    p->line = line;
+    /* Cut to the field: the reason comes first and stays whole. */
+    size_t len = strnlen(msg, sizeof p->msg - 1);
+    memcpy(p->msg, msg, len);
+    p->msg[len] = '\0';
     (*n)++;
 }
 
