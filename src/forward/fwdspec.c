@@ -61,7 +61,7 @@ int sp_fwd_spec_listen(sp_fwd_spec *s, const char *v, char *err, size_t errlen)
                  esc);
         return -1;
     }
-    snprintf(s->listen_host, sizeof s->listen_host, "%s", host);
+    memcpy(s->listen_host, host, strlen(host) + 1); /* the length is checked above */
     s->listen_port = port;
     return 0;
 }
