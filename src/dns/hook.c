@@ -53,6 +53,7 @@ static void hook_log(sp_hook *h, const char *fmt, ...)
     char line[SP_DNSNAME_MAX + 200];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above; a clang 14 false positive */
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (h->log)
