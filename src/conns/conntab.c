@@ -24,7 +24,7 @@ uint64_t sp_conn_key(const sp_diag_sock *s)
     memcpy(&d, s->dst + 8, 8);
     uint64_t h = mix(0x6a09e667f3bcc908ull, (uint64_t)s->proto << 40 | (uint64_t)s->family << 32 |
                                                  (uint64_t)s->sport << 16 | s->dport);
-    h = mix(h, s->inode);
+    h = mix(h, s->inode ^ (uint64_t)s->netns << 48);
     h = mix(mix(h, a), b);
     return mix(mix(h, c), d);
 }
@@ -32,6 +32,9 @@ uint64_t sp_conn_key(const sp_diag_sock *s)
 /* The identity, in an order for sorting after the key. */
 static int cmp_identity(const sp_diag_sock *x, const sp_diag_sock *y)
 {
+    /* Two namespaces can hold the same 5-tuple (a TIME_WAIT has no inode). */
+    if (x->netns != y->netns)
+        return x->netns < y->netns ? -1 : 1;
     if (x->proto != y->proto)
         return x->proto < y->proto ? -1 : 1;
     if (x->family != y->family)

@@ -24,6 +24,7 @@ typedef struct sp_diag_sock {
     uint64_t inode;     /* 0: no file (TIME_WAIT, orphans) */
     uint64_t cookie;
     uint32_t rqueue, wqueue;
+    uint32_t netns;     /* which network namespace (the caller's index, 0: this one); not parsed */
     uint16_t info_len;  /* bytes of tcp_info the kernel gave (0: none) */
     struct tcp_info info; /* zero beyond info_len */
 } sp_diag_sock;
