@@ -125,7 +125,7 @@ static void on_done(int rc, int err, void *ud)
     char why[200] = "";
     if (rc < 0) {
         snprintf(why, sizeof why, "sock_diag dump failed: %s", strerror(err));
-        sp_conntab_begin(&src->tab);
+        sp_conntab_abort(&src->tab);
     } else {
         /* Sampled when the dump was asked for: the time the kernel read the
          * counters, not when the answer was parsed (which varies). */
