@@ -18,7 +18,7 @@ static void fit_once(const sp_column *cols, size_t n, const int *want, int width
 {
     int need = -1, maxprio = 0;
     for (size_t i = 0; i < n; i++) {
-        out[i] = i < 64 && (off >> i & 1) ? 0 : cols[i].min > 0 ? cols[i].min : 1;
+        out[i] = (i < 64 && (off >> i & 1)) || (want && want[i] < 0) ? 0 : cols[i].min > 0 ? cols[i].min : 1;
         if (out[i])
             need += out[i] + 1;
         if (cols[i].prio > maxprio)
@@ -137,6 +137,8 @@ struct sp_table {
     size_t *order;      /* display order: rows of the shown generation */
     size_t ordercap;
     int *want;
+    int *fitwant;       /* want as given to sp_columns_fit: -1 for a hidden column */
+    uint64_t hidden;    /* columns the pane has nothing for (bit i: column i) */
     int *widths;
     int header_y, rows_y, rows;
     int sort_col;
@@ -169,6 +171,7 @@ sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool d
     t->cols = cols;
     t->ncols = ncols;
     t->want = sp_xcalloc(ncols, sizeof *t->want);
+    t->fitwant = sp_xcalloc(ncols, sizeof *t->fitwant);
     t->widths = sp_xcalloc(ncols, sizeof *t->widths);
     t->header_y = t->rows_y = -1;
     t->sort_col = sort_col >= 0 && (size_t)sort_col < ncols && cols[sort_col].sort != SP_SORT_NONE ? sort_col : -1;
@@ -198,6 +201,7 @@ void sp_table_free(sp_table *t)
     free(t->stext);
     free(t->order);
     free(t->want);
+    free(t->fitwant);
     free(t->widths);
     free(t);
 }
@@ -594,12 +598,21 @@ void sp_table_sort(sp_table *t, int col, bool desc)
     apply(t, true);
 }
 
+void sp_table_show_column(sp_table *t, size_t col, bool shown)
+{
+    if (col >= 64 || col >= t->ncols)
+        return;
+    t->hidden = shown ? t->hidden & ~((uint64_t)1 << col) : t->hidden | (uint64_t)1 << col;
+    if (!shown && t->sort_col == (int)col)
+        sp_table_sort_move(t, 1);
+}
+
 void sp_table_sort_move(sp_table *t, int dir)
 {
     int n = (int)t->ncols, c = t->sort_col;
     for (int step = 0; step < n; step++) {
         c = dir > 0 ? (c + 1) % n : (c <= 0 ? n - 1 : c - 1);
-        if (t->cols[c].sort != SP_SORT_NONE) {
+        if (t->cols[c].sort != SP_SORT_NONE && !(c < 64 && (t->hidden >> c & 1))) {
             sp_table_sort(t, c, t->cols[c].desc);
             return;
         }
@@ -680,7 +693,9 @@ void sp_table_place(sp_table *t, int header_y, int rows_y, int rows, int width)
     sp_table_set_height(t, (size_t)(rows > 0 ? rows : 1));
     if (t->lazy)
         fill_window(t);
-    sp_columns_fit(t->cols, t->ncols, t->want, width, t->widths);
+    for (size_t c = 0; c < t->ncols; c++)
+        t->fitwant[c] = c < 64 && (t->hidden >> c & 1) ? -1 : t->want[c];
+    sp_columns_fit(t->cols, t->ncols, t->fitwant, width, t->widths);
 }
 
 const int *sp_table_widths(const sp_table *t) { return t->widths; }

@@ -36,7 +36,7 @@ typedef struct sp_column {
 } sp_column;
 
 /* Width allocation, a pure function. want[i] is column i's widest content
- * (title included). Columns with the highest prio are dropped until the rest
+ * (title included), or -1 for a column not to show. Columns with the highest prio are dropped until the rest
  * fit at their min widths with one space between columns; then each gets up
  * to its content in order of prio (left first on ties), and what is left
  * goes to the grow columns. out[i] is 0 for a dropped column. Returns the
@@ -134,6 +134,9 @@ void sp_table_sort(sp_table *t, int col, bool desc);
 void sp_table_sort_move(sp_table *t, int dir);
 void sp_table_sort_invert(sp_table *t);
 void sp_table_sort_click(sp_table *t, int col);
+/* A column the pane has nothing for right now is not shown (nor sorted
+ * on); columns 0-63. */
+void sp_table_show_column(sp_table *t, size_t col, bool shown);
 /* The column whose title is `name` (case-insensitive), or -1. */
 int sp_table_find_column(const sp_table *t, const char *name);
 

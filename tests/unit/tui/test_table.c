@@ -333,6 +333,26 @@ static void test_short_and_extra_cells(void **state)
     sp_table_free(t);
 }
 
+/* A column the pane has nothing for takes no room and is not sorted on. */
+static void test_hidden_column(void **state)
+{
+    (void)state;
+    sp_table *t = sp_table_new(two_cols, 2, 1, true);
+    const uint64_t a[] = { 3, 1, 2 };
+    feed(t, a, 3, 3);
+    sp_table_show_column(t, 1, false);
+    assert_int_equal(sp_table_sort_col(t), 0);
+    sp_table_place(t, 0, 1, 5, 40);
+    assert_int_equal(sp_table_widths(t)[1], 0);
+    assert_int_equal(sp_table_column_x(t, 1), -1);
+    sp_table_sort_move(t, 1);
+    assert_int_equal(sp_table_sort_col(t), 0);
+    sp_table_show_column(t, 1, true);
+    sp_table_place(t, 0, 1, 5, 40);
+    assert_true(sp_table_widths(t)[1] > 0);
+    sp_table_free(t);
+}
+
 /* A table whose rows the test keeps: 1,000 rows "name<k>" with number
  * k % 7; cells are asked for only for the rows placed on screen (and for a
  * row read or searched), sort keys once per row and sort. */
@@ -433,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_clicks),
         cmocka_unit_test(test_short_and_extra_cells),
         cmocka_unit_test(test_rows_kept_by_the_pane),
+        cmocka_unit_test(test_hidden_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
