@@ -14,7 +14,7 @@
 #include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
-#define CGROUP_MAX (64 * 1024)
+#define CGROUP_MAX ((size_t)64 * 1024)
 
 static bool link_inode(int dirfd, const char *path, uint64_t *inode)
 {
@@ -63,7 +63,7 @@ static void add_named(const char *rundir, dev_t nsdev, uint64_t self, sp_netns_f
         if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0 || st.st_ino == self)
             continue;
         sp_netns_found key = { .inode = st.st_ino };
-        sp_netns_found *f = bsearch(&key, *v, nproc, sizeof key, cmp_inode);
+        sp_netns_found *f = nproc ? bsearch(&key, *v, nproc, sizeof key, cmp_inode) : NULL;
         if (f) {
             if (!f->ipname[0] || strcmp(e->d_name, f->ipname) < 0)
                 snprintf(f->ipname, sizeof f->ipname, "%s", e->d_name);
