@@ -7,17 +7,22 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sockpit/conns/conns_source.h"
+#include "sockpit/conns/conntab.h"
 #include "sockpit/conns/netns.h"
 #include "sockpit/conns/netnsscan.h"
 #include "sockpit/core/loop.h"
@@ -202,29 +207,79 @@ static size_t refresh(sp_conns_source *src, sp_loop *loop)
     return sp_conns_netns_count(src);
 }
 
+static int listener(uint16_t *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 4) < 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+        return -1;
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* In the child, in a namespace of its own: lo up, a listener on port P and
+ * a client bound to port Q (which the parent listens on, in its own
+ * namespace) connected to it. Answers P, or 0. */
+static uint16_t child_setup(uint16_t q)
+{
+    uint16_t p;
+    if (unshare(CLONE_NEWNET) < 0)
+        return 0;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        return 0;
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+        return 0;
+    int l = listener(&p);
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(q), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (l < 0 || c < 0 || bind(c, (struct sockaddr *)&a, sizeof a) < 0)
+        return 0;
+    a.sin_port = htons(p);
+    if (connect(c, (struct sockaddr *)&a, sizeof a) < 0 || accept(l, NULL, NULL) < 0)
+        return 0;
+    return p;
+}
+
 /* As root: a child in a namespace of its own is dumped through a socket
- * made there, named net:[INODE]; when it exits its namespace goes. */
+ * made there, named net:[INODE], its rows carry its index; its client's
+ * local port Q, listened on in our namespace only, does not make it a
+ * server (listeners are per namespace); when it exits its rows close. */
 static void test_live_namespace(void **state)
 {
     (void)state;
     if (geteuid() != 0)
         skip();
-    int p[2];
-    assert_int_equal(pipe(p), 0);
+    uint16_t q;
+    int hl = listener(&q);
+    assert_true(hl >= 0);
+    /* The child waits for the end of hold: it ends with us whatever happens. */
+    int fds[2], hold[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(pipe(hold), 0);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
-        char ok = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
-        if (write(p[1], &ok, 1) != 1)
+        close(hl);
+        close(hold[1]);
+        uint16_t p = child_setup(q);
+        char c;
+        if (write(fds[1], &p, sizeof p) != (ssize_t)sizeof p || read(hold[0], &c, 1) != 0)
             _exit(1);
-        pause();
         _exit(0);
     }
-    char ok = 0;
-    assert_int_equal(read(p[0], &ok, 1), 1);
-    close(p[0]);
-    close(p[1]);
-    assert_int_equal(ok, 'y');
+    close(hold[0]);
+    uint16_t p = 0;
+    assert_int_equal(read(fds[0], &p, sizeof p), (ssize_t)sizeof p);
+    close(fds[0]);
+    close(fds[1]);
+    assert_int_not_equal(p, 0);
     char link[PATH_MAX], text[64];
     snprintf(link, sizeof link, "/proc/%d/ns/net", (int)child);
     ssize_t r = readlink(link, text, sizeof text - 1);
@@ -234,18 +289,36 @@ static void test_live_namespace(void **state)
     sp_loop *loop = sp_loop_new();
     sp_conns_source *src = sp_conns_source_new("/proc", true, true);
     assert_true(sp_conns_source_all_namespaces(src, true));
-    size_t before = refresh(src, loop);
-    assert_true(before >= 2);
-    bool named = false;
-    for (uint32_t i = 1; i < 4096 && !named; i++)
-        named = strcmp(sp_conns_netns_name(src, i), text) == 0;
-    assert_true(named);
-    assert_int_equal(refresh(src, loop), before); /* the socket kept */
-    kill(child, SIGKILL);
+    assert_true(refresh(src, loop) >= 2);
+    uint32_t id = 0;
+    for (uint32_t i = 1; i < 4096 && !id; i++)
+        if (strcmp(sp_conns_netns_name(src, i), text) == 0)
+            id = i;
+    assert_int_not_equal(id, 0);
+    assert_true(refresh(src, loop) >= 2); /* the socket kept */
+    const sp_conntab *t = sp_conns_table(src);
+    size_t rows = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const sp_conn *c = &t->v[i];
+        if (c->s.netns != id)
+            continue;
+        rows++;
+        assert_int_equal(c->pid, (int)child);
+        assert_false(c->closed);
+        assert_int_equal(sp_conn_service_port(c), p);
+        assert_true(c->s.sport == q || c->s.sport == p);
+    }
+    assert_int_equal(rows, 2);
+    close(hold[1]);
     waitpid(child, NULL, 0);
-    assert_int_equal(refresh(src, loop), before - 1);
+    refresh(src, loop);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].s.netns == id)
+            assert_true(t->v[i].closed);
+    assert_string_equal(sp_conns_netns_name(src, id), text); /* while its rows linger */
     sp_conns_source_free(src);
     sp_loop_free(loop);
+    close(hl);
 }
 
 int main(void)
