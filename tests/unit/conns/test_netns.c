@@ -224,7 +224,7 @@ static int listener(uint16_t *port)
  * namespace) connected to it. Answers P, or 0. */
 static uint16_t child_setup(uint16_t q)
 {
-    uint16_t p;
+    uint16_t p = 0;
     if (unshare(CLONE_NEWNET) < 0)
         return 0;
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -256,7 +256,7 @@ static void test_live_namespace(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    uint16_t q;
+    uint16_t q = 0;
     int hl = listener(&q);
     assert_true(hl >= 0);
     /* The child waits for the end of hold: it ends with us whatever happens. */
