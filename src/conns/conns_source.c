@@ -45,6 +45,7 @@ typedef struct nsrec {
     int state;              /* NS_* */
     sp_sockdiag *diag;      /* NS_READY */
     bool gone;              /* no longer found; its name stays for the lingering rows */
+    bool noted;             /* a note about it was queued: not another */
     double gone_at;
 } nsrec;
 
@@ -102,6 +103,7 @@ struct sp_conns_source {
     int pipe[2];
     sp_loop *pipe_loop;     /* where the pipe's read end is watched */
     opener op;
+    bool noted_thread, noted_walk;
     char *notes[MAX_NOTES];
     size_t nnotes;
     char note_out[320];
@@ -109,12 +111,15 @@ struct sp_conns_source {
 
 static void end_opener(sp_conns_source *src);
 static void drop_diag(nsrec *r);
-static void note(sp_conns_source *src, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(sp_conns_source *src, bool *once, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void note(sp_conns_source *src, const char *fmt, ...)
+/* Queues a note; once (may be NULL) is its flag: a note is said once. */
+static void note(sp_conns_source *src, bool *once, const char *fmt, ...)
 {
-    if (src->nnotes == MAX_NOTES)
+    if (src->nnotes == MAX_NOTES || (once && *once))
         return;
+    if (once)
+        *once = true;
     char buf[sizeof src->note_out];
     va_list ap;
     va_start(ap, fmt);
@@ -357,7 +362,7 @@ static void kick_opener(sp_conns_source *src)
         op->running = true;
         return;
     }
-    note(src, "other network namespaces: cannot start a thread: %s", strerror(e));
+    note(src, &src->noted_thread, "other network namespaces: cannot start a thread: %s", strerror(e));
     for (size_t i = 0; i < op->njobs; i++) {
         ns_by_id(src, op->jobs[i].id)->state = NS_IDLE;
         free(op->jobs[i].path);
@@ -395,7 +400,7 @@ static void walk(sp_conns_source *src)
     size_t n;
     uint64_t self;
     if (sp_netns_scan(src->procroot, RUN_NETNS, &self, &f, &n) < 0) {
-        note(src, "other network namespaces: cannot read %s: %s", src->procroot, strerror(errno));
+        note(src, &src->noted_walk, "other network namespaces: cannot read %s: %s", src->procroot, strerror(errno));
         return;
     }
     bool *seen = sp_xcalloc(src->nns + n + 1, sizeof *seen);
@@ -461,7 +466,7 @@ static void update_namespaces(sp_conns_source *src, sp_loop *loop)
             sp_loop_unwatch(src->pipe_loop, src->pipe[0]);
         src->pipe_loop = sp_loop_watch(loop, src->pipe[0], SP_IO_READ, on_pipe, src) == 0 ? loop : NULL;
         if (!src->pipe_loop) {
-            note(src, "other network namespaces: cannot watch the pipe: %s", strerror(errno));
+            note(src, NULL, "other network namespaces: cannot watch the pipe: %s", strerror(errno));
             src->all = false;
             return;
         }
@@ -497,7 +502,7 @@ static void on_wait_over(sp_loop *loop, uint64_t id, void *ud)
     src->wait_timer = 0;
     src->waiting = false;
     src->wait_over = true;
-    note(src, "network namespace %s: not entered within %g s (skipped this time)", src->ns[src->step].name,
+    note(src, &src->ns[src->step].noted, "network namespace %s: not entered within %g s (skipped this time)", src->ns[src->step].name,
          OPEN_WAIT_SECONDS);
     src->step++;
     dump_next(src);
@@ -523,7 +528,7 @@ static void dump_next(sp_conns_source *src)
         src->cur = r->id;
         if (sp_sockdiag_start(r->diag, src->loop, src->q, src->nq, on_msg, ns_done, src) == 0)
             return;
-        note(src, "network namespace %s: sock_diag: %s (skipped this time)", r->name, strerror(errno));
+        note(src, &r->noted, "network namespace %s: sock_diag: %s (skipped this time)", r->name, strerror(errno));
         drop_diag(r);
     }
     src->cur = 0;
@@ -535,7 +540,7 @@ static void ns_done(int rc, int err, void *ud)
     sp_conns_source *src = ud;
     nsrec *r = ns_by_id(src, src->cur);
     if (rc < 0) {
-        note(src, "network namespace %s: sock_diag dump failed: %s", r->name, strerror(err));
+        note(src, &r->noted, "network namespace %s: sock_diag dump failed: %s", r->name, strerror(err));
         if (sp_sockdiag_lost(r->diag))
             drop_diag(r);
     } else {
@@ -567,10 +572,10 @@ static void on_pipe(sp_loop *loop, int fd, unsigned events, void *ud)
         }
         if (m.fd < 0) {
             r->state = NS_FAILED;
-            note(src, "network namespace %s: cannot enter it: %s (skipped)", r->name, strerror(m.err));
+            note(src, &r->noted, "network namespace %s: cannot enter it: %s (skipped)", r->name, strerror(m.err));
         } else if ((r->diag = sp_sockdiag_adopt(m.fd)) == NULL) {
             r->state = NS_FAILED;
-            note(src, "network namespace %s: sock_diag: %s (skipped)", r->name, strerror(errno));
+            note(src, &r->noted, "network namespace %s: sock_diag: %s (skipped)", r->name, strerror(errno));
         } else {
             r->state = NS_READY;
         }
@@ -642,13 +647,13 @@ int sp_conns_source_refresh(sp_conns_source *src, sp_loop *loop, sp_conns_fn *cb
 bool sp_conns_source_all_namespaces(sp_conns_source *src, bool on)
 {
     if (on && geteuid() != 0) {
-        note(src, "other network namespaces need root: showing this one only");
+        note(src, NULL, "other network namespaces need root: showing this one only");
         src->want_all = false;
         return false;
     }
     if (on && src->pipe[0] < 0) {
         if (pipe2(src->pipe, O_CLOEXEC) < 0) {
-            note(src, "other network namespaces: no pipe (%s): showing this one only", strerror(errno));
+            note(src, NULL, "other network namespaces: no pipe (%s): showing this one only", strerror(errno));
             src->pipe[0] = src->pipe[1] = -1;
             return false;
         }

@@ -104,6 +104,17 @@ head -1 "$T/plain.txt" | grep -Eq '^PROTO +STATE +LOCAL +REMOTE +SERVICE +PROCES
     || fail "header: $(head -1 "$T/plain.txt")"
 grep -Eq "^tcp +ESTAB .* python3/$PY +$NS " "$T/plain.txt" || fail "row: $(cat "$T/plain.txt")"
 
+# Root without CAP_SYS_ADMIN: setns refused, one note per namespace, the
+# host rows still there.
+if command -v setpriv >/dev/null &&
+    setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$SOCKPIT" conns --all-namespaces --json \
+        > "$T/nocap.json" 2> "$T/nocap.err"; then
+    [ "$(grep -c "network namespace $NS: cannot enter it: Operation not permitted (skipped)" "$T/nocap.err")" = 1 ] \
+        || fail "no CAP_SYS_ADMIN: $(cat "$T/nocap.err")"
+    grep -v '"netns":"host"' "$T/nocap.json" | grep -q . && fail "no CAP_SYS_ADMIN: other namespaces"
+    [ -s "$T/host.json" ] && [ ! -s "$T/nocap.json" ] && fail "no CAP_SYS_ADMIN: no host rows"
+fi
+
 # Without root: the note once, exit 0, the host rows.
 if command -v setpriv >/dev/null; then
     setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPIT" conns --all-namespaces --json \
