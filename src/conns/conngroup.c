@@ -68,8 +68,9 @@ void sp_conn_groups_update(sp_conn_groups *g, const sp_conntab *t)
     for (size_t i = 0; i < t->n; i++)
         it[i] = (item){ sp_conn_group_key(g->by, &t->v[i]), i };
     qsort(it, t->n, sizeof *it, cmp_item);
-    sp_conn_group *out = sp_xreallocarray(NULL, t->n ? t->n : 1, sizeof *out);
-    size_t n = 0, old = 0;
+    /* Groups are few beside the connections: grown as they come. */
+    sp_conn_group *out = NULL;
+    size_t n = 0, cap = 0, old = 0;
     for (size_t i = 0; i < t->n;) {
         const sp_conn *c = &t->v[it[i].conn];
         sp_conn_group gr;
@@ -104,11 +105,12 @@ void sp_conn_groups_update(sp_conn_groups *g, const sp_conntab *t)
             gr.nhist--;
         }
         gr.hist[gr.nhist++] = (float)(gr.tx_bps + gr.rx_bps);
+        SP_GROW(out, cap, n + 1);
         out[n++] = gr;
     }
     free(it);
     free(g->v);
     g->v = out;
     g->n = n;
-    g->cap = t->n ? t->n : 1;
+    g->cap = cap;
 }

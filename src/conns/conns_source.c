@@ -75,6 +75,8 @@ struct sp_conns_source {
     char why[160];          /* why sock_diag could not be opened */
     sp_sockdiag_query q[4];
     size_t nq;
+    bool tcp, udp;
+    bool one_walk;          /* TCP of both families in one dump (until the kernel refuses it) */
     sp_conntab tab;
     sp_connproc *procs;
     sp_conn_groups groups[SP_BY_COUNT];
@@ -140,18 +142,29 @@ const char *sp_conns_take_note(sp_conns_source *src)
     return src->note_out;
 }
 
-sp_conns_source *sp_conns_source_new(const char *procroot, bool tcp, bool udp)
+static void set_queries(sp_conns_source *src)
 {
-    sp_conns_source *src = sp_xcalloc(1, sizeof *src);
     uint8_t info = 1u << (INET_DIAG_INFO - 1);
-    if (tcp) {
+    src->nq = 0;
+    if (src->tcp && src->one_walk)
+        src->q[src->nq++] = (sp_sockdiag_query){ AF_UNSPEC, IPPROTO_TCP, info, TCP_STATES };
+    if (src->tcp && !src->one_walk) {
         src->q[src->nq++] = (sp_sockdiag_query){ AF_INET, IPPROTO_TCP, info, TCP_STATES };
         src->q[src->nq++] = (sp_sockdiag_query){ AF_INET6, IPPROTO_TCP, info, TCP_STATES };
     }
-    if (udp) {
+    if (src->udp) {
         src->q[src->nq++] = (sp_sockdiag_query){ AF_INET, IPPROTO_UDP, 0, 1u << SP_TCP_ESTABLISHED };
         src->q[src->nq++] = (sp_sockdiag_query){ AF_INET6, IPPROTO_UDP, 0, 1u << SP_TCP_ESTABLISHED };
     }
+}
+
+sp_conns_source *sp_conns_source_new(const char *procroot, bool tcp, bool udp)
+{
+    sp_conns_source *src = sp_xcalloc(1, sizeof *src);
+    src->tcp = tcp;
+    src->udp = udp;
+    src->one_walk = true;
+    set_queries(src);
     src->procroot = sp_xstrdup(procroot);
     src->pipe[0] = src->pipe[1] = -1;
     src->next_id = 1;
@@ -593,6 +606,8 @@ static void on_pipe(sp_loop *loop, int fd, unsigned events, void *ud)
 
 /* ---- the refresh ---- */
 
+static int start_dump(sp_conns_source *src);
+
 static void on_done(int rc, int err, void *ud)
 {
     sp_conns_source *src = ud;
@@ -601,9 +616,19 @@ static void on_done(int rc, int err, void *ud)
         dump_next(src);
         return;
     }
+    if (src->one_walk && src->tcp &&
+        (err == EINVAL || err == ENOENT || err == EOPNOTSUPP || err == EPROTONOSUPPORT || err == EAFNOSUPPORT)) {
+        /* A kernel (or sandbox) without the older request: one family at
+         * a time from now on, starting over at once. */
+        src->one_walk = false;
+        set_queries(src);
+        sp_conntab_abort(&src->tab);
+        if (start_dump(src) == 0)
+            return;
+    }
     char why[200];
     snprintf(why, sizeof why, "sock_diag dump failed: %s", strerror(err));
-    sp_conntab_begin(&src->tab);
+    sp_conntab_abort(&src->tab);
     src->running = false;
     src->took = sp_now() - src->started;
     src->cb(src->ud, rc, why);
@@ -619,6 +644,14 @@ static void on_fail(sp_loop *loop, uint64_t id, void *ud)
     src->cb(src->ud, -1, src->why);
 }
 
+static int start_dump(sp_conns_source *src)
+{
+    src->malformed_now = 0;
+    src->nlistening = 0;
+    sp_conntab_begin(&src->tab);
+    return src->diag ? sp_sockdiag_start(src->diag, src->loop, src->q, src->nq, on_msg, on_done, src) : -1;
+}
+
 int sp_conns_source_refresh(sp_conns_source *src, sp_loop *loop, sp_conns_fn *cb, void *ud)
 {
     if (src->running || src->fail_timer)
@@ -627,16 +660,13 @@ int sp_conns_source_refresh(sp_conns_source *src, sp_loop *loop, sp_conns_fn *cb
     src->ud = ud;
     src->loop = loop;
     src->started = sp_now();
-    src->malformed_now = 0;
-    src->nlistening = 0;
     src->shown_now = 1;
     src->cur = 0;
     src->waiting = src->wait_over = false;
-    sp_conntab_begin(&src->tab);
     src->running = true;
     if (src->diag)
         update_namespaces(src, loop);
-    if (src->diag && sp_sockdiag_start(src->diag, loop, src->q, src->nq, on_msg, on_done, src) == 0)
+    if (start_dump(src) == 0)
         return 0;
     if (src->diag)
         snprintf(src->why, sizeof src->why, "sock_diag: %s", strerror(errno));

@@ -29,42 +29,54 @@ uint64_t sp_conn_key(const sp_diag_sock *s)
     return mix(mix(h, c), d);
 }
 
-/* The identity, in an order for sorting after the key. */
-static int cmp_identity(const sp_diag_sock *x, const sp_diag_sock *y)
+/* Whether two sockets are the same one (the key may collide). */
+static bool same_identity(const sp_diag_sock *x, const sp_diag_sock *y)
 {
-    /* Two namespaces can hold the same 5-tuple (a TIME_WAIT has no inode). */
-    if (x->netns != y->netns)
-        return x->netns < y->netns ? -1 : 1;
-    if (x->proto != y->proto)
-        return x->proto < y->proto ? -1 : 1;
-    if (x->family != y->family)
-        return x->family < y->family ? -1 : 1;
-    if (x->inode != y->inode)
-        return x->inode < y->inode ? -1 : 1;
-    if (x->sport != y->sport)
-        return x->sport < y->sport ? -1 : 1;
-    if (x->dport != y->dport)
-        return x->dport < y->dport ? -1 : 1;
-    int c = memcmp(x->src, y->src, 16);
-    return c ? c : memcmp(x->dst, y->dst, 16);
+    return x->netns == y->netns && x->proto == y->proto && x->family == y->family && x->inode == y->inode &&
+           x->sport == y->sport && x->dport == y->dport && memcmp(x->src, y->src, 16) == 0 &&
+           memcmp(x->dst, y->dst, 16) == 0;
 }
 
-static int cmp_sock(uint64_t kx, const sp_diag_sock *x, uint64_t ky, const sp_diag_sock *y)
+static void index_put(sp_conntab *t, size_t i)
 {
-    if (kx != ky)
-        return kx < ky ? -1 : 1;
-    return cmp_identity(x, y);
+    size_t mask = t->nslots - 1;
+    for (size_t h = (size_t)t->v[i].key & mask;; h = (h + 1) & mask) {
+        if (!t->slots[h]) {
+            t->slots[h] = (uint32_t)i + 1;
+            return;
+        }
+    }
 }
 
-/* refs point into the table being committed: qsort has no context. */
-static _Thread_local const sp_diag_sock *sorting;
-
-static int cmp_ref(const void *a, const void *b)
+/* Rebuilds the index for want rows at least, the load kept below half. */
+static void reindex(sp_conntab *t, size_t want)
 {
-    const sp_conn_ref *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return cmp_identity(&sorting[x->at], &sorting[y->at]);
+    size_t ns = 64;
+    while (ns < 2 * want)
+        ns <<= 1;
+    if (ns != t->nslots) {
+        free(t->slots);
+        t->slots = sp_xcalloc(ns, sizeof *t->slots);
+        t->nslots = ns;
+    } else {
+        memset(t->slots, 0, ns * sizeof *t->slots);
+    }
+    for (size_t i = 0; i < t->n; i++)
+        index_put(t, i);
+}
+
+/* The row with this key (and identity, when s is given), or NULL. */
+static sp_conn *lookup(const sp_conntab *t, uint64_t key, const sp_diag_sock *s)
+{
+    if (!t->nslots)
+        return NULL;
+    size_t mask = t->nslots - 1;
+    for (size_t h = (size_t)key & mask; t->slots[h]; h = (h + 1) & mask) {
+        sp_conn *c = &t->v[t->slots[h] - 1];
+        if (c->key == key && (!s || same_identity(&c->s, s)))
+            return c;
+    }
+    return NULL;
 }
 
 void sp_conntab_init(sp_conntab *t)
@@ -76,20 +88,32 @@ void sp_conntab_init(sp_conntab *t)
 void sp_conntab_free(sp_conntab *t)
 {
     free(t->v);
-    free(t->spare);
-    free(t->refs);
-    free(t->next);
+    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 
-void sp_conntab_begin(sp_conntab *t) { t->nnext = 0; }
-
-void sp_conntab_add(sp_conntab *t, const sp_diag_sock *s)
+void sp_conntab_abort(sp_conntab *t)
 {
-    SP_GROW(t->next, t->capnext, t->nnext + 1);
-    SP_GROW(t->refs, t->caprefs, t->nnext + 1);
-    t->refs[t->nnext] = (sp_conn_ref){ sp_conn_key(s), t->nnext };
-    t->next[t->nnext++] = *s;
+    if (!t->feeding)
+        return;
+    t->feeding = false;
+    t->n = t->published;
+    for (size_t i = 0; i < t->n; i++) {
+        sp_conn *c = &t->v[i];
+        if (c->seen == t->dump) {
+            c->counted = c->had;
+            c->tx_bytes = c->prev_tx;
+            c->rx_bytes = c->prev_rx;
+        }
+    }
+    reindex(t, t->n);
+}
+
+void sp_conntab_begin(sp_conntab *t)
+{
+    sp_conntab_abort(t);
+    t->dump++;
+    t->feeding = true;
 }
 
 static void take_counts(sp_conn *c)
@@ -99,6 +123,31 @@ static void take_counts(sp_conn *c)
     c->rx_bytes = c->counted ? c->s.info.tcpi_bytes_received : 0;
 }
 
+void sp_conntab_add(sp_conntab *t, const sp_diag_sock *s)
+{
+    uint64_t key = sp_conn_key(s);
+    sp_conn *c = lookup(t, key, s);
+    if (!c) {
+        if (2 * (t->n + 1) > t->nslots)
+            reindex(t, 2 * (t->n + 1));
+        SP_GROW(t->v, t->cap, t->n + 1);
+        c = &t->v[t->n];
+        memset(c, 0, sizeof *c);
+        c->key = key;
+        c->fresh = true;
+        index_put(t, t->n++);
+    } else if (c->seen != t->dump) {
+        /* The same socket twice in one dump (a dump racing a change): the
+         * last counts, against what came before the dump. */
+        c->had = c->counted;
+        c->prev_tx = c->tx_bytes;
+        c->prev_rx = c->rx_bytes;
+    }
+    c->seen = t->dump;
+    c->s = *s;
+    take_counts(c);
+}
+
 static double rate(uint64_t now, uint64_t before, double dt)
 {
     return now >= before && dt > 0 ? (double)(now - before) / dt : 0;
@@ -106,71 +155,44 @@ static double rate(uint64_t now, uint64_t before, double dt)
 
 void sp_conntab_commit(sp_conntab *t, double now)
 {
-    sorting = t->next;
-    if (t->nnext > 1)
-        qsort(t->refs, t->nnext, sizeof *t->refs, cmp_ref);
-    /* The same socket twice in one dump (a dump racing a change): the last. */
-    size_t u = 0;
-    for (size_t i = 0; i < t->nnext; i++) {
-        if (u && cmp_ref(&t->refs[u - 1], &t->refs[i]) == 0)
-            t->refs[u - 1] = t->refs[i];
-        else
-            t->refs[u++] = t->refs[i];
-    }
-    size_t nn = u;
-    SP_GROW(t->spare, t->capspare, t->n + nn + 1);
-    sp_conn *out = t->spare;
-    size_t a = 0, b = 0, n = 0;
     double dt = t->last_at > 0 ? now - t->last_at : 0;
     bool first = t->refreshes == 0;
-    while (a < t->n || b < nn) {
-        const sp_diag_sock *nb = b < nn ? &t->next[t->refs[b].at] : NULL;
-        uint64_t kb = nb ? t->refs[b].key : 0;
-        int c = !nb ? -1 : a == t->n ? 1 : cmp_sock(t->v[a].key, &t->v[a].s, kb, nb);
-        if (c < 0) {
-            sp_conn *o = &out[n];
-            *o = t->v[a++];
-            if (!o->closed) {
-                o->closed = true;
-                o->closed_at = now;
-                o->is_new = false;
-                o->tx_bps = o->rx_bps = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        sp_conn *c = &t->v[i];
+        if (c->seen != t->dump) {
+            if (!c->closed) {
+                c->closed = true;
+                c->closed_at = now;
+                c->is_new = false;
+                c->tx_bps = c->rx_bps = 0;
             }
-            if (now - o->closed_at < t->linger)
-                n++;
-            continue;
-        }
-        sp_conn *c2 = &out[n++];
-        if (c == 0) {
-            *c2 = t->v[a++];
-            uint64_t tx = c2->tx_bytes, rx = c2->rx_bytes;
-            bool had = c2->counted && !c2->closed;
-            c2->s = *nb;
-            take_counts(c2);
-            c2->rates = had && c2->counted && dt > 0;
-            c2->tx_bps = c2->rates ? rate(c2->tx_bytes, tx, dt) : 0;
-            c2->rx_bps = c2->rates ? rate(c2->rx_bytes, rx, dt) : 0;
-            c2->is_new = false;
-            c2->closed = false;
+            if (now - c->closed_at >= t->linger)
+                continue;
+        } else if (c->fresh) {
+            c->fresh = false;
+            c->first_seen = now;
+            c->before = first;
+            c->is_new = !first;
         } else {
-            memset(c2, 0, sizeof *c2);
-            c2->s = *nb;
-            c2->key = kb;
-            c2->first_seen = now;
-            c2->before = first;
-            c2->is_new = !first;
-            take_counts(c2);
+            c->rates = c->had && !c->closed && c->counted && dt > 0;
+            c->tx_bps = c->rates ? rate(c->tx_bytes, c->prev_tx, dt) : 0;
+            c->rx_bps = c->rates ? rate(c->rx_bytes, c->prev_rx, dt) : 0;
+            c->is_new = false;
+            c->closed = false;
         }
-        b++;
+        if (n != i)
+            t->v[n] = *c;
+        n++;
     }
-    /* The output becomes the table; the old table the next spare. */
-    t->spare = t->v;
-    size_t cap = t->capspare;
-    t->capspare = t->cap;
-    t->v = out;
-    t->cap = cap;
-    t->n = n;
-    t->nnext = 0;
+    t->n = t->published = n;
+    /* A crowd that left gives its memory back. */
+    if (t->cap > 1024 && n < t->cap / 4) {
+        t->cap = 2 * n;
+        t->v = sp_xreallocarray(t->v, t->cap, sizeof *t->v);
+    }
+    reindex(t, n);
+    t->feeding = false;
     t->last_at = now;
     t->refreshes++;
 }
@@ -182,15 +204,4 @@ unsigned sp_conn_service_port(const sp_conn *c)
     return c->s.sport < c->s.dport ? c->s.sport : c->s.dport;
 }
 
-const sp_conn *sp_conntab_find(const sp_conntab *t, uint64_t key)
-{
-    size_t lo = 0, hi = t->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->v[mid].key < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < t->n && t->v[lo].key == key ? &t->v[lo] : NULL;
-}
+const sp_conn *sp_conntab_find(const sp_conntab *t, uint64_t key) { return lookup(t, key, NULL); }

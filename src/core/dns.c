@@ -199,8 +199,11 @@ sp_dns *sp_dns_new(sp_loop *loop, const sp_dns_config *cfg, char *err, size_t er
     o.tries = cfg && cfg->tries > 0 ? cfg->tries : 2;
     /* Without NOCHECKRESP, c-ares 1.18 retries a SERVFAIL or REFUSED answer
      * and then reports ARES_ECONNREFUSED, the same as a closed port; the
-     * panes need to tell those apart. */
-    o.flags = ARES_FLAG_NOCHECKRESP;
+     * panes need to tell those apart. STAYOPEN: c-ares closes a socket
+     * whenever no query is in flight, and lookups spread over an interval
+     * (10,000 names every 10 s) then cost a socket, a connect and a close
+     * each. */
+    o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN;
     int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
 #ifdef ARES_OPT_QUERY_CACHE
     /* c-ares 1.23 and later cache answers: the DNS watch must see every

@@ -178,6 +178,14 @@ size_t sp_text_width(const char *s, size_t len)
     size_t cols = 0, i = 0;
     unsigned run = 0;
     while (i < len) {
+        /* Printable ASCII, most of what a table holds: never escaped, a
+         * column a byte (wcwidth is the cost of this function otherwise). */
+        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+            cols++;
+            i++;
+            run = 0;
+            continue;
+        }
         uint32_t cp;
         size_t n = sp_utf8_decode(s + i, len - i, &cp);
         char tmp[16];

@@ -30,6 +30,9 @@
 
 _Static_assert(SP_SOCKDIAG_REQ_SIZE == MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2)),
                "request size");
+_Static_assert(SP_SOCKDIAG_QUERY_SIZE == MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req)) &&
+                   SP_SOCKDIAG_QUERY_SIZE >= SP_SOCKDIAG_REQ_SIZE,
+               "query size");
 
 /* The listeners being dumped into s, for the done wrapper. */
 typedef struct listen_dump {
@@ -59,11 +62,18 @@ struct sp_sockdiag {
 
 size_t sp_sockdiag_request_for(void *buf, const sp_sockdiag_query *q, uint32_t seq)
 {
-    memset(buf, 0, SP_SOCKDIAG_REQ_SIZE);
+    memset(buf, 0, q->family == AF_UNSPEC ? SP_SOCKDIAG_QUERY_SIZE : SP_SOCKDIAG_REQ_SIZE);
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = seq;
+    if (q->family == AF_UNSPEC) {
+        nlh->nlmsg_type = TCPDIAG_GETSOCK;
+        struct inet_diag_req *c = mnl_nlmsg_put_extra_header(nlh, sizeof *c);
+        c->idiag_ext = q->ext;
+        c->idiag_states = q->states;
+        return nlh->nlmsg_len;
+    }
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
     struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
     r->sdiag_family = q->family;
     r->sdiag_protocol = q->proto;
@@ -88,7 +98,7 @@ typedef struct walk_ctx {
 static int on_message(const struct nlmsghdr *nlh, void *data)
 {
     const walk_ctx *c = data;
-    if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY)
+    if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY || nlh->nlmsg_type == TCPDIAG_GETSOCK)
         c->fn(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), c->ud);
     return MNL_CB_OK;
 }
@@ -289,7 +299,7 @@ const sp_sockdiag_query *sp_sockdiag_running(const sp_sockdiag *d) { return &d->
 
 static int send_query(sp_sockdiag *d)
 {
-    char req[SP_SOCKDIAG_REQ_SIZE] __attribute__((aligned(4)));
+    char req[SP_SOCKDIAG_QUERY_SIZE] __attribute__((aligned(4)));
     size_t n = sp_sockdiag_request_for(req, &d->q[d->at], ++d->seq);
     return mnl_socket_sendto(d->nl, req, n) < 0 ? -1 : 0;
 }
@@ -314,7 +324,7 @@ static void on_readable(sp_loop *loop, int fd, unsigned events, void *ud)
         if (rc > 0)
             continue;
         /* A kernel without IPv6 has no AF_INET6 handler: an empty dump. */
-        if (rc < 0 && errno != ENOENT && errno != EAFNOSUPPORT) {
+        if (rc < 0 && (d->q[d->at].family == AF_UNSPEC || (errno != ENOENT && errno != EAFNOSUPPORT))) {
             finish(d, -1, errno);
             return;
         }

@@ -1,6 +1,7 @@
 /* The table model: two generations of rows by value (the one shown and the
  * one being built or waiting behind a freeze), a display order, and the
- * selection held by key. */
+ * selection held by key. A table with a source holds keys and references
+ * instead, and the cells of the rows on screen. */
 #include "sockpit/tui/table.h"
 
 #include <stdarg.h>
@@ -17,7 +18,7 @@ static void fit_once(const sp_column *cols, size_t n, const int *want, int width
 {
     int need = -1, maxprio = 0;
     for (size_t i = 0; i < n; i++) {
-        out[i] = i < 64 && (off >> i & 1) ? 0 : cols[i].min > 0 ? cols[i].min : 1;
+        out[i] = (i < 64 && (off >> i & 1)) || (want && want[i] < 0) ? 0 : cols[i].min > 0 ? cols[i].min : 1;
         if (out[i])
             need += out[i] + 1;
         if (cols[i].prio > maxprio)
@@ -116,6 +117,8 @@ typedef struct cell {
 typedef struct gen {
     uint64_t *keys;
     size_t n, keycap;
+    size_t *refs;  /* with a source: the pane's reference of each row */
+    size_t refcap;
     cell *cells;   /* n * ncols, row-major */
     size_t ncells, cellcap;
     char *text;
@@ -134,6 +137,8 @@ struct sp_table {
     size_t *order;      /* display order: rows of the shown generation */
     size_t ordercap;
     int *want;
+    int *fitwant;       /* want as given to sp_columns_fit: -1 for a hidden column */
+    uint64_t hidden;    /* columns the pane has nothing for (bit i: column i) */
     int *widths;
     int header_y, rows_y, rows;
     int sort_col;
@@ -144,6 +149,20 @@ struct sp_table {
     /* The selection was put somewhere (a key, a click, a search); until
      * then the table shows its top, however the rows arrive. */
     bool chosen;
+    sp_table_source src;
+    bool lazy;          /* src is set */
+    gen *target;        /* where sp_table_cell writes; NULL: the generation being built */
+    gen win;            /* with a source: the cells of the rows from win_top on, as drawn */
+    size_t win_top;
+    bool win_valid;
+    gen one;            /* and of one row off the window */
+    size_t one_row;
+    bool one_valid;
+    int64_t *snum;      /* with a source: each row's sort key, a number */
+    size_t *soff;       /* or a text in stext */
+    size_t snumcap, soffcap;
+    char *stext;
+    size_t stlen, stcap;
 };
 
 sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool desc)
@@ -152,6 +171,7 @@ sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool d
     t->cols = cols;
     t->ncols = ncols;
     t->want = sp_xcalloc(ncols, sizeof *t->want);
+    t->fitwant = sp_xcalloc(ncols, sizeof *t->fitwant);
     t->widths = sp_xcalloc(ncols, sizeof *t->widths);
     t->header_y = t->rows_y = -1;
     t->sort_col = sort_col >= 0 && (size_t)sort_col < ncols && cols[sort_col].sort != SP_SORT_NONE ? sort_col : -1;
@@ -160,17 +180,28 @@ sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool d
     return t;
 }
 
+static void gen_free(gen *g)
+{
+    free(g->keys);
+    free(g->refs);
+    free(g->cells);
+    free(g->text);
+}
+
 void sp_table_free(sp_table *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < 2; i++) {
-        free(t->g[i].keys);
-        free(t->g[i].cells);
-        free(t->g[i].text);
-    }
+    gen_free(&t->g[0]);
+    gen_free(&t->g[1]);
+    gen_free(&t->win);
+    gen_free(&t->one);
+    free(t->snum);
+    free(t->soff);
+    free(t->stext);
     free(t->order);
     free(t->want);
+    free(t->fitwant);
     free(t->widths);
     free(t);
 }
@@ -178,18 +209,31 @@ void sp_table_free(sp_table *t)
 static gen *building(sp_table *t) { return &t->g[!t->shown]; }
 static const gen *shown(const sp_table *t) { return &t->g[t->shown]; }
 
+static void gen_clear(gen *g) { g->n = g->ncells = g->tlen = 0; }
+
 void sp_table_begin(sp_table *t, size_t total)
 {
     gen *g = building(t);
-    g->n = g->ncells = g->tlen = 0;
+    gen_clear(g);
     g->total = total;
+}
+
+static void add_cell(gen *g, const char *s, size_t len, int64_t num, int style)
+{
+    SP_GROW(g->cells, g->cellcap, g->ncells + 1);
+    SP_GROW(g->text, g->tcap, g->tlen + len + 1);
+    memcpy(g->text + g->tlen, s, len);
+    g->text[g->tlen + len] = '\0';
+    g->cells[g->ncells++] = (cell){ .off = g->tlen, .len = len, .num = num,
+                                    .width = (int)sp_text_width(s, len), .style = style };
+    g->tlen += len + 1;
 }
 
 /* Empty cells for whatever the last row did not give. */
 static void pad_row(sp_table *t, gen *g)
 {
     while (g->ncells < g->n * t->ncols)
-        sp_table_cell(t, "", 0, 0, 0);
+        add_cell(g, "", 0, 0, 0);
 }
 
 uint64_t sp_table_key_add(uint64_t key, const void *bytes, size_t len)
@@ -207,20 +251,27 @@ void sp_table_row(sp_table *t, uint64_t key)
     g->keys[g->n++] = key;
 }
 
-void sp_table_cell(sp_table *t, const char *s, size_t len, int64_t num, int style)
+void sp_table_row_ref(sp_table *t, uint64_t key, size_t ref)
 {
     gen *g = building(t);
+    SP_GROW(g->keys, g->keycap, g->n + 1);
+    SP_GROW(g->refs, g->refcap, g->n + 1);
+    g->keys[g->n] = key;
+    g->refs[g->n++] = ref;
+}
+
+void sp_table_set_source(sp_table *t, const sp_table_source *src)
+{
+    t->src = *src;
+    t->lazy = true;
+}
+
+void sp_table_cell(sp_table *t, const char *s, size_t len, int64_t num, int style)
+{
+    gen *g = t->target ? t->target : building(t);
     if (g->n == 0 || g->ncells >= g->n * t->ncols)
         return;
-    if (len == (size_t)-1)
-        len = strlen(s);
-    SP_GROW(g->cells, g->cellcap, g->ncells + 1);
-    SP_GROW(g->text, g->tcap, g->tlen + len + 1);
-    memcpy(g->text + g->tlen, s, len);
-    g->text[g->tlen + len] = '\0';
-    g->cells[g->ncells++] = (cell){ .off = g->tlen, .len = len, .num = num,
-                                    .width = (int)sp_text_width(s, len), .style = style };
-    g->tlen += len + 1;
+    add_cell(g, s, len == (size_t)-1 ? strlen(s) : len, num, style);
 }
 
 void sp_table_cellf(sp_table *t, int64_t num, int style, const char *fmt, ...)
@@ -246,17 +297,105 @@ static int compare_rows(const void *a, const void *b, void *ud)
     size_t ra = *(const size_t *)a, rb = *(const size_t *)b;
     int c = 0;
     if (t->sort_col >= 0) {
-        const gen *g = shown(t);
-        const cell *ca = cell_at(t, g, ra, (size_t)t->sort_col), *cb = cell_at(t, g, rb, (size_t)t->sort_col);
-        if (t->cols[t->sort_col].sort == SP_SORT_NUM)
-            c = ca->num < cb->num ? -1 : ca->num > cb->num;
-        else
-            c = strcasecmp(g->text + ca->off, g->text + cb->off);
+        bool num = t->cols[t->sort_col].sort == SP_SORT_NUM;
+        if (t->lazy && num) {
+            c = t->snum[ra] < t->snum[rb] ? -1 : t->snum[ra] > t->snum[rb];
+        } else if (t->lazy) {
+            c = strcasecmp(t->stext + t->soff[ra], t->stext + t->soff[rb]);
+        } else {
+            const gen *g = shown(t);
+            const cell *ca = cell_at(t, g, ra, (size_t)t->sort_col), *cb = cell_at(t, g, rb, (size_t)t->sort_col);
+            c = num ? (ca->num < cb->num ? -1 : ca->num > cb->num) : strcasecmp(g->text + ca->off, g->text + cb->off);
+        }
         if (t->desc)
             c = -c;
     }
     /* Equal rows keep the pane's order, whichever the direction. */
     return c ? c : (ra > rb) - (ra < rb);
+}
+
+/* The sort key of every row of a table with a source, asked once each. */
+static void lazy_sort_keys(sp_table *t)
+{
+    const gen *g = shown(t);
+    size_t col = (size_t)t->sort_col;
+    bool num = t->cols[col].sort == SP_SORT_NUM;
+    if (num)
+        SP_GROW(t->snum, t->snumcap, g->n);
+    else
+        SP_GROW(t->soff, t->soffcap, g->n);
+    t->stlen = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        char buf[256] = "";
+        int64_t v = t->src.sort_key(t->src.ud, g->refs[i], col, buf, sizeof buf);
+        if (num) {
+            t->snum[i] = v;
+            continue;
+        }
+        size_t len = strnlen(buf, sizeof buf - 1);
+        SP_GROW(t->stext, t->stcap, t->stlen + len + 1);
+        memcpy(t->stext + t->stlen, buf, len);
+        t->stext[t->stlen + len] = '\0';
+        t->soff[i] = t->stlen;
+        t->stlen += len + 1;
+    }
+}
+
+/* Appends the cells of row `row` (display order) of a table with a source
+ * to g. */
+static void fill_row(sp_table *t, gen *g, size_t row)
+{
+    g->n++;
+    t->target = g;
+    t->src.fill(t->src.ud, t, shown(t)->refs[t->order[row]]);
+    t->target = NULL;
+    pad_row(t, g);
+}
+
+/* The rows on screen, filled once per generation and scroll position;
+ * the columns widen to what they show. */
+static void fill_window(sp_table *t)
+{
+    const gen *g = shown(t);
+    size_t top = t->lv.top, rows = t->rows > 0 ? (size_t)t->rows : 1;
+    size_t n = top < g->n ? (g->n - top < rows ? g->n - top : rows) : 0;
+    if (t->win_valid && t->win_top == top && t->win.n == n)
+        return;
+    gen_clear(&t->win);
+    for (size_t r = top; r < top + n; r++)
+        fill_row(t, &t->win, r);
+    t->win_top = top;
+    t->win_valid = true;
+    for (size_t c = 0; c < t->ncols; c++)
+        for (size_t r = 0; r < n; r++)
+            if (cell_at(t, &t->win, r, c)->width > t->want[c])
+                t->want[c] = cell_at(t, &t->win, r, c)->width;
+}
+
+/* A cell of the rows shown and the text it points to. The caches of a
+ * table with a source change here, not what the table shows. */
+static const cell *row_cell(const sp_table *ct, size_t row, size_t col, const char **text)
+{
+    sp_table *t = (sp_table *)ct;
+    const gen *g = shown(t);
+    const cell *c;
+    if (!t->lazy) {
+        c = cell_at(t, g, t->order[row], col);
+    } else if (t->win_valid && row >= t->win_top && row - t->win_top < t->win.n) {
+        g = &t->win;
+        c = cell_at(t, g, row - t->win_top, col);
+    } else {
+        if (!t->one_valid || t->one_row != row) {
+            gen_clear(&t->one);
+            fill_row(t, &t->one, row);
+            t->one_row = row;
+            t->one_valid = true;
+        }
+        g = &t->one;
+        c = cell_at(t, g, 0, col);
+    }
+    *text = g->text + c->off;
+    return c;
 }
 
 static void sync_key(sp_table *t)
@@ -280,12 +419,16 @@ static void apply(sp_table *t, bool keep_top)
     for (size_t i = 0; i < g->n; i++)
         t->order[i] = i;
     /* An empty generation has no order array yet (qsort wants one). */
-    if (t->sort_col >= 0 && g->n > 1)
+    t->win_valid = t->one_valid = false;
+    if (t->sort_col >= 0 && g->n > 1) {
+        if (t->lazy)
+            lazy_sort_keys(t);
         qsort_r(t->order, g->n, sizeof *t->order, compare_rows, t);
+    }
     for (size_t c = 0; c < t->ncols; c++) {
         /* A sortable column keeps room for its sort marker. */
         int w = (int)sp_text_width(t->cols[c].title, strlen(t->cols[c].title)) + (t->cols[c].sort != SP_SORT_NONE);
-        for (size_t r = 0; r < g->n; r++)
+        for (size_t r = 0; !t->lazy && r < g->n; r++)
             if (cell_at(t, g, r, c)->width > w)
                 w = cell_at(t, g, r, c)->width;
         t->want[c] = w;
@@ -309,7 +452,8 @@ static void apply(sp_table *t, bool keep_top)
 bool sp_table_commit(sp_table *t)
 {
     gen *g = building(t);
-    pad_row(t, g);
+    if (!t->lazy)
+        pad_row(t, g);
     if (t->frozen) {
         t->waiting = true;
         t->pending++;
@@ -333,6 +477,12 @@ void sp_table_freeze(sp_table *t, bool frozen)
     t->pending = 0;
 }
 
+void sp_table_defer(sp_table *t)
+{
+    if (t->frozen)
+        t->pending++;
+}
+
 bool sp_table_frozen(const sp_table *t) { return t->frozen; }
 unsigned sp_table_pending(const sp_table *t) { return t->pending; }
 size_t sp_table_count(const sp_table *t) { return shown(t)->n; }
@@ -350,20 +500,19 @@ uint64_t sp_table_row_key(const sp_table *t, size_t row)
 
 const char *sp_table_text(const sp_table *t, size_t row, size_t col, size_t *len)
 {
-    const gen *g = shown(t);
-    if (row >= g->n || col >= t->ncols) {
+    if (row >= shown(t)->n || col >= t->ncols) {
         *len = 0;
         return "";
     }
-    const cell *c = cell_at(t, g, t->order[row], col);
-    *len = c->len;
-    return g->text + c->off;
+    const char *text;
+    *len = row_cell(t, row, col, &text)->len;
+    return text;
 }
 
 int sp_table_style(const sp_table *t, size_t row, size_t col)
 {
-    const gen *g = shown(t);
-    return row < g->n && col < t->ncols ? cell_at(t, g, t->order[row], col)->style : 0;
+    const char *text;
+    return row < shown(t)->n && col < t->ncols ? row_cell(t, row, col, &text)->style : 0;
 }
 
 int sp_table_want(const sp_table *t, size_t col) { return col < t->ncols ? t->want[col] : 0; }
@@ -449,12 +598,21 @@ void sp_table_sort(sp_table *t, int col, bool desc)
     apply(t, true);
 }
 
+void sp_table_show_column(sp_table *t, size_t col, bool shown)
+{
+    if (col >= 64 || col >= t->ncols)
+        return;
+    t->hidden = shown ? t->hidden & ~((uint64_t)1 << col) : t->hidden | (uint64_t)1 << col;
+    if (!shown && t->sort_col == (int)col)
+        sp_table_sort_move(t, 1);
+}
+
 void sp_table_sort_move(sp_table *t, int dir)
 {
     int n = (int)t->ncols, c = t->sort_col;
     for (int step = 0; step < n; step++) {
         c = dir > 0 ? (c + 1) % n : (c <= 0 ? n - 1 : c - 1);
-        if (t->cols[c].sort != SP_SORT_NONE) {
+        if (t->cols[c].sort != SP_SORT_NONE && !(c < 64 && (t->hidden >> c & 1))) {
             sp_table_sort(t, c, t->cols[c].desc);
             return;
         }
@@ -485,10 +643,12 @@ int sp_table_find_column(const sp_table *t, const char *name)
 
 static bool row_has(const sp_table *t, size_t row, const char *needle)
 {
-    const gen *g = shown(t);
-    for (size_t c = 0; c < t->ncols; c++)
-        if (strcasestr(g->text + cell_at(t, g, t->order[row], c)->off, needle))
+    for (size_t c = 0; c < t->ncols; c++) {
+        const char *text;
+        row_cell(t, row, c, &text);
+        if (strcasestr(text, needle))
             return true;
+    }
     return false;
 }
 
@@ -531,7 +691,11 @@ void sp_table_place(sp_table *t, int header_y, int rows_y, int rows, int width)
     t->rows_y = rows_y;
     t->rows = rows > 0 ? rows : 0;
     sp_table_set_height(t, (size_t)(rows > 0 ? rows : 1));
-    sp_columns_fit(t->cols, t->ncols, t->want, width, t->widths);
+    if (t->lazy)
+        fill_window(t);
+    for (size_t c = 0; c < t->ncols; c++)
+        t->fitwant[c] = c < 64 && (t->hidden >> c & 1) ? -1 : t->want[c];
+    sp_columns_fit(t->cols, t->ncols, t->fitwant, width, t->widths);
 }
 
 const int *sp_table_widths(const sp_table *t) { return t->widths; }

@@ -1,9 +1,12 @@
 /* The connection table: the sockets of successive sock_diag dumps, keyed by
- * identity (protocol, family, inode and the 5-tuple), with send and receive
- * rates from the deltas of tcp_info's bytes_acked and bytes_received
- * between refreshes. A socket gone from a dump stays a few seconds as
- * closed with its final counts; one first seen in this refresh is new.
- * Pure: the dumps are fed in (sp_conntab_add), nothing is read here. */
+ * identity (namespace, protocol, family, inode and the 5-tuple), with send
+ * and receive rates from the deltas of tcp_info's bytes_acked and
+ * bytes_received between refreshes. A socket gone from a dump stays a few
+ * seconds as closed with its final counts; one first seen in this refresh
+ * is new. Each socket is held once: a dump updates the rows in place
+ * through a hash index (at 20,000 sockets a copy of the table per dump
+ * was most of the memory). Pure: the dumps are fed in (sp_conntab_add),
+ * nothing is read here. */
 #ifndef SOCKPIT_CONNTAB_H
 #define SOCKPIT_CONNTAB_H
 
@@ -39,23 +42,21 @@ typedef struct sp_conn {
     bool closed;           /* gone from the last dump */
     double closed_at;
     uint16_t service_port; /* the side that serves, when known (0: not) */
+    /* The dump being fed: */
+    unsigned seen;         /* the dump that last had it */
+    bool fresh;            /* added by it */
+    bool had;              /* its counts before it are in prev_tx, prev_rx */
+    uint64_t prev_tx, prev_rx;
 } sp_conn;
 
-/* A socket of the dump being fed, by its key (sorting these rather than the
- * sockets themselves moves 16 bytes per swap, not 300). */
-typedef struct sp_conn_ref {
-    uint64_t key;
-    size_t at;             /* into sp_conntab.next */
-} sp_conn_ref;
-
 typedef struct sp_conntab {
-    sp_conn *v;            /* sorted by (key, identity) */
+    sp_conn *v;            /* in no order; an index stays put until the next commit */
     size_t n, cap;
-    sp_conn *spare;        /* the next commit's output, kept to spare page faults */
-    size_t capspare;
-    sp_diag_sock *next;    /* the dump being fed */
-    sp_conn_ref *refs;
-    size_t nnext, capnext, caprefs;
+    uint32_t *slots;       /* open addressing by key: index into v + 1, 0 free */
+    size_t nslots;         /* a power of two, at least twice n */
+    size_t published;      /* rows the last commit left (those after are the dump's new ones) */
+    unsigned dump;         /* the dump being fed (or the last one) */
+    bool feeding;          /* between sp_conntab_begin and its commit */
     double last_at;        /* time of the last commit, 0 before the first */
     double linger;
     size_t refreshes;
@@ -63,13 +64,17 @@ typedef struct sp_conntab {
 
 void sp_conntab_init(sp_conntab *t);
 void sp_conntab_free(sp_conntab *t);
-/* Starts feeding a dump. */
+/* Starts feeding a dump. Until its commit the rows it has seen hold its
+ * sockets and those it added are after the last commit's rows. */
 void sp_conntab_begin(sp_conntab *t);
 void sp_conntab_add(sp_conntab *t, const sp_diag_sock *s);
-/* Ends the dump at time now (seconds, monotonic): matches it with the
- * table, computes rates, marks new and closed, drops the closed ones older
- * than the linger time. */
+/* Ends the dump at time now (seconds, monotonic): computes rates, marks
+ * new and closed, drops the closed ones older than the linger time. The
+ * rows move (indexes change) here only. */
 void sp_conntab_commit(sp_conntab *t, double now);
+/* Forgets a dump that failed: what it added goes, the counts it brought
+ * are put back. */
+void sp_conntab_abort(sp_conntab *t);
 /* The identity hash. */
 uint64_t sp_conn_key(const sp_diag_sock *s);
 /* The port that names the connection's service: service_port when the

@@ -36,7 +36,7 @@ typedef struct sp_column {
 } sp_column;
 
 /* Width allocation, a pure function. want[i] is column i's widest content
- * (title included). Columns with the highest prio are dropped until the rest
+ * (title included), or -1 for a column not to show. Columns with the highest prio are dropped until the rest
  * fit at their min widths with one space between columns; then each gets up
  * to its content in order of prio (left first on ties), and what is left
  * goes to the grow columns. out[i] is 0 for a dropped column. Returns the
@@ -68,6 +68,27 @@ void sp_table_cellf(sp_table *t, int64_t num, int style, const char *fmt, ...) _
  * generation waits instead. Returns true when what is shown changed. */
 bool sp_table_commit(sp_table *t);
 
+/* Rows the pane keeps itself (tens of thousands of connections): a
+ * generation then holds only each row's key and the pane's reference to
+ * it, and the cells of a row are asked for when it is drawn, searched or
+ * read, the sort keys when a generation is committed or sorted again.
+ * Column widths follow the rows drawn since the last commit. What the
+ * references point to must stay as it is until the pane's next commit, so
+ * while frozen the pane holds its data still and counts each update it held
+ * back with sp_table_defer. */
+typedef struct sp_table_source {
+    /* Every cell of row ref, with sp_table_cell as for a row of its own. */
+    void (*fill)(void *ud, sp_table *t, size_t ref);
+    /* What row ref sorts by on column col: the number of a SP_SORT_NUM
+     * column, or the text of a SP_SORT_TEXT one written into buf. */
+    int64_t (*sort_key)(void *ud, size_t ref, size_t col, char *buf, size_t len);
+    void *ud;
+} sp_table_source;
+void sp_table_set_source(sp_table *t, const sp_table_source *src);
+/* Starts a row of a table with a source: its key and the pane's reference. */
+void sp_table_row_ref(sp_table *t, uint64_t key, size_t ref);
+void sp_table_defer(sp_table *t);
+
 /* Freezing keeps the rows shown as they are; thawing shows the newest
  * generation that waited. */
 void sp_table_freeze(sp_table *t, bool frozen);
@@ -79,6 +100,9 @@ unsigned sp_table_pending(const sp_table *t);
 size_t sp_table_count(const sp_table *t);
 size_t sp_table_total(const sp_table *t);
 uint64_t sp_table_row_key(const sp_table *t, size_t row);
+/* The text stays valid until the next call into the table (with a source,
+ * a row off the screen is filled again for each such call: the cache is
+ * not part of what the table shows, hence const). */
 const char *sp_table_text(const sp_table *t, size_t row, size_t col, size_t *len);
 int sp_table_style(const sp_table *t, size_t row, size_t col);
 /* Widest content of a column over the rows shown, title included. */
@@ -110,6 +134,9 @@ void sp_table_sort(sp_table *t, int col, bool desc);
 void sp_table_sort_move(sp_table *t, int dir);
 void sp_table_sort_invert(sp_table *t);
 void sp_table_sort_click(sp_table *t, int col);
+/* A column the pane has nothing for right now is not shown (nor sorted
+ * on); columns 0-63. */
+void sp_table_show_column(sp_table *t, size_t col, bool shown);
 /* The column whose title is `name` (case-insensitive), or -1. */
 int sp_table_find_column(const sp_table *t, const char *name);
 

@@ -261,6 +261,9 @@ static sp_pane *create(sp_app *app)
         cp->insecure = o->tls_insecure;
         cp->tls = sp_tls_client_ctx(o->tls_ca, o->tls_insecure ? SP_TLS_INSECURE : SP_TLS_VERIFY, cp->tls_err,
                                     sizeof cp->tls_err);
+    } else if (o->tls_ca || o->tls_insecure) {
+        sp_app_error(app, "--%s is for a tls:// chat server: not used for %s (write --chat tls://%s)",
+                     o->tls_ca ? "tls-ca" : "tls-insecure", cp->target, cp->target);
     }
     sp_chatclient_config cfg = {
         .host = host, .port = port, .keepalive = o->keepalive, .max_frame = o->max_frame, .reconnect = true,

@@ -236,6 +236,61 @@ static void test_rates(void **state)
     sp_conntab_free(&t);
 }
 
+/* 30,000 sockets through the index: each found by its key, the second dump
+ * matched in place (no row added), a failed dump forgotten, the same
+ * 5-tuple in two namespaces two rows, and the memory of a crowd that left
+ * given back. */
+static void test_many_in_place(void **state)
+{
+    (void)state;
+    sp_conntab t;
+    sp_conntab_init(&t);
+    enum { N = 30000 };
+    for (int round = 0; round < 2; round++) {
+        sp_conntab_begin(&t);
+        for (uint64_t i = 1; i <= N; i++) {
+            sp_diag_sock s = sock(i, (uint16_t)(1024 + i % 60000), i * (uint64_t)(round + 1), 0);
+            sp_conntab_add(&t, &s);
+        }
+        sp_conntab_commit(&t, 10.0 + round);
+        assert_int_equal(t.n, N);
+    }
+    for (uint64_t i = 1; i <= N; i += 997) {
+        const sp_conn *c = find(&t, i);
+        assert_ptr_equal(sp_conntab_find(&t, c->key), c);
+        assert_true(c->rates);
+        assert_float_equal(c->tx_bps, (double)i, 1e-9);
+    }
+    /* A dump that failed halfway: its new socket goes, the counts it
+     * brought are put back, and the next rates are against the last commit. */
+    sp_conntab_begin(&t);
+    sp_diag_sock s = sock(7, (uint16_t)(1024 + 7), 1000000, 0), extra = sock(N + 1, 2000, 0, 0);
+    sp_conntab_add(&t, &s);
+    sp_conntab_add(&t, &extra);
+    sp_conntab_abort(&t);
+    assert_int_equal(t.n, N);
+    assert_null(find(&t, N + 1));
+    assert_int_equal(find(&t, 7)->tx_bytes, 14);
+    /* The same 5-tuple without an inode (TIME_WAIT) in another namespace. */
+    sp_conntab_begin(&t);
+    sp_diag_sock tw = sock(0, 3000, 0, 0), other = tw;
+    other.netns = 1;
+    sp_conntab_add(&t, &tw);
+    sp_conntab_add(&t, &other);
+    sp_conntab_add(&t, &s);
+    sp_conntab_commit(&t, 12.0);
+    assert_int_equal(t.n, N + 2);
+    assert_float_equal(find(&t, 7)->tx_bps, 1000000.0 - 14, 1e-6);
+    size_t cap = t.cap;
+    sp_conntab_begin(&t);
+    sp_conntab_add(&t, &s);
+    sp_conntab_commit(&t, 12.0 + SP_CONN_LINGER + 1);
+    assert_int_equal(t.n, 3); /* and the two that closed just now */
+    assert_true(t.cap < cap / 4);
+    assert_non_null(find(&t, 7));
+    sp_conntab_free(&t);
+}
+
 static void test_groups(void **state)
 {
     (void)state;
@@ -472,7 +527,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),       cmocka_unit_test(test_states),      cmocka_unit_test(test_rates),
         cmocka_unit_test(test_groups),      cmocka_unit_test(test_stat_parse),  cmocka_unit_test(test_attribution),
-        cmocka_unit_test(test_live_dump),
+        cmocka_unit_test(test_live_dump),   cmocka_unit_test(test_many_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,25 @@ static void test_diag_request(void **state)
     assert_int_equal(r->idiag_ext, 0);
 }
 
+/* Both families in one walk: the older request, whose answers carry its type. */
+static void test_diag_request_both_families(void **state)
+{
+    (void)state;
+    uint32_t buf[SP_SOCKDIAG_QUERY_SIZE / 4];
+    sp_sockdiag_query q = { .family = AF_UNSPEC, .proto = IPPROTO_TCP, .ext = 1u << (INET_DIAG_INFO - 1),
+                            .states = 0xffe };
+    size_t n = sp_sockdiag_request_for(buf, &q, 7);
+    assert_int_equal(n, SP_SOCKDIAG_QUERY_SIZE);
+    const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+    assert_int_equal(nlh->nlmsg_len, n);
+    assert_int_equal(nlh->nlmsg_type, TCPDIAG_GETSOCK);
+    assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    const struct inet_diag_req *r = mnl_nlmsg_get_payload(nlh);
+    assert_int_equal(r->idiag_family, AF_UNSPEC);
+    assert_int_equal(r->idiag_states, 0xffe);
+    assert_int_equal(r->idiag_ext, 1u << (INET_DIAG_INFO - 1));
+}
+
 static void test_diag_parse(void **state)
 {
     (void)state;
@@ -318,7 +337,7 @@ static void test_diag_adopt(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_diag_request),
+        cmocka_unit_test(test_diag_request), cmocka_unit_test(test_diag_request_both_families),
         cmocka_unit_test(test_diag_parse),
         cmocka_unit_test(test_diag_real),
         cmocka_unit_test(test_diag_adopt),

@@ -333,6 +333,114 @@ static void test_short_and_extra_cells(void **state)
     sp_table_free(t);
 }
 
+/* A column the pane has nothing for takes no room and is not sorted on. */
+static void test_hidden_column(void **state)
+{
+    (void)state;
+    sp_table *t = sp_table_new(two_cols, 2, 1, true);
+    const uint64_t a[] = { 3, 1, 2 };
+    feed(t, a, 3, 3);
+    sp_table_show_column(t, 1, false);
+    assert_int_equal(sp_table_sort_col(t), 0);
+    sp_table_place(t, 0, 1, 5, 40);
+    assert_int_equal(sp_table_widths(t)[1], 0);
+    assert_int_equal(sp_table_column_x(t, 1), -1);
+    sp_table_sort_move(t, 1);
+    assert_int_equal(sp_table_sort_col(t), 0);
+    sp_table_show_column(t, 1, true);
+    sp_table_place(t, 0, 1, 5, 40);
+    assert_true(sp_table_widths(t)[1] > 0);
+    sp_table_free(t);
+}
+
+/* A table whose rows the test keeps: 1,000 rows "name<k>" with number
+ * k % 7; cells are asked for only for the rows placed on screen (and for a
+ * row read or searched), sort keys once per row and sort. */
+typedef struct kept {
+    char names[1000][16];
+    int64_t nums[1000];
+    size_t fills, sort_keys;
+} kept;
+
+static void kept_fill(void *ud, sp_table *t, size_t ref)
+{
+    kept *k = ud;
+    k->fills++;
+    sp_table_cell(t, k->names[ref], (size_t)-1, 0, 0);
+    sp_table_cellf(t, k->nums[ref], 0, "%lld", (long long)k->nums[ref]);
+}
+
+static int64_t kept_sort_key(void *ud, size_t ref, size_t col, char *buf, size_t len)
+{
+    kept *k = ud;
+    k->sort_keys++;
+    if (col == 0)
+        snprintf(buf, len, "%s", k->names[ref]);
+    return k->nums[ref];
+}
+
+static void test_rows_kept_by_the_pane(void **state)
+{
+    (void)state;
+    static kept k;
+    memset(&k, 0, sizeof k);
+    sp_table *t = sp_table_new(two_cols, 2, 1, true);
+    sp_table_set_source(t, &(sp_table_source){ kept_fill, kept_sort_key, &k });
+    sp_table_begin(t, 1000);
+    for (size_t i = 0; i < 1000; i++) {
+        snprintf(k.names[i], sizeof k.names[i], "name%04zu", i);
+        k.nums[i] = (int64_t)(i % 7);
+        sp_table_row_ref(t, 5000 + i, i);
+    }
+    sp_table_commit(t);
+    assert_int_equal(sp_table_count(t), 1000);
+    assert_int_equal(k.fills, 0);
+    assert_int_equal(k.sort_keys, 1000);
+    /* Descending by number; equal numbers keep the pane's order. */
+    assert_int_equal(sp_table_row_key(t, 0), 5006);
+    assert_int_equal(sp_table_row_key(t, 1), 5013);
+    /* Placing 20 rows fills those 20, once; the widths follow them. */
+    sp_table_place(t, 0, 1, 20, 40);
+    sp_table_place(t, 0, 1, 20, 40);
+    assert_int_equal(k.fills, 20);
+    assert_int_equal(sp_table_want(t, 0), 8);
+    size_t len;
+    assert_string_equal(sp_table_text(t, 0, 0, &len), "name0006");
+    assert_string_equal(sp_table_text(t, 19, 1, &len), "6");
+    assert_int_equal(k.fills, 20);
+    /* A row off the screen is filled on its own. */
+    assert_string_equal(sp_table_text(t, 999, 0, &len), "name0994");
+    assert_int_equal(k.fills, 21);
+    /* The selection follows its key through a new generation and a sort
+     * by text. */
+    sp_table_nav(t, SP_NAV_PGDN);
+    sp_table_place(t, 0, 1, 20, 40);
+    uint64_t key = sel_key(t);
+    k.nums[key - 5000] = 100;
+    sp_table_begin(t, 1000);
+    for (size_t i = 0; i < 1000; i++)
+        sp_table_row_ref(t, 5000 + i, i);
+    sp_table_commit(t);
+    assert_int_equal(sel_key(t), key);
+    assert_int_equal(sp_table_sel(t), 0);
+    sp_table_select_row(t, 3);
+    key = sel_key(t);
+    sp_table_sort(t, 0, false);
+    assert_int_equal(sp_table_row_key(t, 0), 5000);
+    assert_int_equal(sel_key(t), key);
+    /* Search asks for cells, finds the row and selects it. */
+    assert_true(sp_table_search(t, "name0500", 1));
+    assert_int_equal(sel_key(t), 5500);
+    /* Frozen, the pane holds its data and counts what it held back. */
+    sp_table_freeze(t, true);
+    sp_table_defer(t);
+    sp_table_defer(t);
+    assert_int_equal(sp_table_pending(t), 2);
+    sp_table_freeze(t, false);
+    assert_int_equal(sp_table_pending(t), 0);
+    sp_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_search_and_count),
         cmocka_unit_test(test_clicks),
         cmocka_unit_test(test_short_and_extra_cells),
+        cmocka_unit_test(test_rows_kept_by_the_pane),
+        cmocka_unit_test(test_hidden_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
