@@ -45,7 +45,7 @@ _sockpit() {
                      --sweep-concurrency --rates --watch --gone-after --state-dir --help" ;;
         watch) opts="--dns-server --interval --ttl-mode --count --duration --json --stats --compare --log-size --state-dir
                      --config-dir --exec --exec-timeout --help" ;;
-        conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --help" ;;
+        conns) opts="--json --tcp --udp --state --process --pid --rates --services-file --all-namespaces --help" ;;
         chat) opts="--keepalive --max-frame --dns-server --timeout --room --nick --linger --count --duration
                     --tls --tls-ca --tls-insecure --help" ;;
         wake) opts="--interface --port --json --help" ;;

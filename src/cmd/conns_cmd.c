@@ -15,13 +15,14 @@
 #include "sockpit/core/mem.h"
 #include "sockpit/core/proto.h"
 #include "sockpit/core/report.h"
+#include "sockpit/core/safetext.h"
 #include "sockpit/core/texttable.h"
 #include "sockpit/services/services.h"
 
 #define CMD "conns"
 
 typedef struct conns_opts {
-    bool json, tcp, udp;
+    bool json, tcp, udp, all_ns;
     const char *state, *process, *file;
     long pid;
     double rates;
@@ -86,7 +87,7 @@ static const char *service_name(const sp_services *t, const sp_conn *c)
     return s ? s->name : "-";
 }
 
-static void print_json(const sp_conn *c, const sp_services *t, bool rates)
+static void print_json(const sp_conn *c, const sp_services *t, bool rates, const sp_conns_source *src)
 {
     char local[64], remote[64];
     sp_diag_addr(c->s.family, c->s.src, c->s.sport, local, sizeof local);
@@ -105,7 +106,10 @@ static void print_json(const sp_conn *c, const sp_services *t, bool rates)
         sp_json_null(&j, "pid");
         sp_json_null(&j, "process");
     }
-    sp_json_str(&j, "netns", "host");
+    sp_json_str(&j, "netns", sp_conns_netns_name(src, c->s.netns));
+    const char *container = sp_conns_netns_container(src, c->s.netns);
+    if (container)
+        sp_json_str(&j, "container", container);
     if (SP_DIAG_HAS(&c->s, tcpi_rtt) && c->s.state == SP_TCP_ESTABLISHED)
         sp_json_num(&j, "rtt_ms", c->s.info.tcpi_rtt / 1000.0, 3);
     else
@@ -131,11 +135,16 @@ static void print_json(const sp_conn *c, const sp_services *t, bool rates)
     sp_json_end(&j);
 }
 
-static void print_table(const sp_conn *const *rows, size_t n, const sp_services *t, bool rates)
+/* With more than one namespace shown, a NETNS column after PROCESS. */
+static void print_table(const sp_conn *const *rows, size_t n, const sp_services *t, bool rates,
+                        const sp_conns_source *src)
 {
-    static const char *const head[] = { "PROTO", "STATE", "LOCAL", "REMOTE", "SERVICE", "PROCESS",
+    static const char *const head[] = { "PROTO", "STATE", "LOCAL", "REMOTE", "SERVICE", "PROCESS", "NETNS",
                                         "RTT",   "RETR",  "SENT",  "RECV",   "TX/s",    "RX/s" };
-    sp_texttable *tt = sp_texttable_new(12, head);
+    static const char *const head1[] = { "PROTO", "STATE", "LOCAL", "REMOTE", "SERVICE", "PROCESS",
+                                         "RTT",   "RETR",  "SENT",  "RECV",   "TX/s",    "RX/s" };
+    bool netns = sp_conns_netns_count(src) > 1;
+    sp_texttable *tt = netns ? sp_texttable_new(13, head) : sp_texttable_new(12, head1);
     for (size_t i = 0; i < n; i++) {
         const sp_conn *c = rows[i];
         char local[64], remote[64], proc[48], rtt[16], retr[16], sent[16], recv[16], tx[16], rx[16];
@@ -163,7 +172,10 @@ static void print_table(const sp_conn *const *rows, size_t n, const sp_services 
             sp_fmt_bytes(c->rx_bps, rx, sizeof rx);
         }
         const char *cells[] = { sp_proto_name(c->s.proto), sp_tcp_state_name(c->s.state), local, remote,
-                                service_name(t, c), proc, rtt, retr, sent, recv, tx, rx };
+                                service_name(t, c), proc, sp_conns_netns_name(src, c->s.netns), rtt, retr, sent,
+                                recv, tx, rx };
+        if (!netns)
+            memmove(cells + 6, cells + 7, 6 * sizeof *cells);
         sp_texttable_add(tt, cells);
     }
     sp_texttable_print(tt, stdout);
@@ -194,6 +206,8 @@ static int run_conns(const conns_opts *o, const sp_conn_filter *f)
     bool any = !o->tcp && !o->udp;
     sp_conns_source *src = sp_conns_source_new("/proc", any || o->tcp, any || o->udp);
     int rc = SP_EXIT_OK;
+    if (o->all_ns)
+        sp_conns_source_all_namespaces(src, true);
     sp_conns_source_refresh(src, r.loop, refreshed, &r);
     bool ok = wait_over(&r);
     if (ok && r.rc == 0 && o->rates > 0) {
@@ -215,6 +229,12 @@ static int run_conns(const conns_opts *o, const sp_conn_filter *f)
         rc = sp_runtime_error(CMD, "cannot list the connections: %s", r.err);
         goto out;
     }
+    /* What kept a namespace out (or all of them: no root), once each. */
+    for (const char *note; (note = sp_conns_take_note(src)) != NULL;) {
+        fputs("sockpit conns: ", stderr);
+        sp_escape_fputs(note, strlen(note), stderr);
+        fputc('\n', stderr);
+    }
     svc = load_services(o->file);
     const sp_conntab *t = sp_conns_table(src);
     const sp_conn **rows = sp_xreallocarray(NULL, t->n + 1, sizeof *rows);
@@ -225,9 +245,9 @@ static int run_conns(const conns_opts *o, const sp_conn_filter *f)
     qsort(rows, n, sizeof *rows, cmp_rows);
     if (o->json)
         for (size_t i = 0; i < n; i++)
-            print_json(rows[i], svc, o->rates > 0);
+            print_json(rows[i], svc, o->rates > 0, src);
     else
-        print_table(rows, n, svc, o->rates > 0);
+        print_table(rows, n, svc, o->rates > 0, src);
     free(rows);
     const sp_connproc_stats *ps = sp_conns_procs(src);
     if (ps->hidden && geteuid() != 0)
@@ -256,10 +276,13 @@ static const sp_optspec options[] = {
       .help = "sample twice SEC seconds apart and fill in the\n"
               "send and receive rates (bytes/s)" },
     { SP_OPTDEF_SERVICES_FILE(conns_opts, file), .help = "services database for the SERVICE column" },
+    { .name = "all-namespaces", .kind = SP_OPT_FLAG, SP_OPT_AT(conns_opts, all_ns),
+      .help = "the sockets of every network namespace (containers,\n"
+              "ip netns), in a NETNS column (root)" },
     { .name = "json", .kind = SP_OPT_FLAG, SP_OPT_AT(conns_opts, json),
       .help = "JSON Lines: proto, state, local, remote, service,\n"
-              "pid, process, netns, rtt_ms, retrans, bytes_sent,\n"
-              "bytes_received, tx_bps, rx_bps" },
+              "pid, process, netns, container (when known), rtt_ms,\n"
+              "retrans, bytes_sent, bytes_received, tx_bps, rx_bps" },
     { SP_OPTDEF_HELP },
     { 0 },
 };
@@ -274,7 +297,8 @@ static const sp_optcmd conns_cmd = {
     .epilog = "\n"
               "Examples:\n"
               "  sockpit conns --state established\n"
-              "  sockpit conns --rates 2 --process firefox --json\n",
+              "  sockpit conns --rates 2 --process firefox --json\n"
+              "  sudo sockpit conns --all-namespaces --state established\n",
     .opts = options,
     .permute = true,
 };

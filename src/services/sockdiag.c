@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sockpit/core/mem.h"
 
@@ -43,6 +44,7 @@ typedef struct listen_dump {
 
 struct sp_sockdiag {
     struct mnl_socket *nl;
+    bool adopted;           /* nl came from elsewhere: never reopened here */
     uint32_t portid, seq;
     void *buf;
     /* the running dump */
@@ -222,6 +224,28 @@ sp_sockdiag *sp_sockdiag_open(void)
     return d;
 }
 
+sp_sockdiag *sp_sockdiag_adopt(int fd)
+{
+    sp_sockdiag *d = sp_xcalloc(1, sizeof *d);
+    d->adopted = true;
+    d->nl = mnl_socket_fdopen(fd);
+    if (!d->nl || mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+        int e = errno;
+        if (d->nl)
+            mnl_socket_close(d->nl);
+        else
+            close(fd);
+        free(d);
+        errno = e;
+        return NULL;
+    }
+    d->portid = mnl_socket_get_portid(d->nl);
+    d->buf = sp_xmalloc(RECV_BUF);
+    return d;
+}
+
+bool sp_sockdiag_lost(const sp_sockdiag *d) { return d->adopted && !d->nl; }
+
 /* Stops watching and forgets the dump; after a failure the socket goes too
  * (the kernel runs one dump per socket: a broken one would keep it busy). */
 static void stop(sp_sockdiag *d, bool drop_socket)
@@ -343,6 +367,10 @@ int sp_sockdiag_start(sp_sockdiag *d, sp_loop *loop, const sp_sockdiag_query *q,
     }
     if (nq == 0 || nq > MAX_QUERIES) {
         errno = EINVAL;
+        return -1;
+    }
+    if (!d->nl && d->adopted) {
+        errno = ENOTCONN;
         return -1;
     }
     if (!d->nl && open_socket(d) < 0)

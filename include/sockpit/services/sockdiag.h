@@ -67,6 +67,16 @@ typedef struct sp_sockdiag sp_sockdiag;
 /* Opens the netlink socket (non-blocking). NULL with errno when the kernel
  * or a sandbox refuses it (EPROTONOSUPPORT, EACCES, EPERM...). */
 sp_sockdiag *sp_sockdiag_open(void);
+/* Takes fd, a NETLINK_SOCK_DIAG socket made elsewhere (non-blocking): in
+ * another network namespace, since a socket dumps the namespace it was
+ * created in. It is bound here. Such a socket is never replaced by one of
+ * this namespace: after a failed dump it is closed, sp_sockdiag_lost says
+ * so and sp_sockdiag_start fails with ENOTCONN; the owner closes this one
+ * and adopts a new socket. NULL with errno (fd closed) when it will not
+ * bind. */
+sp_sockdiag *sp_sockdiag_adopt(int fd);
+/* Whether an adopted socket was closed after a failure. */
+bool sp_sockdiag_lost(const sp_sockdiag *d);
 /* Cancels a running dump (no callback) and closes. */
 void sp_sockdiag_close(sp_sockdiag *d);
 
@@ -80,7 +90,8 @@ typedef void sp_sockdiag_done_fn(int rc, int err, void *ud);
  * dump of 100,000 sockets never holds the loop for long), msg is called for
  * each socket and done once at the end (never from inside this call).
  * A dump that has not ended after 2 s fails with ETIMEDOUT. After a
- * failure the socket is replaced, so a broken dump never lingers. Returns
+ * failure the socket is replaced (one of sp_sockdiag_open) or closed (one
+ * of sp_sockdiag_adopt), so a broken dump never lingers. Returns
  * 0, or -1 with errno (EBUSY: a dump is running). q is copied. */
 int sp_sockdiag_start(sp_sockdiag *d, sp_loop *loop, const sp_sockdiag_query *q, size_t nq, sp_sockdiag_msg_fn *msg,
                       sp_sockdiag_done_fn *done, void *ud);

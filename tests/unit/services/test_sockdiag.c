@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <limits.h>
 #include <linux/inet_diag.h>
@@ -293,12 +294,53 @@ static void test_diag_real(void **state)
     sp_listen_free(&p);
 }
 
+/* An adopted socket dumps like an opened one; after a dump that did not
+ * end (cancelled) it is closed and never replaced by one made here. */
+static void test_diag_adopt(void **state)
+{
+    (void)state;
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        skip();
+    sp_sockdiag *d = sp_sockdiag_adopt(fd);
+    assert_non_null(d);
+    assert_false(sp_sockdiag_lost(d));
+    uint16_t port;
+    int t = bound(SOCK_STREAM, AF_INET, &port);
+    assert_true(t >= 0);
+    sp_listen_set s;
+    sp_listen_init(&s);
+    assert_int_equal(sp_sockdiag_tcp_listeners(d, NULL, &s, NULL, NULL), 0);
+    assert_non_null(find_inode(&s, inode_of(t)));
+    assert_false(sp_sockdiag_lost(d));
+
+    sp_loop *loop = sp_loop_new();
+    const sp_sockdiag_query q = { .family = AF_INET, .proto = IPPROTO_TCP, .states = 1u << 10 };
+    assert_int_equal(sp_sockdiag_start(d, loop, &q, 1, NULL, NULL, NULL), 0);
+    sp_sockdiag_cancel(d);
+    assert_true(sp_sockdiag_lost(d));
+    errno = 0;
+    assert_int_equal(sp_sockdiag_start(d, loop, &q, 1, NULL, NULL, NULL), -1);
+    assert_int_equal(errno, ENOTCONN);
+    sp_loop_free(loop);
+    sp_sockdiag_close(d);
+    close(t);
+    sp_listen_free(&s);
+
+    /* Not a netlink socket: refused, and the fd closed. */
+    int bad = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(bad >= 0);
+    assert_null(sp_sockdiag_adopt(bad));
+    assert_int_equal(fcntl(bad, F_GETFD), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diag_request), cmocka_unit_test(test_diag_request_both_families),
         cmocka_unit_test(test_diag_parse),
         cmocka_unit_test(test_diag_real),
+        cmocka_unit_test(test_diag_adopt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
