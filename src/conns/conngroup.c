@@ -41,9 +41,9 @@ uint64_t sp_conn_group_key(int by, const sp_conn *c)
     case SP_BY_REMOTE:
         memcpy(&a, c->s.dst, 8);
         memcpy(&b, c->s.dst + 8, 8);
-        return mix(mix(mix(2, c->s.family), a), b);
+        return mix(mix(mix(mix(2, c->s.family), a), b), c->s.netns);
     case SP_BY_SERVICE:
-        return mix(mix(3, c->s.proto), sp_conn_service_port(c));
+        return mix(mix(mix(3, c->s.proto), sp_conn_service_port(c)), c->s.netns);
     default:
         return c->key;
     }
@@ -83,6 +83,7 @@ void sp_conn_groups_update(sp_conn_groups *g, const sp_conntab *t)
         memcpy(gr.addr, c->s.dst, 16);
         gr.proto = c->s.proto;
         gr.port = (uint16_t)sp_conn_service_port(c);
+        gr.netns = c->s.netns;
         for (; i < t->n && it[i].key == gr.key; i++) {
             c = &t->v[it[i].conn];
             gr.count++;

@@ -5,17 +5,19 @@
 # option; a namespace no process is in (only named in /run/netns) is
 # dumped too (its TIME-WAIT socket, owner null); where cgroup v2 is
 # writable the python goes into a docker-<id>.scope cgroup and the rows
-# carry the container label; the text table gets a NETNS column; without
-# root one note and the host rows.
+# carry the container label; the text table gets a NETNS column; the pane
+# (as root) shows them with a Netns column and groups remote hosts by
+# namespace; without root one note and the host rows.
 set -u
 : "${SOCKPIT:?}"
 [ "$(id -u)" = 0 ] || exit 77
 command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || exit 77
 command -v python3 >/dev/null || exit 77
 T=$(mktemp -d /tmp/sp-conns-netns.XXXXXX)
-NS=sp-cn-$$ NS2=sp-cn-$$-b PY= CG_DIRS=
+NS=sp-cn-$$ NS2=sp-cn-$$-b PY= CG_DIRS= TM=sp-cn-tui-$$
 ID=5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7083f2a1b4c
 cleanup() {
+    tmux -L "$TM" kill-server 2>/dev/null
     [ -n "$PY" ] && kill "$PY" 2>/dev/null && wait "$PY" 2>/dev/null
     for d in $CG_DIRS; do rmdir "$d" 2>/dev/null; done
     ip netns del "$NS" 2>/dev/null
@@ -103,6 +105,27 @@ grep -q "\"pid\":$PY," "$T/host.json" && fail "the python's rows without --all-n
 head -1 "$T/plain.txt" | grep -Eq '^PROTO +STATE +LOCAL +REMOTE +SERVICE +PROCESS +NETNS +RTT ' \
     || fail "header: $(head -1 "$T/plain.txt")"
 grep -Eq "^tcp +ESTAB .* python3/$PY +$NS " "$T/plain.txt" || fail "row: $(cat "$T/plain.txt")"
+
+# The pane: the namespace's rows with their Netns cell, found by the filter.
+if command -v tmux >/dev/null; then
+    screen() { tmux -L "$TM" capture-pane -p; }
+    wait_for() { # REGEX
+        local deadline=$((SECONDS + 5))
+        while [ $SECONDS -lt $deadline ]; do screen | grep -qE -- "$1" && return 0; sleep 0.05; done
+        echo "FAIL: the pane: waited for '$1'"; screen | sed '/^$/d'; exit 1
+    }
+    mkdir -p "$T/home"
+    tmux -L "$TM" -f /dev/null new-session -d -x 160 -y 30 \
+        "env HOME=$T/home XDG_CONFIG_HOME=$T/home XDG_STATE_HOME=$T/home LANG=C.UTF-8 \
+         $SOCKPIT --pane conns --dns-server 127.0.0.1:9 --chat 127.0.0.1:9"
+    wait_for "^Proto +State +Local +Remote +Process +Netns +RTT"
+    tmux -L "$TM" send-keys / "$NS" Enter
+    wait_for "127\.0\.0\.1:$PORT .* python3/$PY +$NS "
+    wait_for "\| [0-9]+ network namespaces"
+    tmux -L "$TM" send-keys Escape g g
+    wait_for "^127\.0\.0\.1 .*@$NS +2 "
+    tmux -L "$TM" kill-server
+fi
 
 # Root without CAP_SYS_ADMIN: setns refused, one note per namespace, the
 # host rows still there.

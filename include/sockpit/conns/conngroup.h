@@ -21,6 +21,7 @@ typedef struct sp_conn_group {
     uint8_t addr[16];
     uint8_t proto;            /* SP_BY_SERVICE */
     uint16_t port;
+    uint32_t netns;           /* SP_BY_REMOTE, SP_BY_SERVICE: 127.0.0.1 or port 80 of another namespace is another */
     size_t count, closed;
     uint64_t tx_bytes, rx_bytes;
     double tx_bps, rx_bps;

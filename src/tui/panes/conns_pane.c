@@ -26,7 +26,7 @@
 #define NAME_DELAY 0.3   /* names that arrive together show in one repaint */
 #define FILTER_DELAY 0.05 /* keys typed together rebuild the rows once */
 
-enum { C_PROTO, C_STATE, C_LOCAL, C_REMOTE, C_PROC, C_RTT, C_RETR, C_SENT, C_RECV, C_TX, C_RX, C_RATE, C_AGE,
+enum { C_PROTO, C_STATE, C_LOCAL, C_REMOTE, C_PROC, C_NETNS, C_RTT, C_RETR, C_SENT, C_RECV, C_TX, C_RX, C_RATE, C_AGE,
        NCOLS };
 
 /* The total rate, highest first, by default: what moves is what matters.
@@ -40,6 +40,9 @@ static const sp_column conn_cols[NCOLS] = {
     /* Wide enough for 255.255.255.255:65535 before the name. */
     [C_REMOTE] = { .title = "Remote", .min = 21, .max = 56, .prio = 1, .grow = true, .sort = SP_SORT_TEXT },
     [C_PROC] = { .title = "Process", .min = 8, .max = 22, .prio = 0, .sort = SP_SORT_TEXT },
+    /* Shown when other namespaces are (root): the `ip netns` name, the
+     * container or net:[INODE]. */
+    [C_NETNS] = { .title = "Netns", .min = 5, .max = 20, .prio = 2, .sort = SP_SORT_TEXT },
     [C_RTT] = { .title = "RTT", .min = 4, .max = 7, .prio = 4, .right = true, .sort = SP_SORT_NUM, .desc = true },
     [C_RETR] = { .title = "Retr", .min = 4, .max = 6, .prio = 6, .right = true, .sort = SP_SORT_NUM, .desc = true },
     [C_SENT] = { .title = "Sent", .min = 4, .max = 6, .prio = 5, .right = true, .sort = SP_SORT_NUM, .desc = true },
@@ -84,7 +87,7 @@ typedef struct conns_pane {
     sp_services *svc;
     char filter[256];      /* lower-cased */
     char err[256];         /* the last refresh's failure, "" */
-    bool hinted;           /* the hint about other users' processes was given */
+    bool hinted;           /* the hint about running as root was given */
     bool frozen;           /* the connection rows point into the source: it holds still */
     double published_at;   /* the ages of the rows shown are from then */
 } conns_pane;
@@ -221,6 +224,9 @@ static void conn_text(conns_pane *s, const sp_conn *c, size_t col, char *buf, si
     case C_PROC:
         proc_text(c, buf, len);
         break;
+    case C_NETNS:
+        snprintf(buf, len, "%s", sp_conns_netns_name(s->src, c->s.netns));
+        break;
     default:
         buf[0] = '\0';
     }
@@ -237,7 +243,7 @@ static void fill_conn(void *ud, sp_table *tb, size_t ref)
     const sp_conn *c = conn_at(s, ref);
     int style = c->closed ? SP_STYLE_DIM : c->is_new ? SP_STYLE_ACCENT : 0;
     char text[400];
-    for (size_t col = C_PROTO; col <= C_PROC; col++) {
+    for (size_t col = C_PROTO; col <= C_NETNS; col++) {
         conn_text(s, c, col, text, sizeof text);
         sp_table_cell(tb, text, (size_t)-1, 0, col == C_PROC && c->owner != SP_OWNER_PROC ? SP_STYLE_DIM : style);
     }
@@ -264,11 +270,11 @@ static int64_t conn_sort_key(void *ud, size_t ref, size_t col, char *buf, size_t
     return conn_num(c, col, s->published_at);
 }
 
-/* Whether a connection's address, name, process, state or protocol holds
- * the filter (lower-cased substring). */
+/* Whether a connection's address, name, process, namespace, state or
+ * protocol holds the filter (lower-cased substring). */
 static bool conn_matches(conns_pane *s, const sp_conn *c)
 {
-    for (size_t col = C_PROTO; col <= C_PROC; col++) {
+    for (size_t col = C_PROTO; col <= C_NETNS; col++) {
         char text[400];
         conn_text(s, c, col, text, sizeof text);
         const char *texts[] = { text };
@@ -301,10 +307,12 @@ static void group_name(conns_pane *s, int by, const sp_conn_group *g, char *buf,
         char a[INET6_ADDRSTRLEN];
         inet_ntop(g->family == 4 ? AF_INET : AF_INET6, g->addr, a, sizeof a);
         const char *name = remote_name(s, g->family, g->addr);
-        snprintf(buf, len, "%s%s%s", a, name ? " " : "", name ? name : "");
+        snprintf(buf, len, "%s%s%s%s%s", a, name ? " " : "", name ? name : "", g->netns ? " @" : "",
+                 g->netns ? sp_conns_netns_name(s->src, g->netns) : "");
     } else {
         const sp_service *e = s->svc ? sp_services_by_port(s->svc, g->port, g->proto) : NULL;
-        snprintf(buf, len, "%u/%s%s%s", g->port, sp_proto_name(g->proto), e ? " " : "", e ? e->name : "");
+        snprintf(buf, len, "%u/%s%s%s%s%s", g->port, sp_proto_name(g->proto), e ? " " : "", e ? e->name : "",
+                 g->netns ? " @" : "", g->netns ? sp_conns_netns_name(s->src, g->netns) : "");
     }
 }
 
@@ -388,11 +396,20 @@ static void refreshed(void *ud, int rc, const char *err)
     }
     s->err[0] = '\0';
     const sp_connproc_stats *ps = sp_conns_procs(s->src);
-    if (ps->hidden && !s->hinted && geteuid() != 0) {
+    if (!s->hinted && geteuid() != 0) {
         s->hinted = true;
-        sp_app_status(s->base.app, "%zu socket%s of other users' processes show '-': run as root to see their owners",
-                      ps->hidden, ps->hidden == 1 ? "" : "s");
+        if (ps->hidden)
+            sp_app_status(s->base.app,
+                          "%zu socket%s of other users' processes show '-', other network namespaces are not shown: "
+                          "run as root to see them",
+                          ps->hidden, ps->hidden == 1 ? "" : "s");
+        else
+            sp_app_status(s->base.app, "other network namespaces (containers) are not shown: run as root to see them");
     }
+    /* What kept a namespace out, once each. */
+    for (const char *note; (note = sp_conns_take_note(s->src)) != NULL;)
+        sp_app_status(s->base.app, "%s", note);
+    sp_table_show_column(s->tables[SP_BY_CONN], C_NETNS, sp_conns_netns_count(s->src) > 1);
     publish(s);
 }
 
@@ -449,10 +466,13 @@ static sp_pane *create(sp_app *app)
     s->interval = o && o->conns_refresh > 0 ? o->conns_refresh : 1.0;
     s->tables[SP_BY_CONN] = sp_table_new(conn_cols, NCOLS, C_RATE, true);
     sp_table_set_source(s->tables[SP_BY_CONN], &(sp_table_source){ fill_conn, conn_sort_key, s });
+    sp_table_show_column(s->tables[SP_BY_CONN], C_NETNS, false);
     s->tables[SP_BY_PROCESS] = sp_table_new(proc_cols, NGCOLS, G_RATE, true);
     s->tables[SP_BY_REMOTE] = sp_table_new(remote_cols, NGCOLS, G_RATE, true);
     s->tables[SP_BY_SERVICE] = sp_table_new(service_cols, NGCOLS, G_RATE, true);
     s->src = sp_conns_source_new("/proc", true, true);
+    if (geteuid() == 0)
+        sp_conns_source_all_namespaces(s->src, true);
     if (sp_app_dns(app))
         s->rdns = sp_rdns_new(sp_app_dns(app));
     s->svc = load_services(o && o->services_file ? o->services_file : DEFAULT_SERVICES);
@@ -507,6 +527,8 @@ static void draw_footer(conns_pane *s, WINDOW *win, int y, int w)
         ADD(", %zu new", fresh);
     if (closed)
         ADD(", %zu closed", closed);
+    if (sp_conns_netns_count(s->src) > 1)
+        ADD(" | %zu network namespaces", sp_conns_netns_count(s->src));
     if (s->filter[0])
         ADD(" | filter '%s'", s->filter);
     const sp_connproc_stats *ps = sp_conns_procs(s->src);
@@ -571,6 +593,11 @@ static void conn_details(conns_pane *s, const sp_conn *c, lines *l)
     LINE(l, "%s %s%s", sp_proto_name(c->s.proto), sp_tcp_state_name(c->s.state), c->closed ? " (closed)" : "");
     LINE(l, "Local    %s", local);
     LINE(l, "Remote   %s", remote);
+    if (sp_conns_netns_count(s->src) > 1 || c->s.netns) {
+        const char *ctr = sp_conns_netns_container(s->src, c->s.netns);
+        LINE(l, "Netns    %s%s%s%s", sp_conns_netns_name(s->src, c->s.netns), ctr ? " (" : "", ctr ? ctr : "",
+             ctr ? ")" : "");
+    }
     if (c->owner == SP_OWNER_PROC)
         LINE(l, "Process  %s", proc);
     else if (c->owner == SP_OWNER_HIDDEN)
