@@ -130,39 +130,39 @@ struct sp_table {
     const sp_column *cols;
     size_t ncols;
     gen g[2];
-    int shown;          /* index of the generation shown */
-    bool frozen;
-    bool waiting;       /* g[!shown] holds a generation committed while frozen */
-    unsigned pending;
     size_t *order;      /* display order: rows of the shown generation */
     size_t ordercap;
     int *want;
     int *fitwant;       /* want as given to sp_columns_fit: -1 for a hidden column */
     uint64_t hidden;    /* columns the pane has nothing for (bit i: column i) */
     int *widths;
-    int header_y, rows_y, rows;
-    int sort_col;
-    bool desc;
     sp_listview lv;
     uint64_t sel_key;
-    bool has_sel;
-    /* The selection was put somewhere (a key, a click, a search); until
-     * then the table shows its top, however the rows arrive. */
-    bool chosen;
     sp_table_source src;
-    bool lazy;          /* src is set */
     gen *target;        /* where sp_table_cell writes; NULL: the generation being built */
     gen win;            /* with a source: the cells of the rows from win_top on, as drawn */
     size_t win_top;
-    bool win_valid;
     gen one;            /* and of one row off the window */
     size_t one_row;
-    bool one_valid;
     int64_t *snum;      /* with a source: each row's sort key, a number */
     size_t *soff;       /* or a text in stext */
     size_t snumcap, soffcap;
     char *stext;
     size_t stlen, stcap;
+    int shown;          /* index of the generation shown */
+    unsigned pending;
+    int header_y, rows_y, rows;
+    int sort_col;
+    bool frozen;
+    bool waiting;       /* g[!shown] holds a generation committed while frozen */
+    bool desc;
+    bool has_sel;
+    /* The selection was put somewhere (a key, a click, a search); until
+     * then the table shows its top, however the rows arrive. */
+    bool chosen;
+    bool lazy;          /* src is set */
+    bool win_valid;
+    bool one_valid;
 };
 
 sp_table *sp_table_new(const sp_column *cols, size_t ncols, int sort_col, bool desc)
