@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sockpit/core/parse.h"
+
 const char *const sp_container_kinds[] = { "docker", "containerd", "crio", "podman", "k8s", "lxc", "nspawn", NULL };
 
 bool sp_netns_link_parse(const char *buf, size_t len, uint64_t *inode)
@@ -69,17 +71,6 @@ static bool name_char(char c)
            c == '+' || c == '@' || c == '-';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* kind:NAME into label, NAME unescaped (systemd's \xNN) when asked and cut
  * to fit. False when NAME is empty or has a byte a label may not. */
 static bool put_name(const char *kind, span name, bool unescape, char label[SP_CONTAINER_LABEL])
@@ -88,9 +79,9 @@ static bool put_name(const char *kind, span name, bool unescape, char label[SP_C
     size_t k = strlen(kind), n = 0;
     for (size_t i = 0; i < name.n; i++) {
         char c = name.p[i];
-        if (unescape && c == '\\' && i + 3 < name.n && name.p[i + 1] == 'x' && hexval(name.p[i + 2]) >= 0 &&
-            hexval(name.p[i + 3]) >= 0) {
-            c = (char)(hexval(name.p[i + 2]) * 16 + hexval(name.p[i + 3]));
+        if (unescape && c == '\\' && i + 3 < name.n && name.p[i + 1] == 'x' && sp_hexval(name.p[i + 2]) >= 0 &&
+            sp_hexval(name.p[i + 3]) >= 0) {
+            c = (char)(sp_hexval(name.p[i + 2]) * 16 + sp_hexval(name.p[i + 3]));
             i += 3;
         }
         if (!name_char(c))

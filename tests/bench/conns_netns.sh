@@ -21,7 +21,7 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-cc -O2 -D_GNU_SOURCE -I"$SRC/include" -o "$T/bench" "$HERE/conns_netns.c" \
+cc -O2 -D_GNU_SOURCE -I"$SRC/include" -o "$T/bench" "$HERE/conns_refresh.c" \
     "$SOCKPIT_BUILD/src/conns/libsockpit_conns.a" "$SOCKPIT_BUILD/src/services/libsockpit_services.a" \
     "$SOCKPIT_BUILD/src/core/libsockpit_core.a" $(pkg-config --libs libmnl libcares) -lm -pthread
 for i in $(seq "$N"); do
@@ -39,8 +39,8 @@ done
 for i in $(seq "$N"); do
     for _ in $(seq 100); do [ -s "$T/up.$i" ] && break; sleep 0.05; done
 done
-read -r h_first h_med _ h_ns h_rows < <("$T/bench" "$ROUNDS" host)
-read -r a_first a_med a_walk a_ns a_rows < <("$T/bench" "$ROUNDS" all)
+read -r h_first h_med _ h_rows _ _ _ < <("$T/bench" "$ROUNDS")
+read -r a_first a_med _ a_rows _ a_walk a_ns < <("$T/bench" "$ROUNDS" all)
 echo "namespaces: $a_ns dumped (ours + $N made here + others on this host), rows $a_rows (ours only: $h_rows)"
 printf 'first refresh:  ours %.2f ms, all %.2f ms\n' "$h_first" "$a_first"
 printf 'next refreshes: ours %.2f ms, all %.2f ms (median of %d); walk %.3f ms\n' "$h_med" "$a_med" \

@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 cc -O2 -D_GNU_SOURCE -I"$SRC/include" -o "$T/refresh" "$HERE/conns_refresh.c" \
     "$SOCKPIT_BUILD/src/conns/libsockpit_conns.a" "$SOCKPIT_BUILD/src/services/libsockpit_services.a" \
-    "$SOCKPIT_BUILD/src/core/libsockpit_core.a" $(pkg-config --libs libmnl libcares) -lm
+    "$SOCKPIT_BUILD/src/core/libsockpit_core.a" $(pkg-config --libs libmnl libcares) -lm -pthread
 SP=$(readlink -f "$SOCKPIT")
 CONNS_PER=${CONNS_PER:-2500}
 
@@ -72,7 +72,7 @@ median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 helpers 4 a
 echo "host: $(ss -tan | wc -l) TCP sockets"
 
-read -r first med max rows hwm < <("$T/refresh" 21)
+read -r first med max rows hwm _ < <("$T/refresh" 21)
 s1=$(ms_of ss -tanpi) s2=$(ms_of ss -tanpi) s3=$(ms_of ss -tanpi)
 ss_ms=$(median3 "$s1" "$s2" "$s3")
 c1=$(ms_of "$SP" conns --json) c2=$(ms_of "$SP" conns --json) c3=$(ms_of "$SP" conns --json)
