@@ -57,7 +57,7 @@ static void walk(const unsigned char *b, size_t len, uint32_t seq, uint32_t port
         }
         const unsigned char *pl = b + at + sizeof h;
         size_t plen = h.nlmsg_len - sizeof h;
-        if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+        if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY || h.nlmsg_type == TCPDIAG_GETSOCK) {
             struct inet_diag_msg m;
             if (plen < sizeof m) {
                 x->malformed++;
