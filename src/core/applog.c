@@ -100,3 +100,24 @@ int sp_applog_time_parse(const char *s, size_t len, int64_t *ms)
     *ms = (int64_t)t * 1000;
     return 0;
 }
+
+size_t sp_applog_last_lines(const char *bytes, size_t len, bool partial, size_t keep, sp_applog_take_fn *take,
+                            void *ud, size_t *bad)
+{
+    size_t n = 0, pos = len;
+    *bad = 0;
+    while (pos > 0 && n < keep) {
+        size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
+        size_t start = line_end;
+        while (start > 0 && bytes[start - 1] != '\n')
+            start--;
+        if (line_end > start && !(start == 0 && partial)) {
+            if (take(bytes + start, line_end - start, n, ud) == 0)
+                n++;
+            else
+                (*bad)++;
+        }
+        pos = start;
+    }
+    return n;
+}

@@ -286,35 +286,34 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     return same ? -1 : 0;
 }
 
+typedef struct ring {
+    sp_wevent *v;
+    size_t keep;
+} ring;
+
+/* Newest last in the ring: lines come from the end. */
+static int take_event(const char *line, size_t len, size_t taken, void *ud)
+{
+    ring *r = ud;
+    sp_wevent *ev = &r->v[r->keep - 1 - taken];
+    sp_wevent_init(ev);
+    if (sp_changelog_parse_line(line, len, ev) == 0)
+        return 0;
+    sp_wevent_free(ev);
+    return -1;
+}
+
 size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad)
 {
     *out = NULL;
     *bad = 0;
     if (keep == 0)
         return 0;
-    /* Walk backwards from the end: only the last `keep` lines matter. */
-    sp_wevent *ring = sp_xcalloc(keep, sizeof *ring);
-    size_t n = 0, pos = len;
-    while (pos > 0 && n < keep) {
-        size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
-        size_t start = line_end;
-        while (start > 0 && bytes[start - 1] != '\n')
-            start--;
-        if (line_end > start && !(start == 0 && partial)) {
-            sp_wevent *ev = &ring[keep - 1 - n];
-            sp_wevent_init(ev);
-            if (sp_changelog_parse_line(bytes + start, line_end - start, ev) == 0) {
-                n++;
-            } else {
-                sp_wevent_free(ev);
-                (*bad)++;
-            }
-        }
-        pos = start;
-    }
+    ring r = { sp_xcalloc(keep, sizeof *r.v), keep };
+    size_t n = sp_applog_last_lines(bytes, len, partial, keep, take_event, &r, bad);
     if (n < keep)
-        memmove(ring, ring + (keep - n), n * sizeof *ring);
-    *out = ring;
+        memmove(r.v, r.v + (keep - n), n * sizeof *r.v);
+    *out = r.v;
     return n;
 }
 

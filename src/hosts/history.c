@@ -101,31 +101,29 @@ int sp_hevent_parse(const char *s, size_t len, sp_hevent *ev)
     return p == end ? 0 : -1;
 }
 
+typedef struct ring {
+    sp_hevent *v;
+    size_t keep;
+} ring;
+
+/* Newest last in the ring: lines come from the end. */
+static int take_event(const char *line, size_t len, size_t taken, void *ud)
+{
+    ring *r = ud;
+    return sp_hevent_parse(line, len, &r->v[r->keep - 1 - taken]);
+}
+
 size_t sp_hevent_parse_log(const char *bytes, size_t len, bool partial, size_t keep, sp_hevent **out, size_t *bad)
 {
     *out = NULL;
     *bad = 0;
     if (keep == 0)
         return 0;
-    /* From the end: only the last `keep` lines matter. */
-    sp_hevent *ring = sp_xcalloc(keep, sizeof *ring);
-    size_t n = 0, pos = len;
-    while (pos > 0 && n < keep) {
-        size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
-        size_t start = line_end;
-        while (start > 0 && bytes[start - 1] != '\n')
-            start--;
-        if (line_end > start && !(start == 0 && partial)) {
-            if (sp_hevent_parse(bytes + start, line_end - start, &ring[keep - 1 - n]) == 0)
-                n++;
-            else
-                (*bad)++;
-        }
-        pos = start;
-    }
+    ring r = { sp_xcalloc(keep, sizeof *r.v), keep };
+    size_t n = sp_applog_last_lines(bytes, len, partial, keep, take_event, &r, bad);
     if (n < keep)
-        memmove(ring, ring + (keep - n), n * sizeof *ring);
-    *out = ring;
+        memmove(r.v, r.v + (keep - n), n * sizeof *r.v);
+    *out = r.v;
     return n;
 }
 

@@ -7,6 +7,7 @@
 #ifndef SOCKPIT_APPLOG_H
 #define SOCKPIT_APPLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -29,5 +30,14 @@ int sp_applog_rotate(const char *path, int *fd, off_t max, char *err, size_t err
  * years below 1000 would format back without their four digits. */
 #define SP_APPLOG_TIME_LEN 21
 int sp_applog_time_parse(const char *s, size_t len, int64_t *ms);
+
+/* The last `keep` good lines of a log's bytes, walked from the end: take is
+ * called for each non-empty line, newest first, with the number taken so
+ * far, and returns 0 when it took the line or -1 for a bad one (counted in
+ * *bad). partial: the bytes start mid-file (a tail), so their first line
+ * may be cut and is skipped. Returns the lines taken. */
+typedef int sp_applog_take_fn(const char *line, size_t len, size_t taken, void *ud);
+size_t sp_applog_last_lines(const char *bytes, size_t len, bool partial, size_t keep, sp_applog_take_fn *take,
+                            void *ud, size_t *bad);
 
 #endif
