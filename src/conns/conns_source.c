@@ -202,6 +202,9 @@ void sp_conns_source_cancel(sp_conns_source *src)
     for (size_t i = 0; i < src->nns; i++)
         if (src->ns[i].diag && sp_sockdiag_busy(src->ns[i].diag))
             drop_diag(&src->ns[i]);
+    /* What the cancelled dump brought is forgotten: the rows stay as the
+     * last refresh left them (a frozen pane shows them). */
+    sp_conntab_abort(&src->tab);
     src->waiting = false;
     if (src->wait_timer)
         sp_loop_cancel(src->loop, src->wait_timer);
@@ -622,7 +625,6 @@ static void on_done(int rc, int err, void *ud)
          * a time from now on, starting over at once. */
         src->one_walk = false;
         set_queries(src);
-        sp_conntab_abort(&src->tab);
         if (start_dump(src) == 0)
             return;
     }

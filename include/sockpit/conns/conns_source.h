@@ -34,6 +34,8 @@ void sp_conns_source_free(sp_conns_source *src);
 /* Starts a refresh on the loop; cb is called when it is over (never from
  * inside this call). Returns -1 when one is running (nothing is done). */
 int sp_conns_source_refresh(sp_conns_source *src, sp_loop *loop, sp_conns_fn *cb, void *ud);
+/* Stops a running refresh (no callback); the table stays as the last one
+ * left it. */
 void sp_conns_source_cancel(sp_conns_source *src);
 
 const sp_conntab *sp_conns_table(const sp_conns_source *src);

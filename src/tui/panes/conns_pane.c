@@ -501,6 +501,9 @@ static void freeze(sp_pane *p, bool frozen)
 {
     conns_pane *s = P(p);
     s->frozen = frozen;
+    /* A refresh still running would move the rows the frozen table shows. */
+    if (frozen)
+        sp_conns_source_cancel(s->src);
     for (int i = 0; i < SP_BY_COUNT; i++)
         sp_table_freeze(s->tables[i], frozen);
     if (!frozen && s->shown)
