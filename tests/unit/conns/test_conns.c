@@ -515,6 +515,19 @@ static void test_live_dump(void **state)
     assert_int_equal(a->rx_bytes, sizeof data); /* arrived, even unread */
     /* No listeners: they belong to Services. */
     assert_null(find(sp_conns_table(src), inode_of(lfd)));
+    /* A refresh cancelled (a freeze) leaves the table as it was, and the
+     * next one runs. */
+    size_t n = sp_conns_table(src)->n;
+    w.over = false;
+    assert_int_equal(sp_conns_source_refresh(src, loop, done, &w), 0);
+    sp_conns_source_cancel(src);
+    assert_int_equal(sp_conns_table(src)->n, n);
+    assert_false(sp_conns_table(src)->feeding);
+    assert_int_equal(sp_conns_source_refresh(src, loop, done, &w), 0);
+    while (!w.over)
+        sp_loop_once(loop, 1000);
+    assert_int_equal(w.rc, 0);
+    assert_non_null(find(sp_conns_table(src), inode_of(cfd)));
     sp_conns_source_free(src);
     sp_loop_free(loop);
     close(afd);
