@@ -175,10 +175,12 @@ done
 
 # 80x24: Remote, Process and Rate stay; cut rows show a count line (our
 # 62 rows only: the host may hold thousands more).
+# The idle process's rows are the client sides, all with the remote port
+# (equal rates leave the two sides in any order).
 tmux -L "$TM" resize-window -x 80 -y 24
-keys /; keys -l "127.0.0.1:$PORT"
+keys /; keys -l "python3/$IDLE"
 keys Enter
-wait_for "filter '127.0.0.1:$PORT'" 6 || fail "filter by the port at 80x24"
+wait_for "filter 'python3/$IDLE'" 6 || fail "filter by the idle process at 80x24"
 wait_for "^(Proto +)?State +Local +Remote +Process +TX/s +RX/s +Rate$DOWN" 3 || fail "80x24 header"
 wait_for "^ESTAB +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:$PORT\b" 3 || fail "80x24 cut the remote port"
 keys / C-u; keys -l "python3/$SEND"
