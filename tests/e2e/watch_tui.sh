@@ -157,7 +157,10 @@ keys Escape
 
 # The focus moves to the change log, which scrolls: G shows its oldest
 # events, Enter the history of the selected event's name.
+# Once the history box is gone (its redraw may lag the Escape).
+wait_for 3 bash -c "$TM capture-pane -p -t v | grep -q '^Change log'" || fail "no change log after Escape: $(screen)"
 newest=$(line $(($(log_header) + 1)))
+case $newest in 20*) ;; *) fail "the newest event row is not an event: '$newest'" ;; esac
 keys l
 wait_for 3 bash -c "$TM capture-pane -p -t v | tail -1 | grep -q 'l Names'" || fail "no log focus: $(screen | tail -1)"
 keys G
