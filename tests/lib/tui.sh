@@ -71,6 +71,17 @@ tui_gone() {
     fail "screen still shows '$1'"
 }
 
+# tui_gone_re REGEX [SECONDS]: as tui_gone, for a pattern (a table row, say,
+# where the status line may still name the same thing).
+tui_gone_re() {
+    local deadline=$((SECONDS + ${2:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        tui_screen | grep -qE -- "$1" || return 0
+        sleep 0.05
+    done
+    fail "screen still matches '$1'"
+}
+
 # tui_exit_status [SECONDS]: waits for sockpit to exit and prints its status.
 tui_exit_status() {
     local deadline=$((SECONDS + ${1:-5}))
