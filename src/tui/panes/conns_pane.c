@@ -530,10 +530,11 @@ static void draw_footer(conns_pane *s, WINDOW *win, int y, int w)
         ADD(", %zu new", fresh);
     if (closed)
         ADD(", %zu closed", closed);
-    if (sp_conns_netns_count(s->src) > 1)
-        ADD(" | %zu network namespaces", sp_conns_netns_count(s->src));
+    /* What the user asked for first: at 80 columns the rest is cut. */
     if (s->filter[0])
         ADD(" | filter '%s'", s->filter);
+    if (sp_conns_netns_count(s->src) > 1)
+        ADD(" | %zu network namespaces", sp_conns_netns_count(s->src));
     const sp_connproc_stats *ps = sp_conns_procs(s->src);
     if (ps->hidden)
         ADD(" | %zu of other users ('-')", ps->hidden);
