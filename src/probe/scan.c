@@ -70,6 +70,7 @@ struct sp_scan {
     unsigned limit, limit_now, active;
     double tokens, last_refill, started, ended;
     uint64_t tick;
+    int spare[2];            /* a refused connect's socket, reset: IPv4, IPv6 */
     bool finished, cancelled, in_pump;
 };
 
@@ -647,12 +648,25 @@ static bool next_item(sp_scan *s, uint32_t *item)
     return false;
 }
 
+static void close_spares(sp_scan *s)
+{
+    for (size_t i = 0; i < 2; i++) {
+        if (s->spare[i] >= 0)
+            close(s->spare[i]);
+        s->spare[i] = -1;
+    }
+}
+
 /* Starts one connect. Returns false when the kernel had no resources (the
  * pair went back to the queue): stop starting more for now. */
 static bool launch(sp_scan *s, uint32_t item)
 {
     const sp_probe_addr *a = &s->addrs[addr_of(s, item)];
-    int fd = socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int *spare = &s->spare[a->family == AF_INET6];
+    int fd = *spare;
+    *spare = -1;
+    if (fd < 0)
+        fd = socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     reason why;
     if (fd < 0) {
         int e = errno;
@@ -678,11 +692,16 @@ static bool launch(sp_scan *s, uint32_t item)
     if (e == EINPROGRESS) {
         /* On loopback and local networks the answer is often in already
          * (a reset is handled before connect returns): asking now saves
-         * the watcher's two epoll calls for every closed port. */
-        int soerr = 0;
-        socklen_t sl_len = sizeof soerr;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl_len) == 0 && soerr != 0)
-            e = soerr;
+         * the watcher's two epoll calls for every closed port. Asking by a
+         * second connect (EALREADY: still waiting, 0: connected, else the
+         * error) leaves a refused socket unconnected, ready for the next
+         * pair: a closed port then costs no socket and no close. */
+        rc = connect(fd, (struct sockaddr *)&ss, len);
+        e = rc == 0 || errno == EISCONN ? 0 : errno == EALREADY ? EINPROGRESS : errno;
+        if (e == ECONNREFUSED) {
+            *spare = fd;
+            sl->fd = -1;
+        }
     }
     if (e == EINPROGRESS || e == EINTR) {
         if (sp_loop_watch(s->loop, fd, SP_IO_WRITE, on_io, sl) == 0)
@@ -785,6 +804,7 @@ static void check_done(sp_scan *s)
         return;
     s->finished = true;
     s->ended = sp_now();
+    close_spares(s);
     sp_loop_cancel(s->loop, s->tick);
     s->tick = 0;
     if (s->cbs.on_done)
@@ -865,6 +885,7 @@ sp_scan *sp_scan_start(sp_loop *loop, const sp_scan_config *cfg, const sp_scan_c
         s->free_slots[i] = s->limit - 1 - i;
     }
     s->nfree = s->limit;
+    s->spare[0] = s->spare[1] = -1;
     s->started = s->last_refill = sp_now();
     s->tokens = 1.0;
     s->tick = sp_loop_timer(loop, TICK, TICK, on_tick, s);
@@ -889,6 +910,7 @@ static void stop_all(sp_scan *s)
     if (s->tick)
         sp_loop_cancel(s->loop, s->tick);
     s->tick = 0;
+    close_spares(s);
 }
 
 void sp_scan_cancel(sp_scan *s)

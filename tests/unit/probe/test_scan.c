@@ -84,6 +84,32 @@ static sp_probe_addr addr(void)
 
 static int fcntl_ok(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 
+/* Descriptors held so that socket() fails with EMFILE, given back by a
+ * timer: until then the scan can start no connect at all. */
+typedef struct hog {
+    int fds[16];
+    size_t n;
+} hog;
+
+static void hog_fill(hog *h)
+{
+    h->n = 0;
+    int fd;
+    while (h->n < sizeof h->fds / sizeof h->fds[0] && (fd = dup(0)) >= 0)
+        h->fds[h->n++] = fd;
+    assert_true(h->n < sizeof h->fds / sizeof h->fds[0]);
+}
+
+static void hog_release(sp_loop *loop, uint64_t id, void *ud)
+{
+    (void)loop;
+    (void)id;
+    hog *h = ud;
+    for (size_t i = 0; i < h->n; i++)
+        close(h->fds[i]);
+    h->n = 0;
+}
+
 static int cmp_u16(const void *a, const void *b) { return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b; }
 
 /* n listeners and n closed ports; the scan must find exactly the
@@ -102,8 +128,7 @@ static void scan_and_check(unsigned concurrency, size_t n, bool starve)
     qsort(ports, 2 * n, sizeof ports[0], cmp_u16);
     qsort(want, n, sizeof want[0], cmp_u16);
     if (starve) {
-        /* Room for a handful of sockets: the scan's own budget is larger,
-         * so socket() fails with EMFILE again and again. */
+        /* Room for a handful of sockets: the scan's own budget is larger. */
         int used = 0;
         for (int fd = 0; fd < 4096; fd++)
             used += fcntl_ok(fd);
@@ -111,6 +136,13 @@ static void scan_and_check(unsigned concurrency, size_t n, bool starve)
         assert_int_equal(setrlimit(RLIMIT_NOFILE, &tight), 0);
     }
     sp_loop *loop = sp_loop_new();
+    /* None at all for the first 100 ms: every socket() fails with EMFILE
+     * and each pair must go back to the queue. */
+    hog h = { .n = 0 };
+    if (starve) {
+        hog_fill(&h);
+        sp_loop_timer(loop, 0.1, 0, hog_release, &h);
+    }
     sp_probe_addr a = addr();
     sp_scan_config cfg = { .addrs = &a, .naddrs = 1, .ports = ports, .nports = 2 * n,
                            .concurrency = concurrency, .rate = 100000, .timeout_ms = 2000 };
