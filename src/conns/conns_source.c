@@ -466,6 +466,7 @@ static void on_pipe(sp_loop *loop, int fd, unsigned events, void *ud);
 static void update_namespaces(sp_conns_source *src, sp_loop *loop)
 {
     src->all = src->want_all;
+    src->tab.host_only = !src->all;
     if (!src->all) {
         double now = sp_now();
         for (size_t i = 0; i < src->nns; i++)

@@ -161,6 +161,8 @@ void sp_conntab_commit(sp_conntab *t, double now)
     for (size_t i = 0; i < t->n; i++) {
         sp_conn *c = &t->v[i];
         if (c->seen != t->dump) {
+            if (t->host_only && c->s.netns)
+                continue;
             if (!c->closed) {
                 c->closed = true;
                 c->closed_at = now;

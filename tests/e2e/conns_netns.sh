@@ -122,6 +122,14 @@ if command -v tmux >/dev/null; then
     tmux -L "$TM" send-keys / "$NS" Enter
     wait_for "127\.0\.0\.1:$PORT .* python3/$PY +$NS "
     wait_for "\| [0-9]+ network namespaces"
+    # a: this namespace only (the other's rows go at once, not as closed
+    # ones), then all of them again.
+    tmux -L "$TM" send-keys a
+    wait_for "\| this network namespace only \(a: all\)"
+    screen | grep -qE "python3/$PY +$NS " && { echo "FAIL: a kept the other namespace's rows"; screen; exit 1; }
+    screen | grep -q "^Proto .* Netns " && { echo "FAIL: a kept the Netns column"; screen; exit 1; }
+    tmux -L "$TM" send-keys a
+    wait_for "127\.0\.0\.1:$PORT .* python3/$PY +$NS "
     tmux -L "$TM" send-keys Escape g g
     wait_for "^127\.0\.0\.1 .*@$NS +2 "
     tmux -L "$TM" kill-server

@@ -46,9 +46,10 @@ size_t sp_conns_malformed(const sp_conns_source *src);
 /* Seconds the last refresh took (dump, attribution, grouping). */
 double sp_conns_refresh_seconds(const sp_conns_source *src);
 
-/* Dumps the other network namespaces too, from the next refresh on. Not
- * as another user than root: false, and the note "other network
- * namespaces need root: showing this one only". */
+/* Dumps the other network namespaces too, from the next refresh on (or
+ * stops: their rows then go at that refresh). Not as another user than
+ * root: false, and the note "other network namespaces need root: showing
+ * this one only". */
 bool sp_conns_source_all_namespaces(sp_conns_source *src, bool on);
 /* The next one-line note not taken yet (a namespace that could not be
  * entered or dumped, the missing root), or NULL. Valid until the next call. */

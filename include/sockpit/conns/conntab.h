@@ -59,6 +59,7 @@ typedef struct sp_conntab {
     bool feeding;          /* between sp_conntab_begin and its commit */
     double last_at;        /* time of the last commit, 0 before the first */
     double linger;
+    bool host_only;        /* other namespaces are not dumped: their rows go at once, not closed */
     size_t refreshes;
 } sp_conntab;
 

@@ -88,6 +88,7 @@ typedef struct conns_pane {
     char filter[256];      /* lower-cased */
     char err[256];         /* the last refresh's failure, "" */
     bool hinted;           /* the hint about running as root was given */
+    bool all_ns;           /* other network namespaces are dumped (root) */
     bool frozen;           /* the connection rows point into the source: it holds still */
     double published_at;   /* the ages of the rows shown are from then */
 } conns_pane;
@@ -471,8 +472,7 @@ static sp_pane *create(sp_app *app)
     s->tables[SP_BY_REMOTE] = sp_table_new(remote_cols, NGCOLS, G_RATE, true);
     s->tables[SP_BY_SERVICE] = sp_table_new(service_cols, NGCOLS, G_RATE, true);
     s->src = sp_conns_source_new("/proc", true, true);
-    if (geteuid() == 0)
-        sp_conns_source_all_namespaces(s->src, true);
+    s->all_ns = geteuid() == 0 && sp_conns_source_all_namespaces(s->src, true);
     if (sp_app_dns(app))
         s->rdns = sp_rdns_new(sp_app_dns(app));
     s->svc = load_services(o && o->services_file ? o->services_file : DEFAULT_SERVICES);
@@ -535,6 +535,8 @@ static void draw_footer(conns_pane *s, WINDOW *win, int y, int w)
         ADD(" | filter '%s'", s->filter);
     if (sp_conns_netns_count(s->src) > 1)
         ADD(" | %zu network namespaces", sp_conns_netns_count(s->src));
+    else if (!s->all_ns && geteuid() == 0)
+        ADD(" | this network namespace only (a: all)");
     const sp_connproc_stats *ps = sp_conns_procs(s->src);
     if (ps->hidden)
         ADD(" | %zu of other users ('-')", ps->hidden);
@@ -705,6 +707,23 @@ static sp_redraw act_refresh(void *ud, const sp_key *k)
     return SP_REDRAW_NONE;
 }
 
+/* a: every network namespace (containers, `ip netns`) or this one only. */
+static sp_redraw act_netns(void *ud, const sp_key *k)
+{
+    (void)k;
+    conns_pane *s = ud;
+    if (geteuid() != 0) {
+        sp_app_error(s->base.app, "other network namespaces need root: run sockpit as root to see them");
+        return SP_REDRAW_STATUS;
+    }
+    bool want = !s->all_ns;
+    s->all_ns = sp_conns_source_all_namespaces(s->src, want) && want;
+    sp_app_status(s->base.app, s->all_ns ? "network namespaces: all of them (containers, ip netns)"
+                                         : "network namespaces: this one only (a shows all)");
+    start_refresh(s);
+    return SP_REDRAW_STATUS;
+}
+
 static void filter_due(sp_loop *loop, uint64_t id, void *ud)
 {
     (void)loop;
@@ -733,6 +752,8 @@ static const sp_binding keymap[] = {
     { { 'g' }, "g", "group: by connection / process / remote host / local service", "Group", NULL, 2,
       SP_WHEN_BROWSING, act_group },
     { { 'r' }, "r", "refresh now", "Refresh", NULL, 5, SP_WHEN_BROWSING, act_refresh },
+    { { 'a' }, "a", "network namespaces: all (containers, ip netns; root) or this one only", "Netns", NULL, 6,
+      SP_WHEN_BROWSING, act_netns },
     { { 0 }, "/", "filter by address, name, process, state or port", NULL, NULL, 0, SP_WHEN_BROWSING, NULL },
     { { 0 }, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -288,6 +288,21 @@ static void test_many_in_place(void **state)
     assert_int_equal(t.n, 3); /* and the two that closed just now */
     assert_true(t.cap < cap / 4);
     assert_non_null(find(&t, 7));
+    /* Other namespaces no longer dumped: their rows go at once, the host's
+     * one that closed lingers. */
+    sp_conntab_begin(&t);
+    sp_conntab_add(&t, &s);
+    sp_conntab_add(&t, &tw);
+    sp_conntab_add(&t, &other);
+    sp_conntab_commit(&t, 20.0);
+    assert_int_equal(t.n, 3);
+    t.host_only = true;
+    sp_conntab_begin(&t);
+    sp_conntab_add(&t, &s);
+    sp_conntab_commit(&t, 21.0);
+    assert_int_equal(t.n, 2);
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(t.v[i].s.netns, 0);
     sp_conntab_free(&t);
 }
 
