@@ -48,7 +48,7 @@ static const sp_optspec options[] = {
       SP_OPT_AT(probe_opts, rate), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT, .help = "connects started per second" },
     { .name = "timeout", .kind = SP_OPT_LONG, .lo = 1, .hi = 60000, .def = SP_PROBE_TIMEOUT_DEFAULT,
       .metavar = "MS", SP_OPT_AT(probe_opts, timeout), .show = SP_SHOW_RANGE | SP_SHOW_DEFAULT,
-      .help = "milliseconds a connect may take (a time-out is\ntried once more before the port is filtered)" },
+      .help = "milliseconds a connect may take (a first try may\nwait less, as the answers so far suggest; the port\nis filtered after a second try of this long)" },
     { .name = "any-address", .kind = SP_OPT_FLAG, SP_OPT_AT(probe_opts, any_address),
       .help = "probe addresses outside loopback, private,\nlink-local, CGNAT, neighbours and local networks" },
     { SP_OPTDEF_DNS_SERVER(probe_opts, servers), .help = "DNS servers for a TARGET name" },

@@ -8,6 +8,7 @@
 #include "sockpit/probe/scan.h"
 
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -71,6 +72,8 @@ struct sp_scan {
     double tokens, last_refill, started, ended;
     uint64_t tick;
     int spare[2];            /* a refused connect's socket, reset: IPv4, IPv6 */
+    double srtt, rttvar;     /* of the connects answered so far (RFC 6298 smoothing) */
+    unsigned nrtt;
     bool finished, cancelled, in_pump;
 };
 
@@ -212,6 +215,36 @@ static int classify(int e, reason *why)
         return -1;
     *why = R_OTHER;
     return SP_PORT_FILTERED;
+}
+
+/* An answer (open or reset) came after rtt seconds. */
+static void note_rtt(sp_scan *s, double rtt)
+{
+    if (s->nrtt++ == 0) {
+        s->srtt = rtt;
+        s->rttvar = rtt / 2;
+        return;
+    }
+    s->rttvar = 0.75 * s->rttvar + 0.25 * fabs(s->srtt - rtt);
+    s->srtt = 0.875 * s->srtt + 0.125 * rtt;
+}
+
+/* How long a connect waits. The first try of a pair waits what the answers
+ * so far suggest, as nmap does (never less than FIRST_WAIT_MIN): most of
+ * a scan of a network is addresses nobody has, each costing its waits.
+ * The try after a time-out waits the whole time-out, so a port is never
+ * called filtered on a guess. */
+#define FIRST_WAIT_MIN 0.25
+#define RTT_SAMPLES_MIN 8
+static double connect_wait(const sp_scan *s, uint32_t item)
+{
+    double full = s->cfg.timeout_ms / 1000.0;
+    if ((s->state[item] & ST_RETRIED) || s->nrtt < RTT_SAMPLES_MIN)
+        return full;
+    double w = 4 * (s->srtt + 4 * s->rttvar);
+    if (w < FIRST_WAIT_MIN)
+        w = FIRST_WAIT_MIN;
+    return w < full ? w : full;
 }
 
 static void requeue(sp_scan *s, uint32_t item)
@@ -587,6 +620,8 @@ static void port_open(sp_scan *s, slot *sl)
 
 static void connect_result(sp_scan *s, slot *sl, int e)
 {
+    if (e == 0 || e == ECONNREFUSED)
+        note_rtt(s, sp_now() - sl->start);
     if (e == 0) {
         port_open(s, sl);
         return;
@@ -684,7 +719,7 @@ static bool launch(sp_scan *s, uint32_t item)
     sl->item = item;
     sl->port = NULL;
     sl->start = sp_now();
-    sl->deadline = sl->start + s->cfg.timeout_ms / 1000.0;
+    sl->deadline = sl->start + connect_wait(s, item);
     struct sockaddr_storage ss;
     socklen_t len = sockaddr_of(a, s->ports[port_of(s, item)], &ss);
     int rc = connect(fd, (struct sockaddr *)&ss, len);
@@ -702,6 +737,8 @@ static bool launch(sp_scan *s, uint32_t item)
             *spare = fd;
             sl->fd = -1;
         }
+        if (e == 0 || e == ECONNREFUSED)
+            note_rtt(s, sp_now() - sl->start);
     }
     if (e == EINPROGRESS || e == EINTR) {
         if (sp_loop_watch(s->loop, fd, SP_IO_WRITE, on_io, sl) == 0)
