@@ -117,22 +117,6 @@ static void printed(run *r)
         sp_loop_stop(r->loop);
 }
 
-static void on_cmp_event(void *ud, const sp_cmp_event *ev)
-{
-    run *r = ud;
-    if (r->out_failed)
-        return;
-    if (r->json) {
-        sp_cmp_event_json(ev, stdout);
-    } else {
-        char *line = sp_cmp_event_format(ev);
-        sp_escape_fputs(line, strlen(line), stdout);
-        fputc('\n', stdout);
-        free(line);
-    }
-    printed(r);
-}
-
 static void on_event(void *ud, const sp_wevent *ev)
 {
     run *r = ud;
@@ -281,7 +265,7 @@ int cmd_watch(int argc, char **argv)
         fprintf(stderr, "sockpit watch: %s\n", ws.problem);
     sp_watch_cmp *cmp = NULL;
     if (o.compare) {
-        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, on_cmp_event, &r, err, sizeof err);
+        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, err, sizeof err);
         if (!cmp) {
             rc = sp_runtime_error("watch", "%s", err);
             sp_dns_free(dns);
