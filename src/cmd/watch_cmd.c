@@ -51,7 +51,8 @@ static const sp_optspec options[] = {
       .help = "rotate dns-changes.log at this size (one previous file, dns-changes.log.1, is kept)" },
     { SP_OPTDEF_WATCH_EXEC(watch_opts, exec),
       .help = "run CMD (/bin/sh -c) for every event: SOCKPIT_NAME, SOCKPIT_EVENT, SOCKPIT_RRTYPE,\n"
-              "SOCKPIT_OLD, SOCKPIT_NEW in its environment, the --json line on its stdin;\n"
+              "SOCKPIT_OLD, SOCKPIT_NEW (SOCKPIT_ANSWERS for disagree/agree) in its environment,\n"
+              "the --json line on its stdin;\n"
               "its output and failures go to hooks.log beside dns-changes.log" },
     { SP_OPTDEF_WATCH_EXEC_TIMEOUT(watch_opts, exec_timeout),
       .help = "a hook still running after SEC gets SIGTERM, and SIGKILL a second later" },
@@ -83,7 +84,8 @@ static const sp_optcmd watch_cmd = {
     .epilog = "\n"
               "Events, each for its types (\"AAAA: REFUSED\"): first (first records), change (OLD -> NEW\n"
               "(+added, -removed)), error (NXDOMAIN, SERVFAIL, REFUSED, timeout...), recover (first\n"
-              "answer after errors). No records of a type (NODATA) is an answer, not an error.\n"
+              "answer after errors); with --compare also disagree and agree (each server's answer).\n"
+              "No records of a type (NODATA) is an answer, not an error.\n"
               "Example: sockpit watch --dns-server 127.0.0.1:5353 --interval 1 www.example.com example.com/MX,NS\n",
     .opts = options,
     .permute = true,
@@ -115,22 +117,6 @@ static void printed(run *r)
     }
     if (r->count && ++r->printed >= r->count)
         sp_loop_stop(r->loop);
-}
-
-static void on_cmp_event(void *ud, const sp_cmp_event *ev)
-{
-    run *r = ud;
-    if (r->out_failed)
-        return;
-    if (r->json) {
-        sp_cmp_event_json(ev, stdout);
-    } else {
-        char *line = sp_cmp_event_format(ev);
-        sp_escape_fputs(line, strlen(line), stdout);
-        fputc('\n', stdout);
-        free(line);
-    }
-    printed(r);
 }
 
 static void on_event(void *ud, const sp_wevent *ev)
@@ -281,7 +267,7 @@ int cmd_watch(int argc, char **argv)
         fprintf(stderr, "sockpit watch: %s\n", ws.problem);
     sp_watch_cmp *cmp = NULL;
     if (o.compare) {
-        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, on_cmp_event, &r, err, sizeof err);
+        cmp = sp_watch_cmp_new(r.loop, ws.watch, dns, servers, interval, ttl_mode, err, sizeof err);
         if (!cmp) {
             rc = sp_runtime_error("watch", "%s", err);
             sp_dns_free(dns);

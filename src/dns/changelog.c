@@ -15,13 +15,33 @@
 #include "sockpit/core/json.h"
 #include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
+#include "sockpit/dns/compare.h"
 
 #define ARROW " \xe2\x86\x92 " /* " → " */
 #define NONE "(none)"            /* an empty answer */
 
-static const char *const kind_names[] = { "first", "change", "error", "recover" };
+static const char *const kind_names[] = { "first", "change", "error", "recover", "disagree", "agree" };
 
 const char *sp_wev_kind_name(sp_wev_kind k) { return kind_names[k]; }
+
+bool sp_wev_kind_is_compare(sp_wev_kind k) { return k == SP_WEV_DISAGREE || k == SP_WEV_AGREE; }
+
+void sp_wevent_add_answer(sp_wevent *ev, const char *server, const char *answer)
+{
+    ev->answers = sp_xrealloc(ev->answers, (ev->nanswers + 1) * sizeof *ev->answers);
+    ev->answers[ev->nanswers++] = (sp_wev_answer){ sp_xstrdup(server), sp_xstrdup(answer) };
+}
+
+static void clear_answers(sp_wevent *ev)
+{
+    for (size_t i = 0; i < ev->nanswers; i++) {
+        free(ev->answers[i].server);
+        free(ev->answers[i].answer);
+    }
+    free(ev->answers);
+    ev->answers = NULL;
+    ev->nanswers = 0;
+}
 
 bool sp_wevent_is_addr(const sp_wevent *ev) { return (ev->rrtype & ~SP_RRMASK_ADDR) == 0; }
 
@@ -38,17 +58,23 @@ void sp_wevent_free(sp_wevent *ev)
     sp_addrset_free(&ev->new);
     sp_valset_free(&ev->oldv);
     sp_valset_free(&ev->newv);
+    clear_answers(ev);
 }
 
 void sp_wevent_copy(sp_wevent *dst, const sp_wevent *src)
 {
     sp_addrset old = dst->old, new = dst->new;
     sp_valset oldv = dst->oldv, newv = dst->newv;
+    clear_answers(dst);
     *dst = *src;
     dst->old = old;
     dst->new = new;
     dst->oldv = oldv;
     dst->newv = newv;
+    dst->answers = NULL;
+    dst->nanswers = 0;
+    for (size_t i = 0; i < src->nanswers; i++)
+        sp_wevent_add_answer(dst, src->answers[i].server, src->answers[i].answer);
     sp_addrset_copy(&dst->old, &src->old);
     sp_addrset_copy(&dst->new, &src->new);
     sp_valset_copy(&dst->oldv, &src->oldv);
@@ -174,6 +200,17 @@ size_t sp_changelog_format(const sp_wevent *ev, char *buf, size_t cap)
     case SP_WEV_CHANGE:
         put_change(&o, ev);
         break;
+    case SP_WEV_DISAGREE:
+    case SP_WEV_AGREE:
+        for (size_t i = 0; i < ev->nanswers; i++) {
+            const sp_wev_answer *a = &ev->answers[i];
+            if (i)
+                puts_(&o, "; ");
+            puts_(&o, a->server);
+            puts_(&o, " ");
+            puts_(&o, a->answer[0] ? a->answer : NONE);
+        }
+        break;
     }
     return o.len;
 }
@@ -223,8 +260,106 @@ static bool good_mask(unsigned mask)
     return mask && ((mask & ~SP_RRMASK_ADDR) == 0 || (mask & (mask - 1)) == 0);
 }
 
+/* A failure's word: letters only, as c-ares statuses are named. */
+static int parse_error(const char *s, size_t len, char *out, size_t cap)
+{
+    if (len == 0 || len >= cap)
+        return -1;
+    for (size_t k = 0; k < len; k++)
+        if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z')))
+            return -1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return 0;
+}
+
+/* A server as sockpit names it: "127.0.0.1:5301", "[::1]:53". */
+static bool good_server(const char *s, size_t len)
+{
+    if (len == 0 || len > 256)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+              strchr(".:[]%_-", s[i])))
+            return false;
+    return true;
+}
+
+/* One server's answer ("(none)", "error WORD", or values) in the canonical
+ * text of compare.h; NULL when it is none. A value holds its quotes in
+ * pairs, so the "; " between servers is never inside one. */
+static char *parse_answer(const sp_wevent *ev, const char *s, size_t len)
+{
+    if (len == strlen(NONE) && memcmp(s, NONE, len) == 0)
+        return sp_xstrdup("");
+    char word[16];
+    if (len > 6 && memcmp(s, "error ", 6) == 0 && parse_error(s + 6, len - 6, word, sizeof word) == 0)
+        return sp_compare_text(word, NULL, NULL);
+    char *text = NULL;
+    if (sp_wevent_is_addr(ev)) {
+        sp_addrset set;
+        sp_addrset_init(&set);
+        if (sp_addrset_parse(s, len, &set) == 0 && set.n)
+            text = sp_compare_text(NULL, &set, NULL);
+        sp_addrset_free(&set);
+        return text;
+    }
+    sp_valset vals;
+    sp_valset_init(&vals);
+    bool paired = true;
+    if (sp_valset_parse(s, len, &vals) == 0 && vals.n) {
+        for (size_t i = 0; i < vals.n; i++) {
+            size_t q = 0;
+            for (const char *c = vals.v[i]; *c; c++)
+                q += *c == '"';
+            paired = paired && q % 2 == 0;
+        }
+        if (paired)
+            text = sp_compare_text(NULL, NULL, &vals);
+    }
+    sp_valset_free(&vals);
+    return text;
+}
+
+/* "SERVER ANSWER; SERVER ANSWER..." of a disagree or agree: two servers at
+ * least, and they differ (disagree) or not (agree). */
+static int parse_answers(sp_wevent *ev, const char *s, size_t len)
+{
+    bool good = true;
+    for (size_t i = 0; good;) {
+        size_t end = i;
+        bool quoted = false;
+        while (end < len && (quoted || end + 1 >= len || s[end] != ';' || s[end + 1] != ' ')) {
+            quoted = quoted != (s[end] == '"');
+            end++;
+        }
+        const char *sp = memchr(s + i, ' ', end - i);
+        char *answer = sp && good_server(s + i, (size_t)(sp - (s + i)))
+                           ? parse_answer(ev, sp + 1, (size_t)(s + end - (sp + 1)))
+                           : NULL;
+        good = answer != NULL;
+        if (good) {
+            char server[257];
+            snprintf(server, sizeof server, "%.*s", (int)(sp - (s + i)), s + i);
+            sp_wevent_add_answer(ev, server, answer);
+            free(answer);
+        }
+        if (end == len)
+            break;
+        i = end + 2;
+    }
+    bool differ = false;
+    for (size_t k = 1; k < ev->nanswers; k++)
+        differ = differ || strcmp(ev->answers[k].answer, ev->answers[0].answer) != 0;
+    if (good && ev->nanswers >= 2 && differ == (ev->kind == SP_WEV_DISAGREE))
+        return 0;
+    clear_answers(ev);
+    return -1;
+}
+
 int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
 {
+    clear_answers(ev);
     sp_addrset_clear(&ev->old);
     sp_addrset_clear(&ev->new);
     sp_valset_clear(&ev->oldv);
@@ -247,7 +382,8 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     static const struct {
         const char *word;
         sp_wev_kind kind;
-    } words[] = { { "first  ", SP_WEV_FIRST }, { "recover  ", SP_WEV_RECOVER }, { "error  ", SP_WEV_ERROR } };
+    } words[] = { { "first  ", SP_WEV_FIRST },       { "recover  ", SP_WEV_RECOVER }, { "error  ", SP_WEV_ERROR },
+                  { "disagree  ", SP_WEV_DISAGREE }, { "agree  ", SP_WEV_AGREE } };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t wl = strlen(words[i].word);
         if (len < wl || memcmp(s, words[i].word, wl) != 0)
@@ -257,16 +393,11 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
         len -= wl;
         if (parse_types(&s, &len, &ev->rrtype) < 0 || !good_mask(ev->rrtype))
             return -1;
-        if (ev->kind == SP_WEV_ERROR) {
-            if (len == 0 || len >= sizeof ev->error)
-                return -1;
-            for (size_t k = 0; k < len; k++)
-                if (!((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z')))
-                    return -1;
-            memcpy(ev->error, s, len);
-            ev->error[len] = '\0';
-            return 0;
-        }
+        if (ev->kind == SP_WEV_ERROR)
+            return parse_error(s, len, ev->error, sizeof ev->error);
+        /* A comparison is about one type, always written. */
+        if (sp_wev_kind_is_compare(ev->kind))
+            return (ev->rrtype & (ev->rrtype - 1)) == 0 ? parse_answers(ev, s, len) : -1;
         return parse_set(ev, s, len, &ev->new, &ev->newv);
     }
     ev->kind = SP_WEV_CHANGE;
@@ -317,6 +448,36 @@ size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t ke
     return n;
 }
 
+/* "answers":{SERVER:[values] or SERVER:"ERROR",...} */
+static void json_answers(sp_json *j, const sp_wevent *ev, FILE *f)
+{
+    sp_json_key(j, "answers");
+    fputc('{', f);
+    for (size_t i = 0; i < ev->nanswers; i++) {
+        const char *a = ev->answers[i].answer;
+        if (i)
+            fputc(',', f);
+        sp_json_write_string(f, ev->answers[i].server, strlen(ev->answers[i].server));
+        fputc(':', f);
+        if (strncmp(a, "error ", 6) == 0) {
+            sp_json_write_string(f, a + 6, strlen(a + 6));
+            continue;
+        }
+        /* Canonical values hold no ',' (valset.h), so ", " splits them. */
+        fputc('[', f);
+        for (const char *p = a; *p;) {
+            const char *sep = strstr(p, ", ");
+            size_t len = sep ? (size_t)(sep - p) : strlen(p);
+            if (p != a)
+                fputc(',', f);
+            sp_json_write_string(f, p, len);
+            p += len + (sep ? 2 : 0);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+}
+
 void sp_wevent_json(const sp_wevent *ev, FILE *f)
 {
     sp_json j;
@@ -333,6 +494,11 @@ void sp_wevent_json(const sp_wevent *ev, FILE *f)
     sp_json_str(&j, "event", sp_wev_kind_name(ev->kind));
     char types[SP_RRMASK_STRLEN];
     sp_json_str(&j, "rrtype", sp_rrmask_format(ev->rrtype, types));
+    if (sp_wev_kind_is_compare(ev->kind)) {
+        json_answers(&j, ev, f);
+        sp_json_end(&j);
+        return;
+    }
     const sp_addrset *sets[2] = { &ev->old, &ev->new };
     const sp_valset *vals[2] = { &ev->oldv, &ev->newv };
     const char *keys[2] = { "old", "new" };

@@ -23,7 +23,8 @@ extern char **environ;
 
 /* One event waiting or running. */
 typedef struct hook_job {
-    char *env[5];  /* "SOCKPIT_NAME=..." ... */
+#define NENV 6
+    char *env[NENV]; /* "SOCKPIT_NAME=..." ... */
     char *json;
     size_t jsonlen;
     char what[SP_DNSNAME_MAX + SP_RRMASK_STRLEN + 16]; /* "www.test change A" for the status lines */
@@ -62,7 +63,7 @@ static void hook_log(sp_hook *h, const char *fmt, ...)
 
 static void job_free(hook_job *j)
 {
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < NENV; i++)
         free(j->env[i]);
     free(j->json);
     free(j);
@@ -98,6 +99,22 @@ static char *env_set(const char *key, const sp_wevent *ev, const sp_addrset *set
     return out;
 }
 
+/* "SOCKPIT_ANSWERS=" and a disagree's or agree's answers, "SERVER ANSWER"
+ * a line, the answer as the change log writes it; empty for other events. */
+static char *env_answers(const sp_wevent *ev)
+{
+    char *out;
+    size_t len;
+    FILE *f = memstream(&out, &len);
+    fputs("SOCKPIT_ANSWERS=", f);
+    for (size_t i = 0; i < ev->nanswers; i++)
+        fprintf(f, "%s%s %s", i ? "\n" : "", ev->answers[i].server,
+                ev->answers[i].answer[0] ? ev->answers[i].answer : "(none)");
+    if (fclose(f) != 0)
+        sp_oom();
+    return out;
+}
+
 static char *env_str(const char *key, const char *val)
 {
     size_t n = strlen(key) + strlen(val) + 1;
@@ -116,6 +133,7 @@ static hook_job *job_new(const sp_wevent *ev)
     j->env[2] = env_str("SOCKPIT_RRTYPE=", types);
     j->env[3] = env_set("SOCKPIT_OLD=", ev, &ev->old, &ev->oldv);
     j->env[4] = env_set("SOCKPIT_NEW=", ev, &ev->new, &ev->newv);
+    j->env[5] = env_answers(ev);
     FILE *f = memstream(&j->json, &j->jsonlen);
     sp_wevent_json(ev, f);
     if (fclose(f) != 0)
@@ -127,7 +145,7 @@ static hook_job *job_new(const sp_wevent *ev)
 static bool ours(const char *e)
 {
     static const char *const keys[] = { "SOCKPIT_NAME=", "SOCKPIT_EVENT=", "SOCKPIT_RRTYPE=", "SOCKPIT_OLD=",
-                                        "SOCKPIT_NEW=" };
+                                        "SOCKPIT_NEW=", "SOCKPIT_ANSWERS=" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strncmp(e, keys[i], strlen(keys[i])) == 0)
             return true;
@@ -165,12 +183,12 @@ static int job_start(sp_hook *h, hook_job *j)
     size_t nenv = 0;
     while (environ && environ[nenv])
         nenv++;
-    char **envp = sp_xcalloc(nenv + 6, sizeof *envp);
+    char **envp = sp_xcalloc(nenv + NENV + 1, sizeof *envp);
     size_t k = 0;
     for (size_t i = 0; i < nenv; i++)
         if (!ours(environ[i]))
             envp[k++] = environ[i];
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < NENV; i++)
         envp[k++] = j->env[i];
     char *argv[] = { "sh", "-c", h->cmd, NULL };
     long maxfd = sysconf(_SC_OPEN_MAX);

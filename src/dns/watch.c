@@ -141,6 +141,11 @@ static void emit(sp_watch *w, const sp_watch_name *n, const pending_ev *p, doubl
     snprintf(ev->error, sizeof ev->error, "%s", p->error);
     ev->ttl = p->ttl;
     ev->rtt_ms = rtt_ms;
+    sp_watch_report(w, ev);
+}
+
+void sp_watch_report(sp_watch *w, const sp_wevent *ev)
+{
     /* The log first: an event on screen is an event on disk. */
     int rc = 0;
     if (w->log_fd >= 0)
@@ -264,6 +269,9 @@ void sp_watch_feed(sp_watch *w, sp_watch_name *n, const sp_watch_result *r)
 unsigned sp_watch_remember(sp_watch *w, sp_watch_name *n, const sp_wevent *ev)
 {
     unsigned set = 0;
+    /* What the servers compared said is no answer of this watcher's. */
+    if (sp_wev_kind_is_compare(ev->kind))
+        return 0;
     for (int t = 0; t < SP_RR_N; t++) {
         unsigned bit = SP_RRBIT(t);
         if (!(ev->rrtype & bit) || !(n->types & bit) || (n->remembered & bit))

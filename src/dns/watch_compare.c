@@ -3,13 +3,11 @@
 
 #include <arpa/inet.h>
 #include <ares.h>
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "sockpit/core/applog.h"
-#include "sockpit/core/json.h"
 #include "sockpit/core/mem.h"
 
 /* One resolver: its channel and its watcher, and where it sits. */
@@ -26,8 +24,6 @@ struct sp_watch_cmp {
     char **labels;
     size_t n;
     sp_compare model;
-    sp_cmp_event_fn *on_event;
-    void *ud;
 };
 
 static int64_t wall_ms(void)
@@ -37,25 +33,23 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A disagree or agree goes the way of the main watcher's events: its log,
+ * then its setup (recent events, hook, the view). */
 static void report(sp_watch_cmp *c, const char *name, sp_rrtype t, sp_cmp_change change)
 {
-    const char **answers = sp_xcalloc(c->n, sizeof *answers);
-    for (size_t i = 0; i < c->n; i++)
-        answers[i] = sp_compare_answer(&c->model, name, t, i);
-    sp_cmp_event ev = { .time_ms = wall_ms(), .name = name, .type = t, .change = change, .nres = c->n,
-                        .labels = (const char *const *)c->labels, .answers = answers };
-    /* The log first, as for every watch event. */
-    int fd = sp_watch_log_fd(c->main);
-    if (fd >= 0) {
-        char *line = sp_cmp_event_format(&ev);
-        size_t len = strlen(line);
-        line[len] = '\n';
-        (void)sp_applog_write(fd, line, len + 1);
-        free(line);
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    ev.time_ms = wall_ms();
+    snprintf(ev.name, sizeof ev.name, "%s", name);
+    ev.kind = change == SP_CMP_DISAGREE ? SP_WEV_DISAGREE : SP_WEV_AGREE;
+    ev.rrtype = SP_RRBIT(t);
+    /* Every server has answered: the model reports nothing before. */
+    for (size_t i = 0; i < c->n; i++) {
+        const char *a = sp_compare_answer(&c->model, name, t, i);
+        sp_wevent_add_answer(&ev, c->labels[i], a ? a : "");
     }
-    if (c->on_event)
-        c->on_event(c->ud, &ev);
-    free(answers);
+    sp_watch_report(c->main, &ev);
+    sp_wevent_free(&ev);
 }
 
 static void on_answer(void *ud, sp_watch_name *n)
@@ -108,15 +102,13 @@ static char *servers_of(sp_dns *dns, char *err, size_t errlen)
 }
 
 sp_watch_cmp *sp_watch_cmp_new(sp_loop *loop, sp_watch *main, sp_dns *dns, const char *servers, double interval,
-                               bool ttl_mode, sp_cmp_event_fn *on_event, void *ud, char *err, size_t errlen)
+                               bool ttl_mode, char *err, size_t errlen)
 {
     char *csv = servers ? sp_xstrdup(servers) : servers_of(dns, err, errlen);
     if (!csv)
         return NULL;
     sp_watch_cmp *c = sp_xcalloc(1, sizeof *c);
     c->main = main;
-    c->on_event = on_event;
-    c->ud = ud;
     for (const char *p = csv; *p; c->n++) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -198,68 +190,3 @@ const sp_compare *sp_watch_cmp_model(const sp_watch_cmp *c) { return &c->model; 
 size_t sp_watch_cmp_count(const sp_watch_cmp *c) { return c->n; }
 
 const char *sp_watch_cmp_label(const sp_watch_cmp *c, size_t i) { return i < c->n ? c->labels[i] : NULL; }
-
-static const char *kind_word(sp_cmp_change ch) { return ch == SP_CMP_DISAGREE ? "disagree" : "agree"; }
-
-char *sp_cmp_event_format(const sp_cmp_event *ev)
-{
-    time_t t = (time_t)(ev->time_ms / 1000);
-    struct tm tm;
-    char ts[32] = "0000-00-00 00:00:00";
-    if (localtime_r(&t, &tm))
-        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-    size_t cap = strlen(ts) + strlen(ev->name) + 64;
-    for (size_t i = 0; i < ev->nres; i++)
-        cap += strlen(ev->labels[i]) + (ev->answers[i] ? strlen(ev->answers[i]) : 0) + 16;
-    char *s = sp_xmalloc(cap + 1); /* room for the caller's newline */
-    size_t used = (size_t)snprintf(s, cap, "%s  %s  %s  %s: ", ts, ev->name, kind_word(ev->change),
-                                   sp_rrtype_name(ev->type));
-    for (size_t i = 0; i < ev->nres; i++) {
-        const char *a = ev->answers[i];
-        used += (size_t)snprintf(s + used, cap - used, "%s%s %s", i ? "; " : "", ev->labels[i],
-                                 !a ? "?" : a[0] ? a : "(none)");
-    }
-    return s;
-}
-
-void sp_cmp_event_json(const sp_cmp_event *ev, FILE *f)
-{
-    sp_json j;
-    char ts[40] = "1970-01-01T00:00:00", full[64];
-    time_t t = (time_t)(ev->time_ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(full, sizeof full, "%s.%03dZ", ts, (int)(ev->time_ms % 1000));
-    sp_json_begin(&j, f);
-    sp_json_str(&j, "time", full);
-    sp_json_str(&j, "name", ev->name);
-    sp_json_str(&j, "event", kind_word(ev->change));
-    sp_json_str(&j, "rrtype", sp_rrtype_name(ev->type));
-    sp_json_key(&j, "answers");
-    fputc('{', f);
-    for (size_t i = 0; i < ev->nres; i++) {
-        const char *a = ev->answers[i] ? ev->answers[i] : "";
-        if (i)
-            fputc(',', f);
-        sp_json_write_string(f, ev->labels[i], strlen(ev->labels[i]));
-        fputc(':', f);
-        if (strncmp(a, "error ", 6) == 0) {
-            sp_json_write_string(f, a + 6, strlen(a + 6));
-            continue;
-        }
-        /* Canonical values hold no ',' (valset.h), so ", " splits them. */
-        fputc('[', f);
-        for (const char *p = a; *p;) {
-            const char *sep = strstr(p, ", ");
-            size_t len = sep ? (size_t)(sep - p) : strlen(p);
-            if (p != a)
-                fputc(',', f);
-            sp_json_write_string(f, p, len);
-            p += len + (sep ? 2 : 0);
-        }
-        fputc(']', f);
-    }
-    fputc('}', f);
-    sp_json_end(&j);
-}

@@ -7,7 +7,9 @@
  * `keep` good events at most, oldest first, and as bad the lines it read
  * that are not events. Each event, formatted, parses back to itself and
  * formats to the same line; a truncated format is a prefix of the full
- * one; its JSON line holds no control character. */
+ * one; its JSON line holds no control character. A disagree or agree has
+ * one type and two servers' answers at least, differing or not as its
+ * kind says (and a copy equal to it); other events have no answers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,16 +27,56 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static bool same_answers(const sp_wevent *a, const sp_wevent *b)
+{
+    if (a->nanswers != b->nanswers)
+        return false;
+    for (size_t i = 0; i < a->nanswers; i++)
+        if (strcmp(a->answers[i].server, b->answers[i].server) != 0 ||
+            strcmp(a->answers[i].answer, b->answers[i].answer) != 0)
+            return false;
+    return true;
+}
+
 static bool same_event(const sp_wevent *a, const sp_wevent *b)
 {
     return a->time_ms == b->time_ms && strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
            a->rrtype == b->rrtype && sp_addrset_equal(&a->old, &b->old) && sp_addrset_equal(&a->new, &b->new) &&
            sp_valset_equal(&a->oldv, &b->oldv) && sp_valset_equal(&a->newv, &b->newv) &&
-           strcmp(a->error, b->error) == 0;
+           strcmp(a->error, b->error) == 0 && same_answers(a, b);
+}
+
+/* A disagree or agree is about one type and two servers at least, which
+ * differ (disagree) or not (agree); other events have no answers. */
+static void check_answers(const sp_wevent *ev)
+{
+    if (!sp_wev_kind_is_compare(ev->kind)) {
+        if (ev->nanswers)
+            abort();
+        return;
+    }
+    if (ev->nanswers < 2 || !ev->rrtype || (ev->rrtype & (ev->rrtype - 1)))
+        abort();
+    bool differ = false;
+    for (size_t i = 0; i < ev->nanswers; i++) {
+        if (!ev->answers[i].server[0] || strpbrk(ev->answers[i].server, " ;"))
+            abort();
+        differ = differ || strcmp(ev->answers[i].answer, ev->answers[0].answer) != 0;
+    }
+    if (differ != (ev->kind == SP_WEV_DISAGREE))
+        abort();
 }
 
 static void check_event(const sp_wevent *ev)
 {
+    check_answers(ev);
+    /* A copy is the same event. */
+    sp_wevent copy;
+    sp_wevent_init(&copy);
+    sp_wevent_copy(&copy, ev);
+    if (!same_event(&copy, ev))
+        abort();
+    sp_wevent_free(&copy);
     char line[8192];
     size_t n = sp_changelog_format(ev, line, sizeof line);
     if (n >= sizeof line || strlen(line) != n)

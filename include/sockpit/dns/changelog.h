@@ -16,6 +16,18 @@
  * Lines from before the types were written (no "TYPE: ") are about A and
  * AAAA together.
  *
+ * With several DNS servers compared (watch_compare.h), a disagree (their
+ * answers for a name's type start to differ) or agree (they match again)
+ * lists each server's answer, in the order the servers were given:
+ *
+ *   2026-11-29 08:00:01  www.example.com  disagree  A: 127.0.0.1:5301 198.18.5.1; 127.0.0.1:5302 error REFUSED
+ *   2026-11-29 08:00:09  www.example.com  agree  A: 127.0.0.1:5301 198.18.5.1; 127.0.0.1:5302 198.18.5.1
+ *
+ * An answer is written as elsewhere ("(none)" empty, "error WORD" a failure);
+ * a "; " inside a quoted value (TXT, CAA) is part of the value. These events
+ * are about the servers, not the name's answer: the resume never starts
+ * from them (sp_watch_remember).
+ *
  * Each line goes to the file with a single write(2) on an O_APPEND
  * descriptor before the event is shown anywhere, so once it is on screen it
  * is in the kernel and a kill -9 cannot lose it. */
@@ -43,7 +55,15 @@ typedef enum sp_wev_kind {
     SP_WEV_CHANGE,  /* the set of records differs from the last one */
     SP_WEV_ERROR,   /* a failure, or a different failure than before */
     SP_WEV_RECOVER, /* first answer after errors */
+    SP_WEV_DISAGREE, /* the DNS servers compared answer differently */
+    SP_WEV_AGREE,    /* they answer the same again */
 } sp_wev_kind;
+
+/* disagree/agree: one server's answer. */
+typedef struct sp_wev_answer {
+    char *server; /* "127.0.0.1:5301", "[::1]:53" */
+    char *answer; /* sp_compare_text: "198.18.5.1, 198.18.5.9", "" (no records), "error REFUSED" */
+} sp_wev_answer;
 
 typedef struct sp_wevent {
     int64_t time_ms;               /* wall clock, ms since the epoch */
@@ -56,9 +76,15 @@ typedef struct sp_wevent {
     char error[16];  /* error: NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout... */
     long ttl;        /* smallest TTL of the answer; -1 unknown */
     double rtt_ms;   /* round trip of the lookup; < 0 unknown */
+    sp_wev_answer *answers; /* disagree/agree: each server's (rrtype is one type); else none */
+    size_t nanswers;
 } sp_wevent;
 
 const char *sp_wev_kind_name(sp_wev_kind k);
+/* disagree or agree: about the servers compared, not about an answer. */
+bool sp_wev_kind_is_compare(sp_wev_kind k);
+/* Appends a server's answer (copies both) to a disagree/agree event. */
+void sp_wevent_add_answer(sp_wevent *ev, const char *server, const char *answer);
 /* The event's sets are addresses (old/new), not values (oldv/newv). */
 bool sp_wevent_is_addr(const sp_wevent *ev);
 void sp_wevent_init(sp_wevent *ev);
@@ -76,7 +102,9 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev);
  * not events. */
 size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad);
 
-/* The JSON Lines form of ev (one line, with newline) on f. */
+/* The JSON Lines form of ev (one line, with newline) on f: for disagree
+ * and agree, "answers":{SERVER:[values],...} with a failure as its word
+ * (SERVER:"REFUSED") in place of old, new, ttl and rtt_ms. */
 void sp_wevent_json(const sp_wevent *ev, FILE *f);
 
 /* Opens (creating) the log for appending. Returns an fd or -1 with err. */

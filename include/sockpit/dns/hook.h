@@ -3,11 +3,17 @@
  * group of its own with the event in its environment
  *
  *   SOCKPIT_NAME    the name
- *   SOCKPIT_EVENT   first, change, error, recover
- *   SOCKPIT_RRTYPE  the record types ("A,AAAA", "MX")
+ *   SOCKPIT_EVENT   first, change, error, recover; with the DNS servers
+ *                   compared (watch_compare.h) also disagree, agree
+ *   SOCKPIT_RRTYPE  the record types ("A,AAAA", "MX"); one for disagree/agree
  *   SOCKPIT_OLD     the set before, SOCKPIT_NEW the set now: addresses
  *                   separated by spaces; other types' canonical values
- *                   (which may hold spaces: "10 mx.test") one per line
+ *                   (which may hold spaces: "10 mx.test") one per line;
+ *                   both empty for disagree and agree
+ *   SOCKPIT_ANSWERS disagree/agree: each server's answer, a line each,
+ *                   "SERVER ANSWER" as the change log writes it
+ *                   ("127.0.0.1:5301 198.18.0.1, 198.18.0.2", "... (none)",
+ *                   "... error REFUSED"); empty for the other events
  *
  * and the event's JSON line (the one `sockpit watch --json` prints) on its
  * stdin. Its stdout and stderr go to out_fd. At most max_running run at

@@ -117,8 +117,13 @@ sp_watch_name *sp_watch_add(sp_watch *w, const char *name, unsigned types, sp_wm
  * the newest logged event about them (the scan goes newest first), and each
  * of its types the name watches and has no memory of yet takes its answer
  * (or its failure, with the answer before). Call before the first lookup:
- * that lookup then logs only what differs. Returns how many types it set. */
+ * that lookup then logs only what differs. Returns how many types it set;
+ * a disagree or agree (the servers compared, watch_compare.h) sets none. */
 unsigned sp_watch_remember(sp_watch *w, sp_watch_name *n, const sp_wevent *ev);
+/* An event from beside the state machine (the servers compared,
+ * watch_compare.h): into the log (rotated as the watcher's own), then to
+ * on_event, as the watcher's own events go. */
+void sp_watch_report(sp_watch *w, const sp_wevent *ev);
 bool sp_watch_remove(sp_watch *w, const char *name);
 sp_watch_name *sp_watch_find(sp_watch *w, const char *name);
 size_t sp_watch_count(const sp_watch *w);

@@ -156,7 +156,9 @@ static sp_style event_style(const sp_wevent *ev)
     switch (ev->kind) {
     case SP_WEV_CHANGE: return SP_STYLE_ACCENT;
     case SP_WEV_ERROR: return SP_STYLE_BAD;
-    case SP_WEV_RECOVER: return SP_STYLE_GOOD;
+    case SP_WEV_RECOVER:
+    case SP_WEV_AGREE: return SP_STYLE_GOOD;
+    case SP_WEV_DISAGREE: return SP_STYLE_BAD;
     default: return SP_STYLE_NORMAL;
     }
 }
@@ -404,8 +406,11 @@ static void on_answer(void *ud, sp_watch_name *n)
 
 static void on_event(void *ud, const sp_wevent *ev)
 {
-    (void)ev;
     watch_pane *p = ud;
+    char types[SP_RRMASK_STRLEN];
+    if (sp_wev_kind_is_compare(ev->kind))
+        sp_app_status(p->base.app, "%s %s: the DNS servers %s", ev->name, sp_rrmask_format(ev->rrtype, types),
+                      ev->kind == SP_WEV_DISAGREE ? "disagree (≠)" : "agree again");
     int le = sp_watch_log_errno(p->ws.watch);
     if (le && le != p->last_log_errno) {
         p->last_log_errno = le;
@@ -648,8 +653,12 @@ static void show_history(watch_pane *p, const char *name)
             continue;
         char line[1024];
         sp_changelog_format(ev, line, sizeof line);
-        SP_GROW(lines, cap, n + 1);
+        SP_GROW(lines, cap, n + 1 + ev->nanswers);
         lines[n++] = sp_xstrdup(line);
+        /* A comparison's answers, one server a line, under it. */
+        for (size_t a = 0; a < ev->nanswers; a++)
+            lines[n++] = sp_xasprintf("    %-22s %s", ev->answers[a].server,
+                                      ev->answers[a].answer[0] ? ev->answers[a].answer : "no records");
         events++;
     }
     if (!events)
@@ -778,14 +787,6 @@ static sp_redraw act_sort(void *ud, const sp_key *k)
     return SP_REDRAW_BODY | SP_REDRAW_STATUS;
 }
 
-static void on_cmp_event(void *ud, const sp_cmp_event *ev)
-{
-    watch_pane *p = ud;
-    sp_app_status(p->base.app, "%s %s: the DNS servers %s", ev->name, sp_rrtype_name(ev->type),
-                  ev->change == SP_CMP_DISAGREE ? "disagree (≠)" : "agree again");
-    publish(p);
-}
-
 /* c: compare the DNS servers (one channel and watcher each) or stop. */
 static sp_redraw act_compare(void *ud, const sp_key *k)
 {
@@ -799,7 +800,7 @@ static sp_redraw act_compare(void *ud, const sp_key *k)
         const sp_opts *o = sp_app_opts(p->base.app);
         char err[512];
         p->cmp = sp_watch_cmp_new(sp_app_loop(p->base.app), p->ws.watch, sp_app_dns(p->base.app), o->dns_servers,
-                                  o->watch_interval, o->ttl_mode, on_cmp_event, p, err, sizeof err);
+                                  o->watch_interval, o->ttl_mode, err, sizeof err);
         if (p->cmp)
             sp_app_status(p->base.app, "Comparing %zu DNS servers: ≠ marks a name they disagree on",
                           sp_watch_cmp_count(p->cmp));

@@ -123,6 +123,65 @@ static void test_env_and_stdin(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* A disagree: the servers' answers a line each in SOCKPIT_ANSWERS, no old
+ * or new set, and its JSON line on stdin. */
+static void test_compare_env(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/sp-hook-cmp.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512], p[300];
+    snprintf(cmd, sizeof cmd,
+             "printf '%%s|%%s|%%s|%%s|%%s\\n' \"$SOCKPIT_EVENT\" \"$SOCKPIT_RRTYPE\" \"$SOCKPIT_OLD\" "
+             "\"$SOCKPIT_NEW\" \"$SOCKPIT_ANSWERS\" > %s/env; cat > %s/stdin",
+             dir, dir);
+    setenv("SOCKPIT_ANSWERS", "inherited", 1); /* never passed on */
+    sp_loop *loop = sp_loop_new();
+    sp_hook *h = sp_hook_new(loop, &(sp_hook_config){ .cmd = cmd, .out_fd = -1 });
+    assert_non_null(h);
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    ev.time_ms = 1764633600000;
+    snprintf(ev.name, sizeof ev.name, "www.test");
+    ev.kind = SP_WEV_DISAGREE;
+    ev.rrtype = SP_RRBIT(SP_RR_MX);
+    sp_wevent_add_answer(&ev, "127.0.0.1:5301", "10 mx1.test, 20 mx2.test");
+    sp_wevent_add_answer(&ev, "127.0.0.1:5302", "");
+    sp_wevent_add_answer(&ev, "[::1]:5303", "error SERVFAIL");
+    assert_int_equal(sp_hook_event(h, &ev), 0);
+    drain(loop, h, 5);
+    assert_int_equal(sp_hook_ok(h), 1);
+    snprintf(p, sizeof p, "%s/env", dir);
+    assert_string_equal(slurp(p), "disagree|MX|||127.0.0.1:5301 10 mx1.test, 20 mx2.test\n127.0.0.1:5302 (none)\n"
+                                  "[::1]:5303 error SERVFAIL\n");
+    unlink(p);
+    snprintf(p, sizeof p, "%s/stdin", dir);
+    char *json;
+    size_t len;
+    FILE *f = open_memstream(&json, &len);
+    sp_wevent_json(&ev, f);
+    fclose(f);
+    assert_string_equal(slurp(p), json);
+    free(json);
+    unlink(p);
+
+    /* Other events: SOCKPIT_ANSWERS is empty. */
+    sp_wevent_free(&ev);
+    change_event(&ev);
+    assert_int_equal(sp_hook_event(h, &ev), 0);
+    drain(loop, h, 5);
+    snprintf(p, sizeof p, "%s/env", dir);
+    assert_string_equal(slurp(p), "change|A|198.18.5.1|198.18.5.1 198.18.5.9|\n");
+    unlink(p);
+    snprintf(p, sizeof p, "%s/stdin", dir);
+    unlink(p);
+    unsetenv("SOCKPIT_ANSWERS");
+    sp_wevent_free(&ev);
+    sp_hook_free(h);
+    sp_loop_free(loop);
+    rmdir(dir);
+}
+
 static void test_exit_status(void **state)
 {
     (void)state;
@@ -211,6 +270,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_env_and_stdin),
+        cmocka_unit_test(test_compare_env),
         cmocka_unit_test(test_exit_status),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_queue),

@@ -1,8 +1,8 @@
 /* The DNS watch set-up shared by the pane and `sockpit watch`, in temporary
  * XDG directories: names given or read from watch.list, the change log and
  * the events loaded back from it, the recent events kept as they happen,
- * and each problem either noted (partial) or failing with its one-line
- * reason. No lookup is ever sent: the loop does not run. */
+ * disagree/agree lines read back without being taken for answers, and each
+ * problem either noted (partial) or failing with its one-line reason. No lookup is ever sent: the loop does not run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -202,6 +202,74 @@ static void test_events_kept_and_told(void **st)
     free(back);
 }
 
+/* The servers compared disagreed, then agreed, after the name's last
+ * answer: both come back into the recent events, and the name still
+ * resumes from its answer (the same answer logs nothing). A comparison
+ * reported now goes to the log, the recent events and the caller. */
+static void test_compare_events(void **st)
+{
+    fixture *f = *st;
+    write_file(f->cfg, "watch.list", "www.test type=A\n");
+    write_file(f->state, SP_CHANGELOG_FILE,
+               "2026-11-29 08:00:01  www.test  first  A: 198.18.5.1\n"
+               "2026-11-29 08:00:02  www.test  disagree  A: 127.0.0.1:5301 198.18.5.1; 127.0.0.1:5302 198.18.5.2\n"
+               "2026-11-29 08:00:03  www.test  differ  A: 127.0.0.1:5301 198.18.5.1; 127.0.0.1:5302 198.18.5.2\n"
+               "2026-11-29 08:00:04  www.test  agree  A: 127.0.0.1:5301 198.18.5.1; 127.0.0.1:5302 198.18.5.1\n");
+    told t = { 0 };
+    sp_watch_settings set = settings(f);
+    set.keep = 10;
+    set.on_event = count_event;
+    set.ud = &t;
+    sp_watch_setup ws;
+    char err[512];
+    assert_int_equal(sp_watch_set_up(&ws, f->loop, f->dns, &set, err, sizeof err), SP_WATCH_SETUP_OK);
+    assert_int_equal(sp_eventring_count(&ws.recent), 3); /* the unknown kind is skipped */
+    assert_int_equal(sp_eventring_at(&ws.recent, 0)->kind, SP_WEV_FIRST);
+    const sp_wevent *d = sp_eventring_at(&ws.recent, 1);
+    assert_int_equal(d->kind, SP_WEV_DISAGREE);
+    assert_int_equal(d->nanswers, 2);
+    assert_string_equal(d->answers[1].server, "127.0.0.1:5302");
+    assert_string_equal(d->answers[1].answer, "198.18.5.2");
+    assert_int_equal(sp_eventring_at(&ws.recent, 2)->kind, SP_WEV_AGREE);
+
+    sp_watch_name *n = sp_watch_find(ws.watch, "www.test");
+    assert_non_null(n);
+    assert_true(n->rr[SP_RR_A].known);
+    sp_addrset want = { 0 };
+    assert_int_equal(sp_addrset_parse("198.18.5.1", 10, &want), 0);
+    assert_true(sp_addrset_equal(&n->rr[SP_RR_A].set, &want));
+    sp_watch_result r = { .rtt_ms = 1 };
+    r.rr[SP_RR_A] = (sp_watch_answer){ .answered = true, .set = &want, .ttl = 30 };
+    sp_watch_feed(ws.watch, n, &r);
+    sp_addrset_free(&want);
+    assert_int_equal(t.events, 0);
+
+    sp_wevent ev;
+    sp_wevent_init(&ev);
+    ev.time_ms = 1795939205000LL;
+    snprintf(ev.name, sizeof ev.name, "www.test");
+    ev.kind = SP_WEV_DISAGREE;
+    ev.rrtype = SP_RRBIT(SP_RR_A);
+    sp_wevent_add_answer(&ev, "127.0.0.1:5301", "198.18.5.1");
+    sp_wevent_add_answer(&ev, "127.0.0.1:5302", "error REFUSED");
+    sp_watch_report(ws.watch, &ev);
+    sp_wevent_free(&ev);
+    assert_int_equal(t.events, 1);
+    assert_int_equal(sp_eventring_count(&ws.recent), 4);
+    assert_string_equal(sp_eventring_at(&ws.recent, 3)->answers[1].answer, "error REFUSED");
+    sp_watch_tear_down(&ws);
+
+    sp_wevent *back = NULL;
+    size_t nback = 0;
+    assert_int_equal(sp_changelog_load(ws.log_path, 10, &back, &nback, err, sizeof err), 0);
+    assert_int_equal(nback, 4);
+    assert_int_equal(back[3].kind, SP_WEV_DISAGREE);
+    assert_string_equal(back[3].answers[1].answer, "error REFUSED");
+    for (size_t i = 0; i < nback; i++)
+        sp_wevent_free(&back[i]);
+    free(back);
+}
+
 static void test_no_names(void **st)
 {
     fixture *f = *st;
@@ -305,6 +373,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_given, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_and_old_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_kept_and_told, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_dir_unusable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_unreadable, setup, teardown),

@@ -778,6 +778,18 @@ static void test_per_type(void **st)
     sp_wevent mem;
     sp_wevent_init(&mem);
     snprintf(mem.name, sizeof mem.name, "again.test");
+    /* Newest in the log: the servers compared disagreed. That is no
+     * answer to start from; the scan goes on to the one before. */
+    mem.kind = SP_WEV_DISAGREE;
+    mem.rrtype = SP_RRBIT(SP_RR_A);
+    sp_wevent_add_answer(&mem, "127.0.0.1:5301", "198.18.6.9");
+    sp_wevent_add_answer(&mem, "127.0.0.1:5302", "error REFUSED");
+    assert_int_equal(sp_watch_remember(w, r, &mem), 0);
+    assert_false(r->rr[SP_RR_A].known);
+    assert_int_equal(r->since_ms, 0);
+    sp_wevent_free(&mem);
+    sp_wevent_init(&mem);
+    snprintf(mem.name, sizeof mem.name, "again.test");
     mem.kind = SP_WEV_FIRST;
     mem.rrtype = SP_RRMASK_ADDR;
     mem.time_ms = 1764000000000;
