@@ -62,6 +62,20 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* The hook's stdin (saved in DIR/stdin) was the event's JSON line. */
+static void check_stdin(const char *dir, const sp_wevent *ev)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/stdin", dir);
+    char *json;
+    size_t len;
+    FILE *f = open_memstream(&json, &len);
+    sp_wevent_json(ev, f);
+    fclose(f);
+    assert_string_equal(slurp(p), json);
+    free(json);
+}
+
 static void test_env_and_stdin(void **state)
 {
     (void)state;
@@ -90,14 +104,7 @@ static void test_env_and_stdin(void **state)
     char p[300];
     snprintf(p, sizeof p, "%s/env", dir);
     assert_string_equal(slurp(p), "www.test|change|A|198.18.5.1|198.18.5.1 198.18.5.9\n");
-    snprintf(p, sizeof p, "%s/stdin", dir);
-    char *json;
-    size_t len;
-    FILE *f = open_memstream(&json, &len);
-    sp_wevent_json(&ev, f);
-    fclose(f);
-    assert_string_equal(slurp(p), json);
-    free(json);
+    check_stdin(dir, &ev);
     /* stdin, stdout and stderr, and what the shell itself saves (10 and up
      * in dash): none of ours (the loop's, the output file's) leak in. */
     snprintf(p, sizeof p, "%s/fds", dir);
@@ -155,14 +162,8 @@ static void test_compare_env(void **state)
     assert_string_equal(slurp(p), "disagree|MX|||127.0.0.1:5301 10 mx1.test, 20 mx2.test\n127.0.0.1:5302 (none)\n"
                                   "[::1]:5303 error SERVFAIL\n");
     unlink(p);
+    check_stdin(dir, &ev);
     snprintf(p, sizeof p, "%s/stdin", dir);
-    char *json;
-    size_t len;
-    FILE *f = open_memstream(&json, &len);
-    sp_wevent_json(&ev, f);
-    fclose(f);
-    assert_string_equal(slurp(p), json);
-    free(json);
     unlink(p);
 
     /* Other events: SOCKPIT_ANSWERS is empty. */
