@@ -61,6 +61,17 @@ tui_wait() {
     fail "screen never showed '$1'"
 }
 
+# tui_wait_re REGEX [SECONDS]: as tui_wait, for a pattern (a row whose
+# cells come in with a later redraw than the text waited for before).
+tui_wait_re() {
+    local deadline=$((SECONDS + ${2:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        tui_screen | grep -qE -- "$1" && return 0
+        sleep 0.05
+    done
+    fail "screen never matched '$1'"
+}
+
 # tui_gone TEXT [SECONDS]: waits until the screen no longer shows TEXT.
 tui_gone() {
     local deadline=$((SECONDS + ${2:-5}))
