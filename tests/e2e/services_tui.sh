@@ -62,6 +62,8 @@ wait_for "tcp 127.0.0.1:$PORT python3"
 # A port the file does not name is its own row (service "-"), found by
 # port or by process, with its own detail box.
 keys / $(echo "$PORT2" | sed 's/./& /g')
+# The row showed before the filter: wait for the whole filter to be applied.
+wait_for "filter '$PORT2'"
 wait_for "tcp 127.0.0.1:$PORT2 python3"
 wait_for "sptest-live" absent
 [[ "$(row 3)" == "-  "* ]] || fail "unnamed row: $(row 3)"
@@ -88,6 +90,8 @@ wait_for "filter 'htt'"
 wait_for "ssh" absent
 wait_for "http-alt"
 keys BSpace BSpace BSpace; keys p o s t g
+# Without it, "mysql" absent could be seen with the filter still at 'p'.
+wait_for "filter 'postg'"
 wait_for "postgresql"
 wait_for "mysql" absent
 keys Escape
