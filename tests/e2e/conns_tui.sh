@@ -45,7 +45,7 @@ col_of() { # REGEX-ROW TEXT: the 0-based column of TEXT in that row
     prefix=${line%%"$2"*}
     LC_ALL=C.UTF-8 bash -c 'echo ${#1}' _ "$prefix"
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
 PACER="$SOCKPIT_SRC/tests/lib/conns_pacer.py"
 UP='(▴|\^)' DOWN='(▾|v)'
 

@@ -14,10 +14,9 @@ trap tui_cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; echo "--- screen:" >&2; tui_screen >&2; exit 1; }
 
-# A TCP/UDP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# A TCP/UDP port that nothing holds, which no test alongside is handed by
+# the kernel before ours binds it (see free_port.py).
+free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
 
 # tui_start COLS ROWS ARGS...: runs sockpit with private config/state dirs and
 # a DNS server address where nothing answers, unless ARGS say otherwise.
