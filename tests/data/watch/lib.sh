@@ -43,9 +43,11 @@ stop_dns() {
 
 reload_dns() { kill -HUP "$DNS_PID"; }
 
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
+# wait_for SECONDS COMMAND...: polls until the command succeeds. SECONDS may
+# have a fraction (it once was cut: 1.5 gave 1 s).
 wait_for() {
-    local until=$(( $(date +%s%N) + ${1%.*} * 1000000000 )) ; shift
+    local until
+    until=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }') )); shift
     while :; do
         "$@" && return 0
         [ "$(date +%s%N)" -gt "$until" ] && return 1
