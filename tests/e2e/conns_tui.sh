@@ -10,9 +10,10 @@ set -u
 command -v tmux >/dev/null && command -v python3 >/dev/null && command -v dnsmasq >/dev/null || exit 77
 T=$(mktemp -d /tmp/sp-conns-tui.XXXXXX)
 TM=sp-conns-$$
-SINK= SEND= IDLE= DNS=
+SINK= SEND= IDLE= DNS= HOLD=
 cleanup() {
     tmux -L "$TM" kill-server 2>/dev/null
+    [ -n "$HOLD" ] && ip netns del "$HOLD" 2>/dev/null
     for p in $SEND $IDLE $SINK; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
     [ -f "$T/dnsmasq.pid" ] && kill "$(cat "$T/dnsmasq.pid")" 2>/dev/null
     rm -rf "$T"
@@ -48,6 +49,14 @@ col_of() { # REGEX-ROW TEXT: the 0-based column of TEXT in that row
 free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
 PACER="$SOCKPIT_SRC/tests/lib/conns_pacer.py"
 UP='(▴|\^)' DOWN='(▾|v)'
+
+# Run as root, the pane has a Netns column (after Process) while more than
+# one network namespace exists; tests running alongside make and remove
+# theirs, and the columns right of Process would move between reading a
+# header's place and clicking it. A namespace of our own holds the column.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "sp-ct-$$" 2>/dev/null; then
+    HOLD=sp-ct-$$
+fi
 
 # A DNS server on loopback that names 127.0.0.1 (nothing else is asked).
 DPORT=$(free_port)
