@@ -400,6 +400,11 @@ void sp_connproc_resolve(sp_connproc *m, sp_conntab *t)
             c->owner = SP_OWNER_PROC;
             c->pid = p->pid;
             memcpy(c->comm, p->comm, sizeof c->comm);
+        } else if (c->owner == SP_OWNER_PROC) {
+            /* The same socket (its inode is in the key), its owner gone
+             * since the dump: closed, or the process exited. The next dump
+             * shows it closed, and a closed row keeps its last owner. */
+            continue;
         } else {
             c->pid = 0;
             c->comm[0] = '\0';

@@ -587,7 +587,14 @@ static void on_pipe(sp_loop *loop, int fd, unsigned events, void *ud)
                 r->state = NS_IDLE;
             continue;
         }
-        if (m.fd < 0) {
+        if (m.fd < 0 && (m.err == ENOENT || m.err == ESRCH)) {
+            /* Gone since the walk (its last process exited, `ip netns del`):
+             * no failure to report. Still held elsewhere, the next walk
+             * finds it again as a new record. */
+            r->state = NS_IDLE;
+            r->gone = true;
+            r->gone_at = sp_now();
+        } else if (m.fd < 0) {
             r->state = NS_FAILED;
             note(src, &r->noted, "network namespace %s: cannot enter it: %s (skipped)", r->name, strerror(m.err));
         } else if ((r->diag = sp_sockdiag_adopt(m.fd)) == NULL) {

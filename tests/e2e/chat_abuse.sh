@@ -10,7 +10,7 @@ spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -5 "$T/serve.log" >&2; exit 1; }
-P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 ulimit -n 4096 2>/dev/null
 # Under ASan freed memory waits in a quarantine: keep it small so RSS shows
 # what the server really holds (no effect on a normal build).

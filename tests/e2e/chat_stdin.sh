@@ -10,7 +10,7 @@ CHAT=
 cleanup() { [ -n "$CHAT" ] && kill "$CHAT" 2>/dev/null; [ -n "$SERVE" ] && kill "$SERVE" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 "$SOCKPIT" serve --listen "127.0.0.1:$PORT" 2>"$T/serve.log" &
 SERVE=$!
 for _ in $(seq 100); do grep -q listening "$T/serve.log" && break; sleep 0.05; done

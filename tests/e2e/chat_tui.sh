@@ -9,7 +9,7 @@ spid=
 cleanup() { tmux -L "$S" kill-server 2>/dev/null; [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tmux -L "$S" capture-pane -p >&2 2>/dev/null; exit 1; }
-P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 printf 'hello\tHI THERE\n\xe4\xbd\xa0\xe5\xa5\xbd\xe4\xb8\x96\xe7\x95\x8c\tCJK REPLY\n' > "$T/bot.tsv"
 start_server() {
   "$SOCKPIT" serve --listen "127.0.0.1:$P" --replies "$T/bot.tsv" 2>>"$T/serve.log" & spid=$!

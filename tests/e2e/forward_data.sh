@@ -25,13 +25,9 @@ fail() { echo "FAIL: $*" >&2; echo "--- forward log (tail):" >&2; tail -8 "$T"/f
 # The storm can outrun the python target: connections wait for it.
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
-# Every port the test uses, from one python start (they are slow under load).
-read -r P D S Q X V1 V2 N L DEAD < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(10)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))')
+# Every port the test uses, from one python start (they are slow under
+# load), below the ephemeral range (see free_port.py).
+read -r P D S Q X V1 V2 N L DEAD < <(python3 "$HERE/../lib/free_port.py" 10)
 # start NAME CMD...: a background process whose stdout is $T/NAME.out; waits
 # for READY (peers) or "listening" on stderr (sockpit).
 start() {

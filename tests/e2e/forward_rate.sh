@@ -17,12 +17,8 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -5 "$T"/*.log >&2; exit 1; }
 # The ports, from one python start (they are slow under load).
-read -r Q A B < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))')
+# Below the ephemeral range: no test alongside is handed them meanwhile.
+read -r Q A B < <(python3 "$HERE/../lib/free_port.py" 3)
 start() {
     local name=$1
     shift

@@ -61,7 +61,8 @@ except Exception as e:
 PY
 cpid=$!
 tui_wait "127.0.0.5:" 15
-tui_screen | grep -q "127.0.0.3:$P .* 1 .* 1 .*running" || fail "no accepted, denied and active count"
+# The counts may come in a redraw after the one naming the client.
+tui_wait_re "127\.0\.0\.3:$P .* 1 .* 1 .*running"
 tui_keys c
 tui_wait "k closes one"
 tui_keys k

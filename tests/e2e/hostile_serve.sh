@@ -28,7 +28,7 @@ ulimit -n $((need * 2)) 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
     { echo "SKIP: ulimit -n is $(ulimit -n), need $need"; exit 77; }
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1"
 
-P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 "$SOCKPIT" serve --listen "127.0.0.1:$P" 2>"$T/serve.log" & spid=$!
 for _ in $(seq 100); do grep -q listening "$T/serve.log" && break; sleep 0.05; done
 grep -q listening "$T/serve.log" || fail "the server did not start"

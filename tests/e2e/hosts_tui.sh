@@ -19,7 +19,9 @@ hosts_setup || fail "namespace set-up failed"
 inA() { ip netns exec "$NS_A" "$@"; }
 
 screen() { tmux -L "$TM" capture-pane -p; }
-# wait_for REGEX [SECONDS]: polls the screen until REGEX shows.
+# wait_for REGEX [SECONDS]: polls the screen until REGEX shows. 5 s unless
+# the time is the point (an ASan build on a loaded machine redraws late). 5 s unless
+# the time is the point (an ASan build on a loaded machine redraws late).
 wait_for() {
     local re=$1 limit=${2:-5} start now
     start=$(date +%s.%N)
@@ -68,11 +70,11 @@ inA bash -c "echo x >/dev/udp/198.18.0.2/9"
 wait_for "198\.18\.0\.2 .*00:1b:21:00:00:02.*Intel" 1 >/dev/null || fail "new neighbour not shown within 1 s"
 t1=$(date +%s%N)
 echo "new neighbour shown after $(( (t1 - t0) / 1000000 )) ms"
-wait_for "198\.18\.0\.2 .*REACHABLE.*peer\.test" 2 >/dev/null || fail "peer not REACHABLE with its name"
+wait_for "198\.18\.0\.2 .*REACHABLE.*peer\.test" >/dev/null || fail "peer not REACHABLE with its name"
 
 # A state change, then the row goes with `ip neigh del`.
 inA ip neigh replace 198.18.0.2 lladdr 00:1b:21:00:00:02 dev "$IF_A" nud stale
-wait_for "198\.18\.0\.2 .*STALE" 1 >/dev/null || fail "state change not shown"
+wait_for "198\.18\.0\.2 .*STALE" >/dev/null || fail "state change not shown"
 # The peer forgets us first: its probe of a stale entry for .1 (5 s after
 # it learned it) would make our kernel learn .2 again, and a row coming back
 # mid-test moves the ones below it between reading the screen and a click.
@@ -87,28 +89,28 @@ keys a
 wait_for "198\.18\.0\.99 .*(INCOMPLETE|FAILED)" 6 >/dev/null || fail "a did not show the unanswered neighbour"
 keys a
 wait_gone "198\.18\.0\.99 " || fail "a did not hide it again"
-wait_for "FAILED/INCOMPLETE/NOARP hidden" 1 >/dev/null || fail "no hidden count"
+wait_for "FAILED/INCOMPLETE/NOARP hidden" >/dev/null || fail "no hidden count"
 
 # Sort cycle and filter.
 keys s
-wait_for "sorted by MAC" 1 >/dev/null || fail "s did not sort by MAC"
+wait_for "sorted by MAC" >/dev/null || fail "s did not sort by MAC"
 keys s s s s
-wait_for "sorted by IP" 1 >/dev/null || fail "sort cycle does not come back to IP"
+wait_for "sorted by IP" >/dev/null || fail "sort cycle does not come back to IP"
 # Addresses sort as numbers (.9 before .10), in both directions.
-wait_for "^IP$UP " 1 >/dev/null || fail "no sort marker on IP"
+wait_for "^IP$UP " >/dev/null || fail "no sort marker on IP"
 for i in 9 10; do inA ip neigh replace 198.18.0.$i lladdr 00:1b:21:00:00:0$((i % 10)) dev "$IF_A" nud permanent; done
-wait_for "198\.18\.0\.10 " 1 >/dev/null || fail "permanent neighbours not shown"
+wait_for "198\.18\.0\.10 " >/dev/null || fail "permanent neighbours not shown"
 before "198\.18\.0\.1 " "198\.18\.0\.9 " && before "198\.18\.0\.9 " "198\.18\.0\.10 " ||
     fail "addresses not in numeric order"
 keys I
-wait_for "^IP$DOWN " 1 >/dev/null || fail "I did not invert"
+wait_for "^IP$DOWN " >/dev/null || fail "I did not invert"
 before "198\.18\.0\.10 " "198\.18\.0\.9 " || fail "inverted order is not numeric"
 keys I
-wait_for "^IP$UP " 1 >/dev/null || fail "I did not invert back"
+wait_for "^IP$UP " >/dev/null || fail "I did not invert back"
 keys '>'
-wait_for "MAC$UP " 1 >/dev/null || fail "> did not sort by MAC"
+wait_for "MAC$UP " >/dev/null || fail "> did not sort by MAC"
 keys '<'
-wait_for "^IP$UP " 1 >/dev/null || fail "< did not come back to IP"
+wait_for "^IP$UP " >/dev/null || fail "< did not come back to IP"
 # A click on the Name header sorts by it, a second inverts; a click on IP
 # goes back.
 y=$(row_of "^IP$UP ")
@@ -116,71 +118,71 @@ line=$(screen | sed -n "$((y + 1))p")
 prefix=${line%%Name*}
 x=$(LC_ALL=C.UTF-8 bash -c 'echo ${#1}' _ "$prefix")
 click "$x" "$y"
-wait_for " Name$UP" 1 >/dev/null || fail "header click did not sort by Name"
+wait_for " Name$UP" >/dev/null || fail "header click did not sort by Name"
 before "h10\.test" "h9\.test" && before "h9\.test" "self\.test" || fail "not sorted by name"
 click "$x" "$y"
-wait_for " Name$DOWN" 1 >/dev/null || fail "second header click did not invert"
+wait_for " Name$DOWN" >/dev/null || fail "second header click did not invert"
 before "self\.test" "h9\.test" || fail "not sorted by name, descending"
 click 0 "$y"
-wait_for "^IP$UP " 1 >/dev/null || fail "header click did not sort by IP"
+wait_for "^IP$UP " >/dev/null || fail "header click did not sort by IP"
 
 # Search selects without hiding: Enter then shows the row found.
 keys F3
-wait_for "Search:" 1 >/dev/null || fail "F3 did not ask"
+wait_for "Search:" >/dev/null || fail "F3 did not ask"
 keys h 1 0 Enter
-wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "search hid rows"
+wait_for "127\.0\.0\.1 " >/dev/null || fail "search hid rows"
 keys Enter
-wait_for "IP +198\.18\.0\.10 *│" 1 >/dev/null || fail "search did not select the row"
+wait_for "IP +198\.18\.0\.10 *│" >/dev/null || fail "search did not select the row"
 keys Escape
 wait_gone "IP +198\.18\.0\.10 *│" || fail "Esc did not close the details"
 keys n
-wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "n hid rows"
+wait_for "127\.0\.0\.1 " >/dev/null || fail "n hid rows"
 
 # A click selects a row; a click on the line above the table selects nothing.
 screen | grep -q "198\.18\.0\.2 " && fail "the deleted peer came back"
 click 3 "$(row_of "^198\.18\.0\.9 ")"
 keys Enter
-wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "click did not select the row"
+wait_for "IP +198\.18\.0\.9 *│" >/dev/null || fail "click did not select the row"
 keys Escape
 wait_gone "IP +198\.18\.0\.9 *│" || fail "details not closed"
 click 3 1
 keys Enter
-wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "a click on the info line moved the selection"
+wait_for "IP +198\.18\.0\.9 *│" >/dev/null || fail "a click on the info line moved the selection"
 keys Escape
 wait_gone "IP +198\.18\.0\.9 *│" || fail "details not closed"
 
 # Freeze: updates wait and are counted; then Space (thaw) and Enter in one
 # write: the selection survives and the details are of the same row.
 keys Space
-wait_for "FROZEN" 1 >/dev/null || fail "Space did not freeze"
+wait_for "FROZEN" >/dev/null || fail "Space did not freeze"
 inA ip neigh replace 198.18.0.11 lladdr 00:1b:21:00:00:11 dev "$IF_A" nud permanent
-wait_for "FROZEN · [0-9]+ updates?" 2 >/dev/null || fail "no pending updates while frozen"
+wait_for "FROZEN · [0-9]+ updates?" >/dev/null || fail "no pending updates while frozen"
 screen | grep -q "198\.18\.0\.11 " && fail "a frozen pane showed the new row"
 tmux -L "$TM" send-keys -l " "$'\r'
-wait_for "IP +198\.18\.0\.9 *│" 1 >/dev/null || fail "the selection did not survive the thaw"
+wait_for "IP +198\.18\.0\.9 *│" >/dev/null || fail "the selection did not survive the thaw"
 keys Escape
-wait_for "198\.18\.0\.11 " 1 >/dev/null || fail "thaw did not show the update"
+wait_for "198\.18\.0\.11 " >/dev/null || fail "thaw did not show the update"
 screen | grep -q "FROZEN" && fail "still frozen"
 
 # 80x24: Vendor and Name stay, rows cut show a count line, Help and Quit stay.
 tmux -L "$TM" resize-window -x 80 -y 24
-wait_for "^IP$UP +MAC +Vendor +State +Name" 1 >/dev/null || fail "80x24 header lost Vendor or Name"
-wait_for "198\.18\.0\.9 .*Intel Corporate +PERMANENT +h9\.test" 1 >/dev/null || fail "80x24 lost a column of a row"
-wait_for "F1 Help.*q/F10 Quit" 1 >/dev/null || fail "80x24 hint bar lost Help or Quit"
+wait_for "^IP$UP +MAC +Vendor +State +Name" >/dev/null || fail "80x24 header lost Vendor or Name"
+wait_for "198\.18\.0\.9 .*Intel Corporate +PERMANENT +h9\.test" >/dev/null || fail "80x24 lost a column of a row"
+wait_for "F1 Help.*q/F10 Quit" >/dev/null || fail "80x24 hint bar lost Help or Quit"
 for i in $(seq 100 129); do echo "neigh replace 198.18.0.$i lladdr 00:1b:21:00:01:$((i - 100 + 10)) dev $IF_A nud permanent"; done |
     inA ip -batch -
-wait_for "[0-9]+ of 3[0-9] shown" 2 >/dev/null || fail "no count line when rows are cut"
+wait_for "[0-9]+ of 3[0-9] shown" >/dev/null || fail "no count line when rows are cut"
 screen | awk 'length($0) > 80 { exit 1 }' || fail "a line wider than 80 columns"
 inA ip neigh flush dev "$IF_A" nud permanent
 wait_gone "198\.18\.0\.10 " || fail "flushed neighbours still shown"
 tmux -L "$TM" resize-window -x 150 -y 30
 
 keys / s e l f
-wait_for "self\.test" 1 >/dev/null || fail "filter hid the match"
-sleep 0.2
-screen | grep -q "127.0.0.1 " && fail "filter kept a row without 'self'"
+# self.test showed before the filter: wait for the row it must hide to go.
+wait_gone "127\.0\.0\.1 " || fail "filter kept a row without 'self'"
+wait_for "self\.test" >/dev/null || fail "filter hid the match"
 keys Escape
-wait_for "127\.0\.0\.1 " 1 >/dev/null || fail "Esc did not clear the filter"
+wait_for "127\.0\.0\.1 " >/dev/null || fail "Esc did not clear the filter"
 
 # Interfaces view with a filter: the sweep prompt offers the subnet of the
 # interface selected, not that of the row at the same place unfiltered.
@@ -189,56 +191,55 @@ inA ip link add "$IF_X" type veth peer name "spy$$"
 inA ip addr add 198.19.5.1/24 dev "$IF_X"
 inA ip link set "$IF_X" up
 keys i
-wait_for "$IF_X +up" 2 >/dev/null || fail "second interface not shown"
+wait_for "$IF_X +up" >/dev/null || fail "second interface not shown"
 keys / s p x Enter
 wait_gone "^lo " || fail "filter kept lo"
 keys S
-wait_for "Sweep \(CIDR\): 198\.19\.5\.0/24" 1 >/dev/null || fail "sweep prompt did not offer the selected interface's subnet"
+wait_for "Sweep \(CIDR\): 198\.19\.5\.0/24" >/dev/null || fail "sweep prompt did not offer the selected interface's subnet"
 keys Escape
 wait_gone "Sweep \(CIDR\)" || fail "Esc did not close the prompt"
 keys Escape
-wait_for "^lo " 1 >/dev/null || fail "Esc did not clear the filter"
+wait_for "^lo " >/dev/null || fail "Esc did not clear the filter"
 inA ip link del "$IF_X"
 wait_gone "$IF_X " || fail "deleted interface still shown"
 keys i
-wait_for "FAILED/INCOMPLETE/NOARP hidden" 1 >/dev/null || fail "i did not come back to the neighbours"
+wait_for "FAILED/INCOMPLETE/NOARP hidden" >/dev/null || fail "i did not come back to the neighbours"
 
 # Interfaces view.
 keys i
-wait_for "$IF_A +up +00:50:56:00:00:01 +1500 198\.18\.0\.1/24" 1 >/dev/null || fail "interfaces view"
+wait_for "$IF_A +up +00:50:56:00:00:01 +1500 198\.18\.0\.1/24" >/dev/null || fail "interfaces view"
 
 # Sweep: prompt prefilled with the interface's subnet, progress, names.
 keys S
-wait_for "Sweep \(CIDR\): 198\.18\.0\.0/24" 1 >/dev/null || fail "sweep prompt not prefilled"
+wait_for "Sweep \(CIDR\): 198\.18\.0\.0/24" >/dev/null || fail "sweep prompt not prefilled"
 keys Enter
-wait_for "254/254 +names 60 .*done" 5 >/dev/null || fail "sweep did not finish with 60 names"
+wait_for "254/254 +names 60 .*done" 20 >/dev/null || fail "sweep did not finish with 60 names"
 keys / h 4 2 Enter
-wait_for "198\.18\.0\.42 +h42\.test" 1 >/dev/null || fail "sweep result missing"
+wait_for "198\.18\.0\.42 +h42\.test" >/dev/null || fail "sweep result missing"
 keys Escape
-wait_for "198\.18\.0\.1 +self\.test" 1 >/dev/null || fail "Esc did not clear the sweep filter"
+wait_for "198\.18\.0\.1 +self\.test" >/dev/null || fail "Esc did not clear the sweep filter"
 
 # Over /16 refused, over /22 confirmed, Esc cancels.
 keys S C-u "10.0.0.0/8" Enter
-wait_for "larger than a /16" 1 >/dev/null || fail "/8 not refused"
+wait_for "larger than a /16" >/dev/null || fail "/8 not refused"
 keys S C-u "198.18.0.0/16" Enter
-wait_for "Sweep 198\.18\.0\.0/16: 65534 addresses\? \(y/n\)" 1 >/dev/null || fail "/16 not confirmed"
+wait_for "Sweep 198\.18\.0\.0/16: 65534 addresses\? \(y/n\)" >/dev/null || fail "/16 not confirmed"
 keys y
-wait_for "Sweep 198\.18\.0\.0/16 " 1 >/dev/null || fail "/16 sweep did not start"
+wait_for "Sweep 198\.18\.0\.0/16 " >/dev/null || fail "/16 sweep did not start"
 keys Escape
-wait_for "cancelled" 1 >/dev/null || fail "Esc did not cancel"
+wait_for "cancelled" >/dev/null || fail "Esc did not cancel"
 
 # Probe sweep brings a flushed peer back.
 inA ip neigh flush all
 keys P C-u "198.18.0.0/28" Enter
-wait_for "14/14 .*done" 3 >/dev/null || fail "probe sweep did not finish"
+wait_for "14/14 .*done" >/dev/null || fail "probe sweep did not finish"
 keys i
-wait_for "198\.18\.0\.2 .*00:1b:21:00:00:02" 2 >/dev/null || fail "probe did not fill the neighbour table"
+wait_for "198\.18\.0\.2 .*00:1b:21:00:00:02" >/dev/null || fail "probe did not fill the neighbour table"
 
 # Small terminals do not crash.
 tmux -L "$TM" resize-window -x 40 -y 12
-sleep 0.3
-screen | grep -q "198.18.0.1" || fail "40x12 lost the rows"
+wait_for "198\.18\.0\.1" >/dev/null || fail "40x12 lost the rows"
 tmux -L "$TM" resize-window -x 150 -y 30
 keys q
-wait_for "EXIT=0" 3 >/dev/null || fail "q did not quit cleanly"
+wait_for "EXIT=0" >/dev/null || fail "q did not quit cleanly"
 echo PASS

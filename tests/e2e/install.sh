@@ -37,7 +37,7 @@ DESTDIR="$alt/root" cmake --install "$alt/build" >/dev/null || fail "install wit
 [ -f "$alt/root/usr/lib/sockpit-data/sockpit/chatbot.tsv" ] || fail "CMAKE_INSTALL_DATADIR not honoured"
 # Moved away from /usr, it still finds its own data beside its bin/.
 mv "$alt/root/usr" "$alt/usr"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 (cd / && exec env -u SOCKPIT_DATA_DIR "$alt/usr/bin/sockpit" serve --listen "127.0.0.1:$port") 2>"$alt/serve.log" &
 server=$!
 for _ in $(seq 50); do grep -q questions "$alt/serve.log" && break; sleep 0.1; done
@@ -50,7 +50,7 @@ cd / || fail "cd /"
 "$prefix/bin/sockpit" help serve >/dev/null || fail "help serve from /"
 
 # The installed server finds the installed dictionary, not the source tree's.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 "${SOCKPIT_SRC:?}/tests/lib/free_port.py")
 env -u SOCKPIT_DATA_DIR "$prefix/bin/sockpit" serve --listen "127.0.0.1:$port" 2>"$prefix/serve.log" &
 server=$!
 for _ in $(seq 50); do grep -q questions "$prefix/serve.log" && break; sleep 0.1; done

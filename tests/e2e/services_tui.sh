@@ -55,13 +55,21 @@ named() { screen | sed -n '3,$p' | grep -v '^-  ' | head -1; }
 wait_for "Port(s)"
 wait_for "3 malformed lines skipped"
 wait_for "$T/services"
+# Found by its port: listening first, the host's own listeners (tests
+# running alongside hold many) can push the row off the screen.
+keys / 4 0 0 0 0
+wait_for "filter '40000'"
 wait_for "日本語サービス"
+keys Escape
+wait_for "filter '" absent
 # The listener shows with its process name within one refresh.
 wait_for "tcp 127.0.0.1:$PORT python3"
 
 # A port the file does not name is its own row (service "-"), found by
 # port or by process, with its own detail box.
 keys / $(echo "$PORT2" | sed 's/./& /g')
+# The row showed before the filter: wait for the whole filter to be applied.
+wait_for "filter '$PORT2'"
 wait_for "tcp 127.0.0.1:$PORT2 python3"
 wait_for "sptest-live" absent
 [[ "$(row 3)" == "-  "* ]] || fail "unnamed row: $(row 3)"
@@ -88,6 +96,8 @@ wait_for "filter 'htt'"
 wait_for "ssh" absent
 wait_for "http-alt"
 keys BSpace BSpace BSpace; keys p o s t g
+# Without it, "mysql" absent could be seen with the filter still at 'p'.
+wait_for "filter 'postg'"
 wait_for "postgresql"
 wait_for "mysql" absent
 keys Escape

@@ -11,6 +11,18 @@ set -u
 
 raw() { tmux -L "$TUI_SOCK" send-keys -t "$TUI_SESSION" -l "$(printf "$1")"; }
 input_line() { tui_screen | grep '^> ' | head -1; }
+# wait_line PATTERN: waits until the input line matches the glob PATTERN
+# (keys typed after the ones checked mark the end of their handling: no
+# fixed sleep, which an ASan build on a loaded machine can outlast).
+wait_line() {
+    local deadline=$((SECONDS + 5))
+    while [ $SECONDS -lt $deadline ]; do
+        # shellcheck disable=SC2053
+        [[ $(input_line) == $1 ]] && return 0
+        sleep 0.05
+    done
+    return 1
+}
 
 # Every spelling of the keys that must not type, as one string.
 keys='\e[1~\e[4~\e[7~\e[8~\eOH\eOF\e[H\e[F\e[2~\e[3~\e[5~\e[6~'
@@ -25,8 +37,12 @@ for term in xterm-256color tmux-256color; do
     # End and Home, in every spelling, on a pane with a list: no pane switch.
     raw '\e[4~\e[1~\e[8~\e[7~\eOF\eOH\e[F\e[H'
     raw "$junk"
-    sleep 0.5
+    # Space freezes: once FROZEN shows, every key before it was handled.
+    tui_keys Space
+    tui_wait "FROZEN"
     tui_screen | head -1 | grep -qF "[1 Services]" || fail "$term: End or Home switched panes"
+    tui_keys Space
+    tui_gone "FROZEN"
 
     tui_keys 4
     tui_wait "[4 Chat]"
@@ -36,20 +52,14 @@ for term in xterm-256color tmux-256color; do
     raw "$keys"
     raw "$junk"
     tui_keys -l "cd"
-    tui_wait "> "
-    sleep 0.3
+    wait_line "*cd*" || fail "$term: the input line never showed cd: '$(input_line)'"
     line=$(input_line)
     case $line in
         *"[1~"* | *"[4~"* | *"~"* | *"["* | *"O"*) fail "$term: keys typed text: '$line'" ;;
     esac
     # Home then X, End then Y: the cursor moved, nothing else was typed.
     raw '\e[1~X\e[4~Y\eOHZ\eOFW'
-    sleep 0.3
-    line=$(input_line)
-    case $line in
-        *ZX*Y*W*) ;;
-        *) fail "$term: Home/End did not move the cursor: '$line'" ;;
-    esac
+    wait_line "*ZX*Y*W*" || fail "$term: Home/End did not move the cursor: '$(input_line)'"
 
     # Alt-2 switches panes and keeps the input focused; Esc, a pause, then
     # 2 leaves the input first.
@@ -58,7 +68,7 @@ for term in xterm-256color tmux-256color; do
     tui_keys 4
     tui_wait "Enter Send"
     tui_keys Escape
-    sleep 0.3
+    tui_wait "i Type"
     tui_keys 2
     tui_wait "[2 Hosts]"
     tui_keys 4

@@ -4,7 +4,9 @@
 set -u
 . "$SOCKPIT_SRC/tests/lib/tui.sh"
 printf 'ascii 1/tcp\n\xe6\x97\xa5\xe6\x9c\xac 2/tcp\n' > "$TUI_DIR/services"
-TUI_LOCALE=C tui_start 80 24 --services-file "$TUI_DIR/services"
+# In port order: listening first, the host's own listeners (tests running
+# alongside hold many) could push both rows below the 80x24 screen.
+TUI_LOCALE=C tui_start 80 24 --services-file "$TUI_DIR/services" --sort-services port
 tui_wait "[1 Services]"
 tui_wait "the locale is not UTF-8"
 tui_wait "ascii"

@@ -39,14 +39,14 @@ same_json() {
 }
 
 wait_for 5 has 'www.test|first|A||198.18.5.1' "$T/env" || fail "no first hook: $(cat "$T/env" "$T/err" 2>&1)"
-wait_for 2 same_json first || fail "first JSON: $(cat "$T/stdin" "$T/out.json" 2>&1)"
+wait_for 5 same_json first || fail "first JSON: $(cat "$T/stdin" "$T/out.json" 2>&1)"
 
 wait_for 5 has 'hook for fail.test first A: exit status 5' "$LOG" || fail "failure not logged: $(cat "$LOG" "$T/err")"
 has 'failing on purpose' "$LOG" || fail "hook output not in hooks.log: $(cat "$LOG")"
 has 'hook for fail.test first A: exit status 5' "$T/err" || fail "failure not on stderr: $(cat "$T/err")"
 wait_for 5 has 'hook for slow.test first A: still running after 0.5 s: sending SIGTERM' "$LOG" ||
     fail "time limit not logged: $(cat "$LOG")"
-wait_for 3 has 'hook for slow.test first A: killed by signal 15' "$LOG" || fail "kill not logged: $(cat "$LOG")"
+wait_for 5 has 'hook for slow.test first A: killed by signal 15' "$LOG" || fail "kill not logged: $(cat "$LOG")"
 kill -0 "$SP_PID" || fail "the watch ended: $(cat "$T/err")"
 
 # Another address: a change, through the hook too.
@@ -54,7 +54,7 @@ stop_dns
 printf '198.18.5.2 www.test\n198.18.5.7 slow.test\n198.18.5.8 fail.test\n' > "$T/hosts"
 start_dns "$T" "$PORT" || exit 1
 wait_for 5 has 'www.test|change|A|198.18.5.1|198.18.5.2' "$T/env" || fail "no change hook: $(cat "$T/env" "$T/out.json")"
-wait_for 2 same_json change || fail "change JSON: $(cat "$T/stdin" "$T/out.json")"
+wait_for 5 same_json change || fail "change JSON: $(cat "$T/stdin" "$T/out.json")"
 kill -0 "$SP_PID" || fail "the watch ended: $(cat "$T/err")"
 kill "$SP_PID"; wait "$SP_PID"; rc=$?; SP_PID=
 [ "$rc" = 0 ] || fail "watch exit status $rc: $(cat "$T/err")"

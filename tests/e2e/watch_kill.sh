@@ -124,7 +124,7 @@ while [ $edits -lt 200 ]; do
     else
         op=del
         $TM send-keys -t w g d
-        wait_for 3 shows "Stop watching" || fail "no confirmation: $(screen)"
+        wait_for 5 shows "Stop watching" || fail "no confirmation: $(screen)"
         name=$(screen | sed -n 's/.*Stop watching \([a-z0-9.-]*\)?.*/\1/p' | head -1)
         $TM send-keys -t w y
     fi
@@ -138,10 +138,10 @@ while [ $edits -lt 200 ]; do
             continue ;;
     esac
     if [ $op = add ]; then
-        wait_for 3 row "$name" || fail "$name not shown: $(screen)"
+        wait_for 5 row "$name" || fail "$name not shown: $(screen)"
         want="$want $name"
     else
-        wait_for 3 norow "$name" || fail "$name still shown: $(screen)"
+        wait_for 5 norow "$name" || fail "$name still shown: $(screen)"
         want=$(printf '%s\n' $want | grep -vx "$name" | tr '\n' ' ')
     fi
     if [ $((RANDOM % 12)) = 0 ]; then

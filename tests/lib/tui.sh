@@ -14,10 +14,9 @@ trap tui_cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; echo "--- screen:" >&2; tui_screen >&2; exit 1; }
 
-# A TCP/UDP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# A TCP/UDP port that nothing holds, which no test alongside is handed by
+# the kernel before ours binds it (see free_port.py).
+free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
 
 # tui_start COLS ROWS ARGS...: runs sockpit with private config/state dirs and
 # a DNS server address where nothing answers, unless ARGS say otherwise.
@@ -59,6 +58,17 @@ tui_wait() {
         sleep 0.05
     done
     fail "screen never showed '$1'"
+}
+
+# tui_wait_re REGEX [SECONDS]: as tui_wait, for a pattern (a row whose
+# cells come in with a later redraw than the text waited for before).
+tui_wait_re() {
+    local deadline=$((SECONDS + ${2:-5}))
+    while [ $SECONDS -lt $deadline ]; do
+        tui_screen | grep -qE -- "$1" && return 0
+        sleep 0.05
+    done
+    fail "screen never matched '$1'"
 }
 
 # tui_gone TEXT [SECONDS]: waits until the screen no longer shows TEXT.

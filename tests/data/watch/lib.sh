@@ -4,18 +4,9 @@
 
 command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) is not installed"; exit 77; }
 
-# A port free for both UDP and TCP (dnsmasq listens on both).
-free_port() {
-    python3 -c 'import socket
-while True:
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    print(p); break'
-}
+# A port free for both UDP and TCP (dnsmasq listens on both), which no
+# test alongside is handed by the kernel before dnsmasq binds it.
+free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
 
 # start_dns DIR PORT [DNSMASQ-OPTION...]: serves DIR/hosts for the zone test.
 start_dns() {
@@ -52,9 +43,11 @@ stop_dns() {
 
 reload_dns() { kill -HUP "$DNS_PID"; }
 
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
+# wait_for SECONDS COMMAND...: polls until the command succeeds. SECONDS may
+# have a fraction (it once was cut: 1.5 gave 1 s).
 wait_for() {
-    local until=$(( $(date +%s%N) + ${1%.*} * 1000000000 )) ; shift
+    local until
+    until=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }') )); shift
     while :; do
         "$@" && return 0
         [ "$(date +%s%N)" -gt "$until" ] && return 1

@@ -457,14 +457,23 @@ static void test_attribution(void **state)
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
 
-    /* The child gone: its socket gone with it, silently. */
+    /* The child gone after a dump that still had its socket: the socket
+     * keeps its owner (it closes with the next dump, and its closed row
+     * names who held it); then it is gone, silently. */
     sp_conntab_begin(&t);
     sp_conntab_add(&t, &s);
     sp_conntab_add(&t, &cs);
     sp_conntab_commit(&t, 4.0);
     sp_connproc_resolve(m, &t);
-    assert_int_equal(find(&t, cino)->owner, SP_OWNER_UNKNOWN);
+    assert_int_equal(find(&t, cino)->owner, SP_OWNER_PROC);
+    assert_int_equal(find(&t, cino)->pid, child);
     assert_int_equal(find(&t, inode_of(cfd))->pid, getpid());
+    sp_conntab_begin(&t);
+    sp_conntab_add(&t, &s);
+    sp_conntab_commit(&t, 5.0);
+    sp_connproc_resolve(m, &t);
+    assert_true(find(&t, cino)->closed);
+    assert_int_equal(find(&t, cino)->pid, child);
 
     /* Another user's socket, as a non-root user: hidden, not an error. */
     if (geteuid() != 0) {
@@ -472,7 +481,7 @@ static void test_attribution(void **state)
         hs.uid = (uint32_t)geteuid() + 1;
         sp_conntab_begin(&t);
         sp_conntab_add(&t, &hs);
-        sp_conntab_commit(&t, 5.0);
+        sp_conntab_commit(&t, 6.0);
         sp_connproc_resolve(m, &t);
         assert_int_equal(find(&t, 888888888)->owner, SP_OWNER_HIDDEN);
         assert_int_equal(sp_connproc_last(m)->hidden, 1);

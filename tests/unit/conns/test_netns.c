@@ -247,6 +247,32 @@ static uint16_t child_setup(uint16_t q)
     return p;
 }
 
+/* As root: a namespace that went between the walk and the open (here a
+ * PID whose link leads nowhere, as when its process has just exited or
+ * `ip netns del` ran) is no failure: no note, refresh after refresh. */
+static void test_vanished_namespace(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    char root[] = "/tmp/sp-netns.XXXXXX";
+    assert_non_null(mkdtemp(root));
+    put_link(root, "self", "net:[100]");
+    put_link(root, "9", "net:[200]");
+    sp_loop *loop = sp_loop_new();
+    sp_conns_source *src = sp_conns_source_new(root, true, false);
+    assert_true(sp_conns_source_all_namespaces(src, true));
+    for (int i = 0; i < 3; i++) {
+        refresh(src, loop);
+        const char *n;
+        while ((n = sp_conns_take_note(src)) != NULL)
+            assert_null(strstr(n, "net:[200]"));
+    }
+    sp_conns_source_free(src);
+    sp_loop_free(loop);
+    test_rm_rf(root);
+}
+
 /* As root: a child in a namespace of its own is dumped through a socket
  * made there, named net:[INODE], its rows carry its index; its client's
  * local port Q, listened on in our namespace only, does not make it a
@@ -328,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_cgroup),
         cmocka_unit_test(test_scan),
         cmocka_unit_test(test_source_names),
+        cmocka_unit_test(test_vanished_namespace),
         cmocka_unit_test(test_live_namespace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
