@@ -105,6 +105,7 @@ wait_for "mysql"
 # row, and with many listeners of the host above it (tests running
 # alongside hold many) the view scrolls away from the top.
 first() { row 3; }
+# shellcheck disable=SC2053 # GLOB is a pattern
 top() { # top first|named GLOB [not]: Home, then waits for that top row
     keys Home
     for _ in $(seq 100); do
