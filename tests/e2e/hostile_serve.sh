@@ -2,7 +2,9 @@
 # `sockpit serve` under a stall attack: 5,000 connections that each send one
 # byte (a quarter of a header) and then nothing, plus 100 connections that
 # keep sending random bytes (reconnecting when the server drops them). All
-# the while a well-behaved client's round-trip stays under 50 ms and the
+# the while a well-behaved client's round-trip stays under 50 ms (99th
+# percentile; the longest under 500 ms: one slow trip is the scheduler of a
+# loaded machine, a server held by the stallers shows seconds) and the
 # server's RSS under 128 MiB; afterwards it still answers and stops cleanly
 # on SIGTERM. Loopback only, about 20 s.
 set -u
@@ -118,9 +120,9 @@ clients=$(grep -o '([0-9]* clients)' "$T/serve.log" | tail -1)
 perr=$(grep -c 'protocol error' "$T/serve.log")
 echo "server: RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB), last count $clients, $perr protocol errors logged"
 kill -0 "$apid" 2>/dev/null || fail "the attacker died early"
-read -r _ _ _ _ _ _ max _ fmax <<<"$out"
-awk -v m="$max" -v f="$fmax" -v lim="$RTT_MS" 'BEGIN { exit !(m < lim && f < lim) }' ||
-    fail "round-trip ${max} ms (fresh connection ${fmax} ms), limit ${RTT_MS} ms"
+read -r _ _ _ _ p99 _ max _ fmax <<<"$out"
+awk -v p="$p99" -v m="$max" -v f="$fmax" -v lim="$RTT_MS" 'BEGIN { exit !(p < lim && m < 10 * lim && f < 10 * lim) }' ||
+    fail "round-trip p99 ${p99} ms, longest ${max} ms (fresh connection ${fmax} ms): limits ${RTT_MS} ms and $((10 * RTT_MS)) ms"
 [ "$hwm" -lt $((RSS_MIB * 1024)) ] || fail "server peak RSS ${hwm} KiB (limit ${RSS_MIB} MiB)"
 [ "$perr" -ge 1 ] || fail "no protocol error logged for the random senders"
 
