@@ -50,47 +50,34 @@ tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t "$TUI_SESSION"; }
 tui_keys() { tmux -L "$TUI_SOCK" send-keys -t "$TUI_SESSION" "$@"; }
 tui_resize() { tmux -L "$TUI_SOCK" resize-window -t "$TUI_SESSION" -x "$1" -y "$2"; }
 
-# tui_wait TEXT [SECONDS]: waits until the screen shows TEXT (fixed string).
-tui_wait() {
-    local deadline=$((SECONDS + ${2:-5}))
-    while [ $SECONDS -lt $deadline ]; do
-        tui_screen | grep -qF -- "$1" && return 0
+# _tui_poll -F|-E shown|gone TEXT SECONDS: polls the screen until TEXT (a
+# fixed string or a pattern) is shown, or gone; false after SECONDS. The
+# polls are counted, not $SECONDS (whose whole seconds can cut a limit of
+# 5 to 4.0), so the wait is never shorter than asked.
+_tui_poll() {
+    local n i
+    n=$(awk -v s="$4" 'BEGIN { print int(s * 20 + 0.999) }')
+    for ((i = 0; i <= n; i++)); do
+        if tui_screen | grep -q "$1" -- "$3"; then
+            [ "$2" = shown ] && return 0
+        else
+            [ "$2" = gone ] && return 0
+        fi
         sleep 0.05
     done
-    fail "screen never showed '$1'"
+    return 1
 }
 
+# tui_wait TEXT [SECONDS]: waits until the screen shows TEXT (fixed string).
+tui_wait() { _tui_poll -F shown "$1" "${2:-5}" || fail "screen never showed '$1'"; }
 # tui_wait_re REGEX [SECONDS]: as tui_wait, for a pattern (a row whose
 # cells come in with a later redraw than the text waited for before).
-tui_wait_re() {
-    local deadline=$((SECONDS + ${2:-5}))
-    while [ $SECONDS -lt $deadline ]; do
-        tui_screen | grep -qE -- "$1" && return 0
-        sleep 0.05
-    done
-    fail "screen never matched '$1'"
-}
-
+tui_wait_re() { _tui_poll -E shown "$1" "${2:-5}" || fail "screen never matched '$1'"; }
 # tui_gone TEXT [SECONDS]: waits until the screen no longer shows TEXT.
-tui_gone() {
-    local deadline=$((SECONDS + ${2:-5}))
-    while [ $SECONDS -lt $deadline ]; do
-        tui_screen | grep -qF -- "$1" || return 0
-        sleep 0.05
-    done
-    fail "screen still shows '$1'"
-}
-
+tui_gone() { _tui_poll -F gone "$1" "${2:-5}" || fail "screen still shows '$1'"; }
 # tui_gone_re REGEX [SECONDS]: as tui_gone, for a pattern (a table row, say,
 # where the status line may still name the same thing).
-tui_gone_re() {
-    local deadline=$((SECONDS + ${2:-5}))
-    while [ $SECONDS -lt $deadline ]; do
-        tui_screen | grep -qE -- "$1" || return 0
-        sleep 0.05
-    done
-    fail "screen still matches '$1'"
-}
+tui_gone_re() { _tui_poll -E gone "$1" "${2:-5}" || fail "screen still matches '$1'"; }
 
 # tui_exit_status [SECONDS]: waits for sockpit to exit and prints its status.
 tui_exit_status() {
