@@ -47,7 +47,7 @@ reload_dns() { kill -HUP "$DNS_PID"; }
 # have a fraction (it once was cut: 1.5 gave 1 s).
 wait_for() {
     local until
-    until=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }') )); shift
+    until=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%.0f", s * 1e9 }') )); shift
     while :; do
         "$@" && return 0
         [ "$(date +%s%N)" -gt "$until" ] && return 1
