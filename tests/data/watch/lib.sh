@@ -6,7 +6,9 @@ command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq (dnsmasq-base) is not ins
 
 # A port free for both UDP and TCP (dnsmasq listens on both), which no
 # test alongside is handed by the kernel before dnsmasq binds it.
-free_port() { python3 "$SOCKPIT_SRC/tests/lib/free_port.py"; }
+# (The benchmarks source this too, without SOCKPIT_SRC: found from here.)
+WATCH_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+free_port() { python3 "$WATCH_LIB_DIR/../../lib/free_port.py"; }
 
 # start_dns DIR PORT [DNSMASQ-OPTION...]: serves DIR/hosts for the zone test.
 start_dns() {
