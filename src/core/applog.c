@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sockpit/core/mem.h"
 #include "sockpit/core/readfile.h"
 
 int sp_applog_open(const char *path, char *err, size_t errlen)
@@ -101,23 +102,31 @@ int sp_applog_time_parse(const char *s, size_t len, int64_t *ms)
     return 0;
 }
 
-size_t sp_applog_last_lines(const char *bytes, size_t len, bool partial, size_t keep, sp_applog_take_fn *take,
-                            void *ud, size_t *bad)
+size_t sp_applog_last_records(const char *bytes, size_t len, bool partial, size_t keep, size_t size,
+                              sp_applog_parse_fn *parse, void **out, size_t *bad)
 {
-    size_t n = 0, pos = len;
+    *out = NULL;
     *bad = 0;
+    if (keep == 0)
+        return 0;
+    /* Newest line into the last record, so they end up oldest first. */
+    char *v = sp_xcalloc(keep, size);
+    size_t n = 0, pos = len;
     while (pos > 0 && n < keep) {
         size_t line_end = bytes[pos - 1] == '\n' ? pos - 1 : pos;
         size_t start = line_end;
         while (start > 0 && bytes[start - 1] != '\n')
             start--;
         if (line_end > start && !(start == 0 && partial)) {
-            if (take(bytes + start, line_end - start, n, ud) == 0)
+            if (parse(bytes + start, line_end - start, v + (keep - 1 - n) * size) == 0)
                 n++;
             else
                 (*bad)++;
         }
         pos = start;
     }
+    if (n < keep)
+        memmove(v, v + (keep - n) * size, n * size);
+    *out = v;
     return n;
 }

@@ -417,16 +417,9 @@ int sp_changelog_parse_line(const char *s, size_t len, sp_wevent *ev)
     return same ? -1 : 0;
 }
 
-typedef struct ring {
-    sp_wevent *v;
-    size_t keep;
-} ring;
-
-/* Newest last in the ring: lines come from the end. */
-static int take_event(const char *line, size_t len, size_t taken, void *ud)
+static int parse_record(const char *line, size_t len, void *rec)
 {
-    ring *r = ud;
-    sp_wevent *ev = &r->v[r->keep - 1 - taken];
+    sp_wevent *ev = rec;
     sp_wevent_init(ev);
     if (sp_changelog_parse_line(line, len, ev) == 0)
         return 0;
@@ -436,15 +429,9 @@ static int take_event(const char *line, size_t len, size_t taken, void *ud)
 
 size_t sp_changelog_parse(const char *bytes, size_t len, bool partial, size_t keep, sp_wevent **out, size_t *bad)
 {
-    *out = NULL;
-    *bad = 0;
-    if (keep == 0)
-        return 0;
-    ring r = { sp_xcalloc(keep, sizeof *r.v), keep };
-    size_t n = sp_applog_last_lines(bytes, len, partial, keep, take_event, &r, bad);
-    if (n < keep)
-        memmove(r.v, r.v + (keep - n), n * sizeof *r.v);
-    *out = r.v;
+    void *v;
+    size_t n = sp_applog_last_records(bytes, len, partial, keep, sizeof **out, parse_record, &v, bad);
+    *out = v;
     return n;
 }
 

@@ -101,29 +101,13 @@ int sp_hevent_parse(const char *s, size_t len, sp_hevent *ev)
     return p == end ? 0 : -1;
 }
 
-typedef struct ring {
-    sp_hevent *v;
-    size_t keep;
-} ring;
-
-/* Newest last in the ring: lines come from the end. */
-static int take_event(const char *line, size_t len, size_t taken, void *ud)
-{
-    ring *r = ud;
-    return sp_hevent_parse(line, len, &r->v[r->keep - 1 - taken]);
-}
+static int parse_record(const char *line, size_t len, void *rec) { return sp_hevent_parse(line, len, rec); }
 
 size_t sp_hevent_parse_log(const char *bytes, size_t len, bool partial, size_t keep, sp_hevent **out, size_t *bad)
 {
-    *out = NULL;
-    *bad = 0;
-    if (keep == 0)
-        return 0;
-    ring r = { sp_xcalloc(keep, sizeof *r.v), keep };
-    size_t n = sp_applog_last_lines(bytes, len, partial, keep, take_event, &r, bad);
-    if (n < keep)
-        memmove(r.v, r.v + (keep - n), n * sizeof *r.v);
-    *out = r.v;
+    void *v;
+    size_t n = sp_applog_last_records(bytes, len, partial, keep, sizeof **out, parse_record, &v, bad);
+    *out = v;
     return n;
 }
 

@@ -31,13 +31,15 @@ int sp_applog_rotate(const char *path, int *fd, off_t max, char *err, size_t err
 #define SP_APPLOG_TIME_LEN 21
 int sp_applog_time_parse(const char *s, size_t len, int64_t *ms);
 
-/* The last `keep` good lines of a log's bytes, walked from the end: take is
- * called for each non-empty line, newest first, with the number taken so
- * far, and returns 0 when it took the line or -1 for a bad one (counted in
- * *bad). partial: the bytes start mid-file (a tail), so their first line
- * may be cut and is skipped. Returns the lines taken. */
-typedef int sp_applog_take_fn(const char *line, size_t len, size_t taken, void *ud);
-size_t sp_applog_last_lines(const char *bytes, size_t len, bool partial, size_t keep, sp_applog_take_fn *take,
-                            void *ud, size_t *bad);
+/* The last `keep` good lines of a log's bytes as records of `size` bytes,
+ * oldest first, in *out (the caller frees it; NULL when keep is 0). The
+ * bytes are walked from the end, so only those lines are parsed: parse
+ * fills a zeroed record from a non-empty line and returns 0, or -1 for a
+ * bad line (counted in *bad), leaving nothing in the record to free.
+ * partial: the bytes start mid-file (a tail), so their first line may be
+ * cut and is skipped. Returns the records made. */
+typedef int sp_applog_parse_fn(const char *line, size_t len, void *rec);
+size_t sp_applog_last_records(const char *bytes, size_t len, bool partial, size_t keep, size_t size,
+                              sp_applog_parse_fn *parse, void **out, size_t *bad);
 
 #endif
